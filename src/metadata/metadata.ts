@@ -1,0 +1,136 @@
+import { isBinaryKey, isReservedKey, isValidAsciiValue, isValidKey } from "./metadata-key.js";
+
+/** A metadata value: a string for ASCII keys, bytes for `-bin` keys. */
+export type MetadataValue = string | Uint8Array;
+
+/** Bytes HTTP/2 counts per header field on top of name and value (RFC 9113 §6.5.2). */
+export const HEADER_FIELD_OVERHEAD_BYTES = 32;
+
+/**
+ * Custom metadata of a call: case-insensitive, multi-valued keys, ASCII or binary (`-bin`) values.
+ *
+ * Every mutation validates right away and throws TypeError, so a bad key never reaches the wire.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
+ */
+export class Metadata {
+  private readonly map = new Map<string, MetadataValue[]>();
+
+  /** Builds metadata from a plain object; arrays give several values to one key. */
+  static from(init: Record<string, MetadataValue | readonly MetadataValue[]>): Metadata {
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(init)) {
+      if (Array.isArray(value)) for (const item of value) metadata.add(key, item);
+      else metadata.add(key, value as MetadataValue);
+    }
+    return metadata;
+  }
+
+  /** Replaces every value of `key` with `value`. */
+  set(key: string, value: MetadataValue): this {
+    const name = checkEntry(key, value);
+    this.map.set(name, [value]);
+    return this;
+  }
+
+  /** Appends `value` to the values of `key`. */
+  add(key: string, value: MetadataValue): this {
+    const name = checkEntry(key, value);
+    const values = this.map.get(name);
+    if (values) values.push(value);
+    else this.map.set(name, [value]);
+    return this;
+  }
+
+  /** Returns the first value of `key`, or undefined. */
+  get(key: string): MetadataValue | undefined {
+    return this.map.get(key.toLowerCase())?.[0];
+  }
+
+  /** Returns every value of `key`, in the order they were added (a copy). */
+  getAll(key: string): MetadataValue[] {
+    return [...(this.map.get(key.toLowerCase()) ?? [])];
+  }
+
+  /** Tells whether `key` has at least one value. */
+  has(key: string): boolean {
+    return this.map.has(key.toLowerCase());
+  }
+
+  /** Removes every value of `key`. */
+  delete(key: string): boolean {
+    return this.map.delete(key.toLowerCase());
+  }
+
+  /** The number of distinct keys. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The distinct keys, lowercase. */
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  /** Every (key, value) pair, a key with several values once per value. */
+  *entries(): IterableIterator<[string, MetadataValue]> {
+    for (const [key, values] of this.map) for (const value of values) yield [key, value];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, MetadataValue]> {
+    return this.entries();
+  }
+
+  /** Adds every entry of `other` to this metadata. */
+  merge(other: Metadata): this {
+    for (const [key, value] of other) this.add(key, value);
+    return this;
+  }
+
+  /** A copy whose value lists can change independently of this one. */
+  clone(): Metadata {
+    return new Metadata().merge(this);
+  }
+
+  /**
+   * The size this metadata adds to a header list, as SETTINGS_MAX_HEADER_LIST_SIZE counts it:
+   * name + value + 32 per field, binary values as the unpadded base64 that goes on the wire.
+   */
+  headerListBytes(): number {
+    let total = 0;
+    for (const [key, value] of this.entries()) {
+      const valueBytes = typeof value === "string" ? value.length : Math.ceil((value.byteLength * 4) / 3);
+      total += key.length + valueBytes + HEADER_FIELD_OVERHEAD_BYTES;
+    }
+    return total;
+  }
+
+  /** A plain object for logs: binary values as base64. */
+  toJSON(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [key, values] of this.map)
+      out[key] = values.map((v) => (typeof v === "string" ? v : Buffer.from(v).toString("base64")));
+    return out;
+  }
+}
+
+/**
+ * Validates one entry and returns its lowercase key; used by every mutation.
+ * Internal code that copies received headers uses the same rules, so what a peer sends and what
+ * an application sets are held to one standard.
+ */
+function checkEntry(key: string, value: MetadataValue): string {
+  if (typeof key !== "string") throw new TypeError("metadata: key must be a string");
+  const name = key.toLowerCase();
+  if (!isValidKey(name)) throw new TypeError(`metadata: key ${JSON.stringify(key)} is not [0-9a-z_.-]+`);
+  if (isReservedKey(name)) throw new TypeError(`metadata: key ${JSON.stringify(name)} is reserved by gRPC`);
+  if (isBinaryKey(name)) {
+    if (!(value instanceof Uint8Array))
+      throw new TypeError(`metadata: key ${JSON.stringify(name)} ends in -bin, so its value must be a Uint8Array`);
+  } else {
+    if (typeof value !== "string")
+      throw new TypeError(`metadata: key ${JSON.stringify(name)} has no -bin suffix, so its value must be a string`);
+    if (!isValidAsciiValue(value))
+      throw new TypeError(`metadata: value of ${JSON.stringify(name)} has a character outside printable ASCII (0x20-0x7E)`);
+  }
+  return name;
+}

@@ -1,0 +1,44 @@
+import { Metadata } from "../metadata/index.js";
+import { Code, codeName } from "./code.js";
+
+/** What a GrpcError may carry besides its code and message. */
+export interface GrpcErrorOptions {
+  /** Trailing metadata received with the status, or to send with it. */
+  metadata?: Metadata;
+  /** The raw `grpc-status-details-bin` payload (a serialized google.rpc.Status). */
+  details?: Uint8Array;
+  /** The foreign error this status stands for; kept for logs, never sent to the peer. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type of tsgrpc: a non-OK gRPC status with its message, trailers and details.
+ *
+ * `message` reads "<CODE_NAME>: <statusMessage>"; `statusMessage` is the raw grpc-message.
+ * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
+ */
+export class GrpcError extends Error {
+  readonly code: Code;
+  readonly statusMessage: string;
+  readonly metadata: Metadata;
+  readonly details: Uint8Array | undefined;
+
+  constructor(code: Code, statusMessage: string, options: GrpcErrorOptions = {}) {
+    if (code === Code.Ok) throw new RangeError("GrpcError: Code.Ok is not an error");
+    super(`${codeName(code)}: ${statusMessage}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "GrpcError";
+    this.code = code;
+    this.statusMessage = statusMessage;
+    this.metadata = options.metadata ?? new Metadata();
+    this.details = options.details;
+  }
+
+  /**
+   * Returns `value` if it is a GrpcError; anything else becomes `code` (UNKNOWN by default) with
+   * `message`, the original kept as `cause` so its text never reaches the peer.
+   */
+  static from(value: unknown, code: Code = Code.Unknown, message = "unexpected error"): GrpcError {
+    if (value instanceof GrpcError) return value;
+    return new GrpcError(code, message, { cause: value });
+  }
+}

@@ -1,0 +1,84 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// dist/test/architecture/ → project root
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const SRC = join(ROOT, "src");
+
+/** The level of each folder under src/ (../shared/ARCHITECTURE.md §2); imports only go to lower levels. */
+const LEVELS: Record<string, number> = {
+  metadata: 0,
+  status: 1,
+  deadline: 2,
+  framing: 2,
+  compression: 2,
+  codec: 2,
+  service: 3,
+  pipeline: 3,
+  http2: 3,
+  server: 4,
+  client: 4,
+  ".": 5,
+};
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+function folderOf(file: string): string {
+  const rel = relative(SRC, file);
+  return rel.includes(sep) ? rel.split(sep)[0]! : ".";
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g))
+    found.push((match[1] ?? match[2])!);
+  return found;
+}
+
+describe("architecture: layer dependencies", () => {
+  const files = sourceFiles(SRC);
+
+  it("knows the level of every folder under src/", () => {
+    for (const file of files) expect(LEVELS, relative(ROOT, file)).to.have.property(folderOf(file));
+  });
+
+  for (const file of files) {
+    const from = folderOf(file);
+    const name = relative(ROOT, file);
+    it(`${name} imports only lower layers, through their index`, () => {
+      for (const spec of importsOf(file)) {
+        if (spec === "node:http2") {
+          expect(from, `${name}: only src/http2 may import node:http2`).to.equal("http2");
+          continue;
+        }
+        if (spec === "protobufjs") {
+          expect(["codec", "service"], `${name}: protobufjs belongs to codec/ and service/`).to.include(from);
+          continue;
+        }
+        if (!spec.startsWith(".")) continue;
+        const target = resolve(dirname(file), spec);
+        expect(target.startsWith(SRC + sep), `${name} imports outside src/: ${spec}`).to.equal(true);
+        const to = folderOf(target.replace(/\.js$/, ".ts"));
+        if (to === from) {
+          expect(target.endsWith(`${sep}index.js`) && from !== ".", `${name} imports its own folder's index`).to.equal(false);
+          continue;
+        }
+        expect(LEVELS[to]!, `${name} → ${spec}: ${from} (L${LEVELS[from]}) may not import ${to} (L${LEVELS[to]})`).to.be.lessThan(
+          LEVELS[from]!,
+        );
+        expect(target.endsWith(`${sep}index.js`), `${name} → ${spec}: import another folder through its index.ts`).to.equal(true);
+      }
+    });
+  }
+});
