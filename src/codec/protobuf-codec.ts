@@ -1,0 +1,46 @@
+import protobuf from "protobufjs";
+import { Code, GrpcError } from "../status/index.js";
+import type { Codec } from "./codec.js";
+
+/** Options of protobufCodec. */
+export interface ProtobufCodecOptions {
+  /**
+   * When given, decode returns `type.toObject(message, toObject)` (plain objects, e.g. longs as
+   * strings); by default it returns the decoded message instance, which is faster.
+   */
+  toObject?: protobuf.IConversionOptions;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A Codec for a protobufjs message type loaded at run time from a .proto file.
+ *
+ * encode accepts a message instance as it is, and converts a plain object with `fromObject`
+ * (so enum names and string longs work). Failures are GrpcError(INTERNAL) "codec: ...".
+ */
+export function protobufCodec<T = any>(type: protobuf.Type, options: ProtobufCodecOptions = {}): Codec<T> {
+  const ctor = type.ctor;
+  const conversion = options.toObject;
+  return {
+    encode(value: T): Uint8Array {
+      try {
+        const message = value instanceof ctor ? value : type.fromObject(value as { [key: string]: unknown });
+        return type.encode(message).finish();
+      } catch (error) {
+        throw new GrpcError(Code.Internal, `codec: cannot encode ${type.fullName.slice(1)}: ${describe(error)}`, { cause: error });
+      }
+    },
+    decode(bytes: Uint8Array): T {
+      let message: protobuf.Message;
+      try {
+        message = type.decode(bytes);
+      } catch (error) {
+        throw new GrpcError(Code.Internal, `codec: cannot decode ${type.fullName.slice(1)}: ${describe(error)}`, { cause: error });
+      }
+      return (conversion === undefined ? message : type.toObject(message, conversion)) as T;
+    },
+  };
+}
