@@ -1,0 +1,116 @@
+import { Code, GrpcError, codeFromRstCode, codeName, describeRstCode } from "../status/index.js";
+
+/** The fields Node puts on system, TLS and http2 errors. */
+interface NodeError extends Error {
+  code?: string;
+  syscall?: string;
+  address?: string;
+  port?: number;
+  path?: string;
+}
+
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EPIPE",
+  "ENOENT",
+  "EACCES",
+  "EADDRNOTAVAIL",
+]);
+
+/** OpenSSL verification results that Node reports as error codes without a prefix. */
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+]);
+
+/**
+ * Turns anything node:net, node:tls or node:http2 rejects with into a GrpcError whose message
+ * names the layer that failed: "connect: ECONNREFUSED 127.0.0.1:9", "tls: ...", "http2: ...".
+ *
+ * Transport failures are UNAVAILABLE (the call may be retried), the original error is kept as
+ * `cause`. A GrpcError passes through unchanged. This and server/serve-call.ts are the only two
+ * places where foreign errors become statuses (ARCHITECTURE.md §6).
+ * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
+ */
+export function grpcErrorFromNode(reason: unknown): GrpcError {
+  if (reason instanceof GrpcError) return reason;
+  if (!(reason instanceof Error)) return new GrpcError(Code.Unknown, `transport: ${String(reason)}`, { cause: reason });
+  const error = reason as NodeError;
+  const code = error.code ?? "";
+  if (error.name === "AbortError" || code === "ABORT_ERR" || code === "ERR_HTTP2_STREAM_CANCEL")
+    return new GrpcError(Code.Cancelled, "http2: stream cancelled", { cause: error });
+  if (CONNECT_CODES.has(code)) {
+    const where = error.path ?? (error.address === undefined ? "" : `${error.address}${error.port === undefined ? "" : `:${error.port}`}`);
+    return new GrpcError(Code.Unavailable, `${error.syscall ?? "connect"}: ${code}${where ? ` ${where}` : ""}`, { cause: error });
+  }
+  if (TLS_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_") || /\bSSL\b|\bTLS\b/i.test(error.message))
+    return new GrpcError(Code.Unavailable, `tls: ${error.message}${code ? ` (${code})` : ""}`, { cause: error });
+  if (code === "ERR_HTTP2_GOAWAY_SESSION")
+    return new GrpcError(Code.Unavailable, "http2: connection is going away (GOAWAY received); the call was not started", { cause: error });
+  if (code === "ERR_HTTP2_STREAM_ERROR") {
+    const match = /NGHTTP2_([A-Z_]+)/.exec(error.message);
+    const rstCode = match ? RST_CODE_BY_NAME[match[1]!] : undefined;
+    if (rstCode !== undefined) return grpcErrorFromRstCode(rstCode, error);
+  }
+  if (code.startsWith("ERR_HTTP2_") || code.startsWith("ERR_STREAM_"))
+    return new GrpcError(Code.Unavailable, `http2: ${error.message} (${code})`, { cause: error });
+  return new GrpcError(Code.Unavailable, `transport: ${error.message}${code ? ` (${code})` : ""}`, { cause: error });
+}
+
+const RST_CODE_BY_NAME: Record<string, number> = {
+  NO_ERROR: 0,
+  PROTOCOL_ERROR: 1,
+  INTERNAL_ERROR: 2,
+  FLOW_CONTROL_ERROR: 3,
+  SETTINGS_TIMEOUT: 4,
+  STREAM_CLOSED: 5,
+  FRAME_SIZE_ERROR: 6,
+  REFUSED_STREAM: 7,
+  CANCEL: 8,
+  COMPRESSION_ERROR: 9,
+  CONNECT_ERROR: 10,
+  ENHANCE_YOUR_CALM: 11,
+  INADEQUATE_SECURITY: 12,
+  HTTP_1_1_REQUIRED: 13,
+};
+
+/**
+ * The status of a stream the peer reset: the code from status/codeFromRstCode, and a message
+ * naming the RST code and the status it maps to, e.g.
+ * "http2: stream reset by peer with RST_STREAM CANCEL (0x8) -> CANCELLED".
+ *
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#errors
+ */
+export function grpcErrorFromRstCode(rstCode: number, cause?: unknown): GrpcError {
+  const code = codeFromRstCode(rstCode);
+  return new GrpcError(code, `http2: stream reset by peer with ${describeRstCode(rstCode)} -> ${codeName(code)}`, { cause });
+}
+
+/**
+ * The status of a call that a GOAWAY cut off: UNAVAILABLE, naming the error code and the
+ * debug data (e.g. "too_many_pings"), so a client can tell a ping-strike GOAWAY from a shutdown.
+ *
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#goaway-frame
+ */
+export function grpcErrorFromGoaway(errorCode: number, debugData?: Uint8Array): GrpcError {
+  const name = describeRstCode(errorCode).replace(/^RST_STREAM /, "");
+  const debug = debugData !== undefined && debugData.byteLength > 0 ? ` "${Buffer.from(debugData).toString("latin1")}"` : "";
+  return new GrpcError(Code.Unavailable, `http2: connection closed by peer with GOAWAY ${name}${debug}`);
+}
