@@ -49,3 +49,19 @@ export function isValidAsciiValue(value: string): boolean {
   }
   return true;
 }
+
+/**
+ * Tells whether `value` is a legal HTTP field value (RFC 9110 §5.5: visible ASCII, space, tab and
+ * obs-text 0x80-0xFF), the looser rule for values received from a peer.
+ *
+ * The spec asks senders for printable ASCII, but a received value outside it that HTTP allows
+ * must not fail the call.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
+ */
+export function isLegalFieldValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}

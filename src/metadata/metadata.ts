@@ -1,4 +1,5 @@
-import { isBinaryKey, isReservedKey, isValidAsciiValue, isValidKey } from "./metadata-key.js";
+import { encodeBase64 } from "./base64.js";
+import { isBinaryKey, isLegalFieldValue, isReservedKey, isValidAsciiValue, isValidKey } from "./metadata-key.js";
 
 /** A metadata value: a string for ASCII keys, bytes for `-bin` keys. */
 export type MetadataValue = string | Uint8Array;
@@ -39,6 +40,25 @@ export class Metadata {
     if (values) values.push(value);
     else this.map.set(name, [value]);
     return this;
+  }
+
+  /**
+   * Appends a value received from a peer, by the receiver's looser rules; returns false and drops
+   * the entry when it cannot be metadata (a reserved or malformed key, or a value of the wrong kind).
+   *
+   * A received ASCII value may be any legal HTTP field value: the spec says such a value must not
+   * fail the call. `-bin` values arrive here already decoded (see decodeBinaryHeader).
+   * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
+   */
+  addReceived(key: string, value: MetadataValue): boolean {
+    const name = key.toLowerCase();
+    if (!isValidKey(name) || isReservedKey(name)) return false;
+    if (isBinaryKey(name) ? !(value instanceof Uint8Array) : typeof value !== "string" || !isLegalFieldValue(value))
+      return false;
+    const values = this.map.get(name);
+    if (values) values.push(value);
+    else this.map.set(name, [value]);
+    return true;
   }
 
   /** Returns the first value of `key`, or undefined. */
@@ -108,15 +128,14 @@ export class Metadata {
   toJSON(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     for (const [key, values] of this.map)
-      out[key] = values.map((v) => (typeof v === "string" ? v : Buffer.from(v).toString("base64")));
+      out[key] = values.map((value) => (typeof value === "string" ? value : encodeBase64(value)));
     return out;
   }
 }
 
 /**
- * Validates one entry and returns its lowercase key; used by every mutation.
- * Internal code that copies received headers uses the same rules, so what a peer sends and what
- * an application sets are held to one standard.
+ * Validates one entry an application sets and returns its lowercase key; used by every mutation
+ * except addReceived, which applies the receiver's looser value rule.
  */
 function checkEntry(key: string, value: MetadataValue): string {
   if (typeof key !== "string") throw new TypeError("metadata: key must be a string");

@@ -55,3 +55,18 @@ export function codeName(code: number): string {
 export function isCode(value: number): value is Code {
   return Number.isInteger(value) && value >= 0 && value <= 16;
 }
+
+const STATUS_CODE_PATTERN = /^(?:0|[1-9][0-9]{0,2})$/;
+
+/**
+ * Parses a received `grpc-status` header: decimal digits, no sign, no leading zeros, a defined code.
+ *
+ * Anything else (absent, "+1", "01", " 1", "17") gives undefined, which the caller reports as
+ * UNKNOWN, since a status the client cannot read must not be mistaken for another one.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
+ */
+export function parseStatusCode(value: string | undefined): Code | undefined {
+  if (value === undefined || !STATUS_CODE_PATTERN.test(value)) return undefined;
+  const code = Number(value);
+  return isCode(code) ? code : undefined;
+}

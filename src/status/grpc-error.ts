@@ -1,5 +1,6 @@
 import { Metadata } from "../metadata/index.js";
 import { Code, codeName } from "./code.js";
+import { decodeStatusDetails, type StatusDetails } from "./status-details.js";
 
 /** What a GrpcError may carry besides its code and message. */
 export interface GrpcErrorOptions {
@@ -22,6 +23,7 @@ export class GrpcError extends Error {
   readonly statusMessage: string;
   readonly metadata: Metadata;
   readonly details: Uint8Array | undefined;
+  private decodedDetails: StatusDetails | undefined | null = null;
 
   constructor(code: Code, statusMessage: string, options: GrpcErrorOptions = {}) {
     if (code === Code.Ok) throw new RangeError("GrpcError: Code.Ok is not an error");
@@ -31,6 +33,15 @@ export class GrpcError extends Error {
     this.statusMessage = statusMessage;
     this.metadata = options.metadata ?? new Metadata();
     this.details = options.details;
+  }
+
+  /**
+   * The `details` decoded as a google.rpc.Status, on first use; undefined when there are no
+   * details or they are malformed.
+   */
+  get statusDetails(): StatusDetails | undefined {
+    if (this.decodedDetails === null) this.decodedDetails = this.details && decodeStatusDetails(this.details);
+    return this.decodedDetails;
   }
 
   /**
