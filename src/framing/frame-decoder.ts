@@ -36,9 +36,9 @@ export class FrameDecoder {
     this.#maxBytes = maxBytes;
   }
 
-  /** Bytes held back for a message that is not complete yet. */
+  /** Bytes received of the message that is not complete yet, header included. */
   get buffered(): number {
-    return this.#headerFilled + this.#payloadFilled;
+    return this.#payload === undefined ? this.#headerFilled : FRAME_HEADER_BYTES + this.#payloadFilled;
   }
 
   /**

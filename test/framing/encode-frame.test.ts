@@ -1,0 +1,43 @@
+import { expect } from "chai";
+import { encodeFrame, encodeFrameHeader, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD_BYTES } from "../../src/framing/index.js";
+
+describe("checklist 8: encodeFrame writes a Length-Prefixed-Message", () => {
+  const cases: [string, Uint8Array, boolean, number[]][] = [
+    ["empty, uncompressed", new Uint8Array(0), false, [0, 0, 0, 0, 0]],
+    ["empty, compressed", new Uint8Array(0), true, [1, 0, 0, 0, 0]],
+    ["three bytes", Uint8Array.of(7, 8, 9), false, [0, 0, 0, 0, 3, 7, 8, 9]],
+    ["three bytes, compressed", Uint8Array.of(7, 8, 9), true, [1, 0, 0, 0, 3, 7, 8, 9]],
+  ];
+  for (const [name, payload, compressed, expected] of cases)
+    it(name, () => expect([...encodeFrame(payload, compressed)]).to.deep.equal(expected));
+
+  it("defaults to uncompressed", () => expect(encodeFrame(Uint8Array.of(1))[0]).to.equal(0));
+
+  it("writes the length big-endian over four bytes", () => {
+    const frame = encodeFrame(new Uint8Array(0x01_02_03));
+    expect([...frame.subarray(0, FRAME_HEADER_BYTES)]).to.deep.equal([0, 0, 1, 2, 3]);
+    expect(frame.length).to.equal(FRAME_HEADER_BYTES + 0x01_02_03);
+  });
+
+  it("copies the payload (the frame does not alias it)", () => {
+    const payload = Uint8Array.of(1, 2);
+    const frame = encodeFrame(payload);
+    payload[0] = 9;
+    expect(frame[5]).to.equal(1);
+  });
+});
+
+describe("encodeFrameHeader", () => {
+  const cases: [number, boolean, number[]][] = [
+    [0, false, [0, 0, 0, 0, 0]],
+    [1, true, [1, 0, 0, 0, 1]],
+    [0x1234_5678, false, [0, 0x12, 0x34, 0x56, 0x78]],
+    [MAX_FRAME_PAYLOAD_BYTES, true, [1, 0xff, 0xff, 0xff, 0xff]],
+  ];
+  for (const [length, compressed, expected] of cases)
+    it(`encodes ${length} ${compressed ? "compressed" : "uncompressed"}`, () =>
+      expect([...encodeFrameHeader(length, compressed)]).to.deep.equal(expected));
+
+  for (const length of [-1, 1.5, NaN, MAX_FRAME_PAYLOAD_BYTES + 1, Infinity])
+    it(`rejects length ${length}`, () => expect(() => encodeFrameHeader(length, false)).to.throw(RangeError));
+});
