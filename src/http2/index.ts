@@ -13,3 +13,12 @@ export {
 } from "./request-head.js";
 export { statusFromTrailers, trailersFromStatus } from "./trailers.js";
 export { grpcErrorFromGoaway, grpcErrorFromNode, grpcErrorFromRstCode } from "./node-error.js";
+// Client role: connection management and the client half of a call.
+export { Backoff, type BackoffOptions } from "./client-backoff.js";
+export { ConnectivityState } from "./client-connectivity.js";
+export { parseTarget, formatAddress, type Address, type Target } from "./client-target.js";
+export { resolveTarget } from "./client-resolver.js";
+export { type TlsOptions } from "./client-subchannel.js";
+export { ClientSession, type ClientSessionOptions, type LoadBalancingPolicy } from "./client-session.js";
+export { type Connection } from "./client-connection.js";
+export { ClientStream } from "./client-stream.js";

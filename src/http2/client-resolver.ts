@@ -1,0 +1,22 @@
+import { lookup } from "node:dns/promises";
+import { Code, GrpcError } from "../status/index.js";
+import type { Address, Target } from "./client-target.js";
+
+/**
+ * Resolves a target to the addresses to connect to: every address the system resolver returns
+ * for a `dns` target (IPv4 and IPv6, in the resolver's order), the literal list otherwise.
+ *
+ * A failed lookup is GrpcError(Unavailable) naming DNS and the host.
+ * https://github.com/grpc/grpc/blob/master/doc/naming.md
+ */
+export async function resolveTarget(target: Target): Promise<Address[]> {
+  if (target.scheme !== "dns") return [...target.addresses];
+  try {
+    const found = await lookup(target.host, { all: true, verbatim: true });
+    if (found.length === 0) throw new Error("no addresses");
+    return found.map((entry) => ({ host: entry.address, port: target.port }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GrpcError(Code.Unavailable, `DNS: cannot resolve ${JSON.stringify(target.host)}: ${message}`, { cause: error });
+  }
+}

@@ -1,0 +1,273 @@
+import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import { FrameDecoder, type Frame } from "../framing/index.js";
+import type { Metadata } from "../metadata/index.js";
+import { Code, GrpcError } from "../status/index.js";
+import type { Connection } from "./client-connection.js";
+import { isGrpcContentType } from "./content-type.js";
+import { GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "./header-names.js";
+import { metadataFromHeaders } from "./metadata-headers.js";
+import { grpcErrorFromNode, grpcErrorFromRstCode } from "./node-error.js";
+import { statusFromTrailers } from "./trailers.js";
+
+/** Frames queued beyond this many bytes pause the HTTP/2 stream until the reader catches up. */
+const HIGH_WATER_BYTES = 64 * 1024;
+
+const OK: unique symbol = Symbol("ok");
+
+/**
+ * The client half of one gRPC call on an HTTP/2 stream, driven by node:http2 events: response
+ * headers, DATA into a FrameDecoder, status from trailers or a trailers-only response, or from
+ * RST_STREAM, a protocol violation or a local cancel.
+ *
+ * Readers pull (`next()` per frame, or `finished()` then `takeFrames()` for unary calls). When
+ * `paced` is set, queued frames beyond 64 KiB pause the stream, so flow control holds back the
+ * server and memory stays bounded. `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is
+ * ever handed to node:http2 (it would send INTERNAL_ERROR).
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
+ */
+export class ClientStream {
+  /** Response headers as received (or the trailers-only block); undefined until they arrive. */
+  responseHeaders: IncomingHttpHeaders | undefined;
+  /** Trailers (the same block as `responseHeaders` for a trailers-only response). */
+  trailers: IncomingHttpHeaders | undefined;
+  /**
+   * True when the server never saw the call (REFUSED_STREAM before any response, or a GOAWAY that
+   * excluded it): the call can be retried transparently on another connection.
+   */
+  refused = false;
+  private readonly stream: ClientHttp2Stream | undefined;
+  private readonly connection: Connection | undefined;
+  private readonly decoder: FrameDecoder;
+  private readonly paced: boolean;
+  private frames: Frame[] = [];
+  private frameIndex = 0;
+  private queuedBytes = 0;
+  private paused = false;
+  private outcome: GrpcError | typeof OK | undefined;
+  private localError: GrpcError | undefined;
+  private waiter: { resolve(value: Frame | undefined): void; reject(error: GrpcError): void } | undefined;
+  private finishWaiter: { resolve(): void; reject(error: GrpcError): void } | undefined;
+  private headersWaiter: ((headers: IncomingHttpHeaders | undefined) => void) | undefined;
+  private drainWaiter: (() => void) | undefined;
+
+  constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean) {
+    this.decoder = new FrameDecoder(maxReceiveBytes);
+    this.paced = paced;
+    let stream: ClientHttp2Stream;
+    try {
+      stream = connection.session.request(headers);
+    } catch (error) {
+      // The session closed or got a GOAWAY between the pick and this request: nothing was sent.
+      this.refused = true;
+      this.outcome = grpcErrorFromNode(error);
+      return;
+    }
+    this.stream = stream;
+    this.connection = connection;
+    connection.acquire();
+    stream.on("response", (responseHeaders: IncomingHttpHeaders, flags: number) => this.onResponse(responseHeaders, flags));
+    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    stream.on("trailers", (trailers: IncomingHttpHeaders) => {
+      this.trailers = trailers;
+    });
+    // 'error' is always followed by 'close', which reports the status; keep the reason for it.
+    stream.on("error", (error: Error) => {
+      this.localError ??= grpcErrorFromNode(error);
+    });
+    stream.on("close", () => this.onClose());
+  }
+
+  /** The response's `grpc-encoding`, once headers arrived. */
+  get encoding(): string | undefined {
+    return this.responseHeaders?.[GRPC_ENCODING] as string | undefined;
+  }
+
+  /** Response headers as metadata (reserved names dropped). */
+  responseMetadata(): Metadata | undefined {
+    return this.responseHeaders === undefined ? undefined : metadataFromHeaders(this.responseHeaders);
+  }
+
+  /** Trailing metadata, once the call ended. */
+  trailerMetadata(): Metadata | undefined {
+    return this.trailers === undefined ? undefined : metadataFromHeaders(this.trailers);
+  }
+
+  /** Resolves with the response headers when they arrive, or undefined if the call ends without them. */
+  headers(): Promise<IncomingHttpHeaders | undefined> {
+    if (this.responseHeaders !== undefined || this.outcome !== undefined) return Promise.resolve(this.responseHeaders);
+    return new Promise((resolve) => (this.headersWaiter = resolve));
+  }
+
+  /**
+   * Sends bytes; returns undefined when the stream took them without backpressure, else a
+   * promise that resolves on 'drain'. Writes after the call ended are dropped: the server's
+   * status (or our cancel) is what the caller will see.
+   */
+  write(bytes: Uint8Array): Promise<void> | undefined {
+    const stream = this.stream;
+    if (stream === undefined || this.outcome !== undefined || stream.writableEnded || stream.destroyed) return undefined;
+    if (stream.write(bytes)) return undefined;
+    return new Promise((resolve) => {
+      this.drainWaiter = resolve;
+      stream.once("drain", this.onDrain);
+    });
+  }
+
+  /** Sends the last bytes with END_STREAM (an empty DATA frame with END_STREAM when `bytes` is undefined). */
+  end(bytes?: Uint8Array): void {
+    const stream = this.stream;
+    if (stream === undefined || this.outcome !== undefined || stream.writableEnded || stream.destroyed) return;
+    if (bytes === undefined) stream.end();
+    else stream.end(bytes);
+  }
+
+  /** Ends the call locally with `error` and resets the stream with RST_STREAM(CANCEL). */
+  cancel(error: GrpcError): void {
+    if (this.outcome !== undefined) return;
+    this.localError ??= error;
+    const stream = this.stream;
+    if (stream === undefined || stream.closed) return;
+    stream.close(constants.NGHTTP2_CANCEL);
+    // A paused stream would hold back its 'close'; late data is ignored once localError is set.
+    if (this.paused) stream.resume();
+  }
+
+  /** Resolves when the call ended OK, rejects with its status otherwise. */
+  finished(): Promise<void> {
+    if (this.outcome !== undefined) return this.outcome === OK ? Promise.resolve() : Promise.reject(this.outcome);
+    return new Promise((resolve, reject) => (this.finishWaiter = { resolve, reject }));
+  }
+
+  /** The frames received so far (for unary calls, after `finished()`). */
+  takeFrames(): Frame[] {
+    const frames = this.frameIndex === 0 ? this.frames : this.frames.slice(this.frameIndex);
+    this.frames = [];
+    this.frameIndex = 0;
+    return frames;
+  }
+
+  /** The next frame; undefined once the call ended OK; rejects with the status otherwise. */
+  next(): Promise<Frame | undefined> {
+    if (this.frameIndex < this.frames.length) return Promise.resolve(this.shift());
+    if (this.outcome !== undefined) return this.outcome === OK ? Promise.resolve(undefined) : Promise.reject(this.outcome);
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** The status once known: undefined while running, null for OK. */
+  get status(): GrpcError | null | undefined {
+    return this.outcome === undefined ? undefined : this.outcome === OK ? null : this.outcome;
+  }
+
+  private readonly onDrain = (): void => {
+    const wake = this.drainWaiter;
+    this.drainWaiter = undefined;
+    wake?.();
+  };
+
+  private shift(): Frame {
+    const frame = this.frames[this.frameIndex]!;
+    this.frames[this.frameIndex++] = undefined as unknown as Frame;
+    this.queuedBytes -= frame.payload.length;
+    if (this.frameIndex === this.frames.length) {
+      this.frames = [];
+      this.frameIndex = 0;
+    }
+    if (this.paused && this.queuedBytes < HIGH_WATER_BYTES) {
+      this.paused = false;
+      this.stream!.resume();
+    }
+    return frame;
+  }
+
+  private onResponse(headers: IncomingHttpHeaders, flags: number): void {
+    this.responseHeaders = headers;
+    if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0) this.trailers = headers;
+    else if ((headers[HEADER_STATUS] as unknown) === 200 && !isGrpcContentType(headers[HEADER_CONTENT_TYPE])) {
+      const contentType = headers[HEADER_CONTENT_TYPE];
+      this.cancel(
+        new GrpcError(Code.Unknown, `protocol: response content-type ${JSON.stringify(contentType ?? "")} is not application/grpc`),
+      );
+    }
+    const wake = this.headersWaiter;
+    this.headersWaiter = undefined;
+    wake?.(headers);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.localError !== undefined) return;
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (error) {
+      this.cancel(error as GrpcError);
+      return;
+    }
+    const count = frames.length;
+    if (count === 0) return;
+    let index = 0;
+    const waiter = this.waiter;
+    if (waiter !== undefined) {
+      this.waiter = undefined;
+      waiter.resolve(frames[0]);
+      index = 1;
+    }
+    for (; index < count; index++) {
+      const frame = frames[index]!;
+      this.frames.push(frame);
+      this.queuedBytes += frame.payload.length;
+    }
+    if (this.paced && !this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
+      this.paused = true;
+      this.stream!.pause();
+    }
+  }
+
+  private onClose(): void {
+    this.connection!.release();
+    const drain = this.drainWaiter;
+    this.drainWaiter = undefined;
+    drain?.();
+    let outcome: GrpcError | typeof OK = this.localError ?? OK;
+    if (this.localError === undefined) {
+      const stream = this.stream!;
+      const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+      if (this.trailers !== undefined) {
+        const httpStatus = this.responseHeaders?.[HEADER_STATUS] as unknown as number | undefined;
+        outcome = statusFromTrailers(this.trailers, httpStatus) ?? OK;
+        if (outcome === OK && this.trailers !== this.responseHeaders) {
+          try {
+            this.decoder.end();
+          } catch (error) {
+            outcome = error as GrpcError;
+          }
+        }
+      } else if (rstCode !== constants.NGHTTP2_NO_ERROR) {
+        outcome = grpcErrorFromRstCode(rstCode);
+        if (rstCode === constants.NGHTTP2_REFUSED_STREAM && this.responseHeaders === undefined) this.refused = true;
+      } else if (this.connection!.closeReason !== undefined) {
+        outcome = this.connection!.closeReason;
+        if (this.responseHeaders === undefined && this.connection!.draining && stream.id === undefined) this.refused = true;
+      } else {
+        outcome = new GrpcError(Code.Internal, "protocol: stream closed without trailers (no grpc-status received)");
+      }
+    } else if (this.localError.code === Code.Unavailable && this.responseHeaders === undefined && this.stream!.id === undefined) {
+      this.refused = true;
+    }
+    this.outcome = outcome;
+    const headersWaiter = this.headersWaiter;
+    this.headersWaiter = undefined;
+    headersWaiter?.(undefined);
+    const finish = this.finishWaiter;
+    this.finishWaiter = undefined;
+    if (finish !== undefined) {
+      if (outcome === OK) finish.resolve();
+      else finish.reject(outcome);
+    }
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter !== undefined) {
+      if (outcome === OK) waiter.resolve(undefined);
+      else waiter.reject(outcome);
+    }
+  }
+}
