@@ -22,3 +22,12 @@ export { type TlsOptions } from "./client-subchannel.js";
 export { ClientSession, type ClientSessionOptions, type LoadBalancingPolicy } from "./client-session.js";
 export { type Connection } from "./client-connection.js";
 export { ClientStream } from "./client-stream.js";
+export { ServerStream } from "./server-stream.js";
+export {
+  Http2Listener,
+  type BoundAddress,
+  type ListenAddress,
+  type ListenerOptions,
+  type ServerTlsOptions,
+} from "./server-listener.js";
+export { type ConnectionPolicy } from "./server-connection.js";

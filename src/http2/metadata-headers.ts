@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
-import { Metadata, decodeBase64, encodeBase64, isBinaryKey, isReservedKey, isValidAsciiValue, isValidKey } from "../metadata/index.js";
+import { Metadata, decodeBase64, encodeBase64, isBinaryKey, isReservedKey, isValidKey } from "../metadata/index.js";
 
 /**
  * Copies metadata into an outgoing header object: ASCII values as they are, `-bin` values as
@@ -23,8 +23,8 @@ export function metadataToHeaders(metadata: Metadata, headers: OutgoingHttpHeade
  *
  * Dropped on purpose, so that no peer can fail a call through its metadata:
  * pseudo-headers and reserved names (gRPC's own headers), keys that are not `[0-9a-z_.-]+`,
- * ASCII values with characters outside printable ASCII (legal in HTTP, but not representable
- * in Metadata), and `-bin` values that are not base64.
+ * values that are not legal HTTP field values, and `-bin` values that are not base64.
+ * A value outside printable ASCII that HTTP allows (obs-text) is kept, as the spec asks.
  * A `-bin` header may carry several values joined with ","; each is decoded on its own, padded or
  * not. node:http2 joins repeated ASCII fields with ", ", and such a value stays one value here.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
@@ -44,13 +44,13 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): Metadata {
 /** Adds one received header value to `metadata`, or skips it as metadataFromHeaders documents. */
 function addValue(metadata: Metadata, key: string, value: string): void {
   if (!isBinaryKey(key)) {
-    if (isValidAsciiValue(value)) metadata.add(key, value);
+    metadata.addReceived(key, value);
     return;
   }
   for (const part of value.split(",")) {
     const text = part.trim();
     try {
-      metadata.add(key, decodeBase64(text));
+      metadata.addReceived(key, decodeBase64(text));
     } catch {
       // Not base64: skipped, as documented above; a broken optional value must not fail the call.
     }

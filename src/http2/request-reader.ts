@@ -1,0 +1,164 @@
+import type { ServerHttp2Stream } from "node:http2";
+import { type Frame, FrameDecoder } from "../framing/index.js";
+import { Code, GrpcError } from "../status/index.js";
+
+const READER = Symbol("tsgrpc.requestReader");
+
+/** Frames queued before the reader pauses the socket, so a slow handler paces a fast client. */
+const HIGH_WATER_FRAMES = 16;
+
+type ReaderStream = ServerHttp2Stream & { [READER]?: RequestReader };
+
+/**
+ * Turns the DATA of one request into frames, driven by node's 'data' events (no generator per
+ * chunk): either all at once for single-request calls (`readSingle`), or as an async iterable with
+ * backpressure for streaming requests (`[Symbol.asyncIterator]`).
+ *
+ * Errors end the read: a framing error (limit, flag), a message cut short at END_STREAM, or the
+ * stream closing before END_STREAM (CANCELLED, or the reason given to `abort`).
+ */
+export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame> {
+  /** True once END_STREAM arrived and every byte was framed. */
+  ended = false;
+  private readonly stream: ReaderStream;
+  private readonly decoder: FrameDecoder;
+  private readonly frames: Frame[] = [];
+  private readonly single: boolean;
+  private error: GrpcError | undefined;
+  private resolve: ((value: any) => void) | undefined;
+  private reject: ((reason: unknown) => void) | undefined;
+  private paused = false;
+  private stopped = false;
+
+  constructor(stream: ServerHttp2Stream, maxBytes: number, single: boolean) {
+    this.stream = stream as ReaderStream;
+    this.decoder = new FrameDecoder(maxBytes);
+    this.single = single;
+    this.stream[READER] = this;
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+  }
+
+  /**
+   * Resolves with the frames of a request that should hold exactly one message: on END_STREAM,
+   * or as soon as a second frame shows the request has too many (the caller checks the count).
+   */
+  readSingle(): Promise<Frame[]> {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (this.ended || this.frames.length > 1) return Promise.resolve(this.frames);
+    return new Promise<Frame[]>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Frame> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Frame>> {
+    const frame = this.frames.shift();
+    if (frame !== undefined) {
+      if (this.paused && this.frames.length < HIGH_WATER_FRAMES / 2) {
+        this.paused = false;
+        this.stream.resume();
+      }
+      return Promise.resolve({ done: false, value: frame });
+    }
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
+    return new Promise<IteratorResult<Frame>>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** Called by `for await` on break: later DATA is read and dropped, so the peer is never stalled. */
+  return(): Promise<IteratorResult<Frame>> {
+    this.stop();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /** Stops delivering frames; what still arrives is discarded. */
+  stop(): void {
+    this.stopped = true;
+    this.frames.length = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume();
+    }
+  }
+
+  /** Ends the read with `reason` (peer reset, deadline, shutdown), unless it already ended. */
+  abort(reason: GrpcError): void {
+    if (this.ended || this.error !== undefined) return;
+    this.fail(reason);
+  }
+
+  /** @internal 'data' handler. */
+  push(chunk: Uint8Array): void {
+    if (this.error !== undefined || this.stopped) return;
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (error) {
+      this.fail(error as GrpcError);
+      return;
+    }
+    for (const frame of frames) this.frames.push(frame);
+    if (this.single) {
+      if (this.frames.length > 1) this.settle();
+      return;
+    }
+    if (this.resolve !== undefined && this.frames.length > 0) {
+      const resolve = this.resolve;
+      this.resolve = this.reject = undefined;
+      resolve({ done: false, value: this.frames.shift() });
+    }
+    if (!this.paused && this.frames.length >= HIGH_WATER_FRAMES) {
+      this.paused = true;
+      this.stream.pause();
+    }
+  }
+
+  /** @internal 'end' handler. */
+  finish(): void {
+    if (this.error !== undefined) return;
+    try {
+      this.decoder.end();
+    } catch (error) {
+      this.fail(error as GrpcError);
+      return;
+    }
+    this.ended = true;
+    if (this.single) this.settle();
+    else if (this.resolve !== undefined) {
+      const resolve = this.resolve;
+      this.resolve = this.reject = undefined;
+      resolve({ done: true, value: undefined });
+    }
+  }
+
+  private settle(): void {
+    const resolve = this.resolve;
+    this.resolve = this.reject = undefined;
+    resolve?.(this.frames);
+  }
+
+  private fail(error: GrpcError): void {
+    this.error = error instanceof GrpcError ? error : new GrpcError(Code.Internal, "http2: request could not be read", { cause: error });
+    this.frames.length = 0;
+    const reject = this.reject;
+    this.resolve = this.reject = undefined;
+    reject?.(this.error);
+  }
+}
+
+// Shared listeners (no closure per call): `this` is the node stream, which points at its reader.
+function onData(this: ReaderStream, chunk: Buffer): void {
+  this[READER]!.push(chunk);
+}
+
+function onEnd(this: ReaderStream): void {
+  this[READER]!.finish();
+}

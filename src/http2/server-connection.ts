@@ -1,0 +1,165 @@
+import { type ServerHttp2Session, constants } from "node:http2";
+import { Code, GrpcError } from "../status/index.js";
+
+/** How a server treats each HTTP/2 connection over its life (gRFC A8 keepalive, A9 idle and age). */
+export interface ConnectionPolicy {
+  /** Interval between the server's own keepalive PINGs; Infinity turns them off. Default 2 hours. */
+  keepaliveTimeMs?: number;
+  /** How long a keepalive PING may wait for its ACK before the connection is closed. Default 20 s. */
+  keepaliveTimeoutMs?: number;
+  /** Client PINGs closer together than this earn a strike (gRFC A8). Default 5 minutes. */
+  minPingIntervalMs?: number;
+  /** Whether client PINGs are fine while no call is open; if not, such PINGs strike. Default false. */
+  permitKeepaliveWithoutCalls?: boolean;
+  /** Strikes tolerated; one more gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings". Default 2. */
+  maxPingStrikes?: number;
+  /** A connection with no call for this long is closed with GOAWAY. Default Infinity. */
+  maxConnectionIdleMs?: number;
+  /** A connection older than this (±10% jitter) gets GOAWAY. Default Infinity. */
+  maxConnectionAgeMs?: number;
+  /** After the age GOAWAY, calls get this long before the connection is closed. Default Infinity. */
+  maxConnectionAgeGraceMs?: number;
+}
+
+/** The part of ServerStream a connection needs, to cancel what it still holds when it closes. */
+export interface ConnectionStream {
+  cancel(rstCode: number, reason: GrpcError): void;
+}
+
+const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
+const TOO_MANY_PINGS = Buffer.from("too_many_pings");
+/** After a GOAWAY for ping abuse, how long the peer gets to read it before the socket closes. */
+const ABUSE_CLOSE_DELAY_MS = 1000;
+
+/**
+ * One accepted HTTP/2 connection: the calls it carries, client PING policing, the server's own
+ * keepalive PINGs, and the idle and age limits.
+ *
+ * Ping strikes follow gRFC A8: a PING arriving sooner than allowed after the previous one is a
+ * strike, sending HEADERS or DATA clears them, and more than `maxPingStrikes` ends the connection
+ * with GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings").
+ * https://github.com/grpc/proposal/blob/master/A8-client-side-keepalive.md
+ * https://github.com/grpc/proposal/blob/master/A9-server-side-conn-mgt.md
+ */
+export class ServerConnection {
+  readonly session: ServerHttp2Session;
+  readonly streams = new Set<ConnectionStream>();
+  private readonly policy: Required<ConnectionPolicy>;
+  private pingStrikes = 0;
+  private lastPingAt = -Infinity;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimeoutTimer: NodeJS.Timeout | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(session: ServerHttp2Session, policy: Required<ConnectionPolicy>) {
+    this.session = session;
+    this.policy = policy;
+    session.on("ping", () => this.onPing());
+    session.once("close", () => this.clearTimers());
+    if (Number.isFinite(policy.keepaliveTimeMs)) this.scheduleKeepalive();
+    if (Number.isFinite(policy.maxConnectionAgeMs)) {
+      const jitter = 0.9 + Math.random() * 0.2;
+      this.ageTimer = setTimeout(() => this.onMaxAge(), policy.maxConnectionAgeMs * jitter).unref();
+    }
+    this.armIdle();
+  }
+
+  /** Registers a call on this connection. */
+  add(stream: ConnectionStream): void {
+    this.streams.add(stream);
+    if (this.idleTimer !== undefined) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+  }
+
+  /** Forgets a finished call; the last one starts the idle clock. */
+  remove(stream: ConnectionStream): void {
+    this.streams.delete(stream);
+    if (this.streams.size === 0) this.armIdle();
+  }
+
+  /** Called whenever HEADERS or DATA go out: the peer may then ping again freely (gRFC A8). */
+  onSend(): void {
+    this.pingStrikes = 0;
+    this.lastPingAt = -Infinity;
+  }
+
+  /** Sends GOAWAY and stops taking calls; open calls go on. */
+  goAway(): void {
+    if (this.closing) return;
+    this.closing = true;
+    if (!this.session.closed && !this.session.destroyed) this.session.close();
+  }
+
+  /** Cancels every open call with RST_STREAM(CANCEL) and closes the connection now. */
+  destroy(reason: GrpcError): void {
+    this.closing = true;
+    for (const stream of [...this.streams]) stream.cancel(constants.NGHTTP2_CANCEL, reason);
+    this.clearTimers();
+    if (!this.session.destroyed) this.session.destroy();
+  }
+
+  private onPing(): void {
+    const now = performance.now();
+    const allowedMs =
+      this.streams.size === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;
+    if (now - this.lastPingAt < allowedMs) this.pingStrikes++;
+    this.lastPingAt = now;
+    if (this.pingStrikes <= this.policy.maxPingStrikes || this.closing) return;
+    this.closing = true;
+    if (this.session.destroyed) return;
+    // lastStreamID 0 lets node fill in the last stream it processed, so those calls may finish.
+    this.session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, TOO_MANY_PINGS);
+    this.graceTimer = setTimeout(
+      () => this.destroy(new GrpcError(Code.Unavailable, "http2: connection closed for too many pings")),
+      ABUSE_CLOSE_DELAY_MS,
+    ).unref();
+  }
+
+  private armIdle(): void {
+    if (!Number.isFinite(this.policy.maxConnectionIdleMs) || this.idleTimer !== undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.streams.size === 0) this.goAway();
+    }, this.policy.maxConnectionIdleMs).unref();
+  }
+
+  private onMaxAge(): void {
+    this.ageTimer = undefined;
+    this.goAway();
+    if (Number.isFinite(this.policy.maxConnectionAgeGraceMs))
+      this.graceTimer = setTimeout(
+        () => this.destroy(new GrpcError(Code.Unavailable, "http2: connection reached its maximum age")),
+        this.policy.maxConnectionAgeGraceMs,
+      ).unref();
+  }
+
+  private scheduleKeepalive(): void {
+    this.keepaliveTimer = setTimeout(() => this.sendKeepalive(), this.policy.keepaliveTimeMs).unref();
+  }
+
+  private sendKeepalive(): void {
+    if (this.session.destroyed || this.session.closed) return;
+    this.keepaliveTimeoutTimer = setTimeout(
+      () => this.destroy(new GrpcError(Code.Unavailable, "http2: keepalive PING was not answered in time")),
+      this.policy.keepaliveTimeoutMs,
+    ).unref();
+    const sent = this.session.ping((error) => {
+      clearTimeout(this.keepaliveTimeoutTimer);
+      this.keepaliveTimeoutTimer = undefined;
+      if (error === null) this.scheduleKeepalive();
+    });
+    // node refuses a PING when too many are unanswered; that is as bad as a missing ACK.
+    if (!sent) this.destroy(new GrpcError(Code.Unavailable, "http2: keepalive PING could not be sent"));
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.idleTimer, this.keepaliveTimer, this.keepaliveTimeoutTimer, this.ageTimer, this.graceTimer])
+      if (timer !== undefined) clearTimeout(timer);
+    this.idleTimer = this.keepaliveTimer = this.keepaliveTimeoutTimer = this.ageTimer = this.graceTimer = undefined;
+  }
+}

@@ -1,0 +1,261 @@
+import { type OutgoingHttpHeaders, type ServerHttp2Stream, constants } from "node:http2";
+import type { Frame } from "../framing/index.js";
+import type { Metadata } from "../metadata/index.js";
+import { Code, GrpcError } from "../status/index.js";
+import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "./header-names.js";
+import { metadataToHeaders } from "./metadata-headers.js";
+import { RequestReader } from "./request-reader.js";
+import type { RequestHead } from "./request-head.js";
+import type { ConnectionStream, ServerConnection } from "./server-connection.js";
+import { trailersFromStatus } from "./trailers.js";
+
+const OWNER = Symbol("tsgrpc.serverStream");
+type OwnedStream = ServerHttp2Stream & { [OWNER]?: ServerStream };
+
+const HEADERS_SENT = 1;
+const FINISHED = 2;
+const CLOSED = 4;
+const CANCEL_AFTER_TRAILERS = 8;
+
+/**
+ * One incoming gRPC call at the HTTP/2 level: its parsed head, its request frames, and the
+ * response (headers, messages, then trailers or a trailers-only response).
+ *
+ * Event-driven inside: request DATA goes from node's 'data' events into a FrameDecoder, and a
+ * unary answer is one respond(), one write and the trailers. A peer reset or a lost connection is
+ * reported only through `signal` (created on first access) and `closed`, never by a callback.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
+ */
+export class ServerStream implements ConnectionStream {
+  /** The request head; metadata inside it is parsed on first access. */
+  readonly head: RequestHead;
+  private readonly stream: OwnedStream;
+  private readonly connection: ServerConnection;
+  private readonly acceptEncoding: string;
+  private flags = 0;
+  private reader: RequestReader | undefined;
+  private controller: AbortController | undefined;
+  private closeReason: GrpcError | undefined;
+  private trailers: OutgoingHttpHeaders | undefined;
+  private drainWaiters: (() => void)[] | undefined;
+
+  /** @internal Created by Http2Listener for every accepted gRPC request. */
+  constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, acceptEncoding: string) {
+    this.stream = stream as OwnedStream;
+    this.head = head;
+    this.connection = connection;
+    this.acceptEncoding = acceptEncoding;
+    this.stream[OWNER] = this;
+    stream.on("close", onClose);
+    stream.on("error", onError);
+    connection.add(this);
+  }
+
+  /** "ip:port" of the client ("[::1]:port" for IPv6), or "unix:" for a unix socket peer. */
+  get peer(): string {
+    const socket = this.connection.session.socket;
+    const address = socket?.remoteAddress;
+    if (address === undefined) return "unix:";
+    return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
+  }
+
+  /** True once the stream is gone: finished and flushed, reset by the peer, or cut off. */
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+
+  /** True once response headers (or a trailers-only response) went out. */
+  get headersSent(): boolean {
+    return (this.flags & HEADERS_SENT) !== 0;
+  }
+
+  /** True once finish() or cancel() ended the call on our side. */
+  get finished(): boolean {
+    return (this.flags & FINISHED) !== 0;
+  }
+
+  /**
+   * Aborts when the stream closes before we finished it (peer RST_STREAM, connection lost,
+   * server shutdown); the reason is a GrpcError, CANCELLED unless the closer gave another.
+   */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.closeReason !== undefined) this.controller.abort(this.closeReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Reads a request that should hold one message (unary, server streaming): see RequestReader.readSingle. */
+  readSingle(maxBytes: number): Promise<Frame[]> {
+    return (this.reader ??= this.openReader(maxBytes, true)).readSingle();
+  }
+
+  /** Reads a streaming request as frames, paced by the consumer. */
+  readFrames(maxBytes: number): AsyncIterable<Frame> {
+    return (this.reader ??= this.openReader(maxBytes, false));
+  }
+
+  /** Sends the response headers (`:status 200`, content-type, grpc-encoding, metadata) unless already sent. */
+  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
+    if ((this.flags & (HEADERS_SENT | CLOSED)) !== 0) return;
+    this.flags |= HEADERS_SENT;
+    this.stream.on("wantTrailers", onWantTrailers);
+    this.stream.respond(this.responseHeaders(metadata, encoding), { waitForTrailers: true });
+    this.connection.onSend();
+  }
+
+  /**
+   * Writes one or more whole messages; false means node's buffer is full and the caller should
+   * await drain() before writing more (that is how the client's flow control paces us).
+   */
+  write(bytes: Uint8Array): boolean {
+    if ((this.flags & (CLOSED | FINISHED)) !== 0) return true;
+    this.connection.onSend();
+    return this.stream.write(bytes);
+  }
+
+  /** Resolves when node's write buffer drained, or when the stream closed. */
+  drain(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      if (this.drainWaiters === undefined) {
+        this.drainWaiters = [];
+        this.stream.on("drain", onDrain);
+      }
+      this.drainWaiters.push(resolve);
+    });
+  }
+
+  /**
+   * Answers a single-response call in one go: headers, the encoded message and the trailers, with
+   * one respond() and one write.
+   */
+  respond(metadata: Metadata | undefined, encoding: string | undefined, message: Uint8Array, trailers: Metadata | undefined): void {
+    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    if ((this.flags & HEADERS_SENT) === 0) this.sendHeaders(metadata, encoding);
+    this.flags |= FINISHED;
+    this.trailers = trailersFromStatus(undefined, trailers);
+    this.stream.end(message);
+    this.afterFinish();
+  }
+
+  /**
+   * Ends the call with a status: in trailers after any messages, or as a trailers-only response
+   * (one HEADERS frame with END_STREAM) when nothing was sent yet. `error` undefined is OK.
+   * If the client was still sending, RST_STREAM(NO_ERROR) follows the trailers (checklist 18).
+   */
+  finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
+    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    this.flags |= FINISHED;
+    if ((this.flags & HEADERS_SENT) === 0) {
+      this.flags |= HEADERS_SENT;
+      const response = this.responseHeaders(headers, undefined);
+      this.stream.respond(trailersFromStatus(error, trailers, response), { endStream: true });
+      this.connection.onSend();
+    } else {
+      this.trailers = trailersFromStatus(error, trailers);
+      this.stream.end();
+    }
+    this.afterFinish();
+  }
+
+  /**
+   * Ends the call with a status and then RST_STREAM(CANCEL): how a server reports an expired
+   * deadline (checklist 21). If the status cannot leave promptly (messages still queued behind
+   * flow control), the reset goes at once.
+   */
+  finishAndCancel(error: GrpcError, trailers: Metadata | undefined): void {
+    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    this.reader?.abort(error);
+    const trailersOnly = (this.flags & HEADERS_SENT) === 0;
+    this.finish(error, trailers);
+    if (trailersOnly || this.stream.writableLength > 0) this.cancel(constants.NGHTTP2_CANCEL, error);
+    else this.flags |= CANCEL_AFTER_TRAILERS;
+  }
+
+  /** Resets the stream with `rstCode` now; `reason` becomes the signal's reason. */
+  cancel(rstCode: number, reason: GrpcError): void {
+    this.flags |= FINISHED;
+    this.closeReason ??= reason;
+    this.reader?.abort(reason);
+    this.controller?.abort(this.closeReason);
+    if (!this.stream.closed && !this.stream.destroyed) this.stream.close(rstCode);
+  }
+
+  private openReader(maxBytes: number, single: boolean): RequestReader {
+    const reader = new RequestReader(this.stream, maxBytes, single);
+    if (this.closeReason !== undefined) reader.abort(this.closeReason);
+    return reader;
+  }
+
+  private responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {
+      [HEADER_STATUS]: 200,
+      [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC,
+      [GRPC_ACCEPT_ENCODING]: this.acceptEncoding,
+    };
+    if (encoding !== undefined) headers[GRPC_ENCODING] = encoding;
+    return metadata === undefined || metadata.size === 0 ? headers : metadataToHeaders(metadata, headers);
+  }
+
+  /** After our END_STREAM: a client still sending is told to stop with RST_STREAM(NO_ERROR). */
+  private afterFinish(): void {
+    const reader = this.reader;
+    if (reader !== undefined && reader.ended) return;
+    if (reader !== undefined) reader.stop();
+    // node sends this RST_STREAM only once our side has finished writing (trailers included).
+    if (!this.stream.closed && !this.stream.destroyed && !this.stream.readableEnded) this.stream.close(constants.NGHTTP2_NO_ERROR);
+  }
+
+  /** @internal 'wantTrailers' handler. */
+  sendTrailers(): void {
+    const trailers = this.trailers ?? trailersFromStatus(undefined, undefined);
+    this.trailers = undefined;
+    this.stream.sendTrailers(trailers);
+    if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) this.stream.close(constants.NGHTTP2_CANCEL);
+  }
+
+  /** @internal 'close' handler. */
+  onClose(): void {
+    this.flags |= CLOSED;
+    this.connection.remove(this);
+    if ((this.flags & FINISHED) === 0 || this.closeReason !== undefined) {
+      this.flags |= FINISHED;
+      const rstCode = this.stream.rstCode ?? constants.NGHTTP2_CANCEL;
+      this.closeReason ??= new GrpcError(
+        Code.Cancelled,
+        rstCode === constants.NGHTTP2_CANCEL
+          ? "http2: the client cancelled the call (RST_STREAM CANCEL)"
+          : `http2: the stream closed before the call finished (RST_STREAM code ${rstCode})`,
+      );
+      this.reader?.abort(this.closeReason);
+      this.controller?.abort(this.closeReason);
+    }
+    this.onDrain();
+  }
+
+  /** @internal 'drain' handler. */
+  onDrain(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === undefined || waiters.length === 0) return;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+// Shared listeners (no closure per call): `this` is the node stream, which points at its owner.
+function onClose(this: OwnedStream): void {
+  this[OWNER]!.onClose();
+}
+
+function onWantTrailers(this: OwnedStream): void {
+  this[OWNER]!.sendTrailers();
+}
+
+function onDrain(this: OwnedStream): void {
+  this[OWNER]!.onDrain();
+}
+
+// 'error' is always followed by 'close', which reports the reset through `signal`.
+function onError(): void {}
