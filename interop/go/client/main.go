@@ -112,7 +112,9 @@ type receivedKey struct{}
 
 type compressionObserver struct{}
 
-func (compressionObserver) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }
+func (compressionObserver) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context {
+	return ctx
+}
 func (compressionObserver) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
 	return ctx
 }
