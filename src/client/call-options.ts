@@ -1,0 +1,39 @@
+import type { Compression } from "../compression/index.js";
+import type { Metadata } from "../metadata/index.js";
+
+/**
+ * What a server handler's context contributes to the calls it makes: its deadline and its
+ * cancellation propagate to them. Structural, so any server context fits.
+ */
+export interface ParentContext {
+  /** The parent call's deadline in epoch ms, if it has one. */
+  readonly deadline?: number;
+  /** Aborts when the parent call is cancelled or ends. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of one call. Every field is optional. */
+export interface CallOptions<I = unknown> {
+  /** Time budget in ms from now; combined with `deadline` and the parent's, the earliest wins. */
+  timeoutMs?: number;
+  /** Absolute deadline (epoch ms or a Date). */
+  deadline?: number | Date;
+  /** Cancels the call (status CANCELLED, or the reason when it is a GrpcError). */
+  signal?: AbortSignal;
+  /** Request metadata. */
+  metadata?: Metadata;
+  /** Request compression, by object or name ("gzip", "deflate", "identity"); default: the channel's. */
+  compression?: Compression | string;
+  /** Per-message opt-out for streaming requests: return false to send that message uncompressed. */
+  compressMessage?: (message: I, index: number) => boolean;
+  /** Wait for the channel to be READY instead of failing fast in TRANSIENT_FAILURE. */
+  waitForReady?: boolean;
+  /** Receives the response headers (metadata) when they arrive. */
+  onHeaders?: (metadata: Metadata) => void;
+  /** Receives the trailing metadata when the call ends (also on error). */
+  onTrailers?: (metadata: Metadata) => void;
+  /** A server call this call is made on behalf of: its deadline and cancellation propagate. */
+  parent?: ParentContext;
+  /** Receive limit of this call's messages; default: the channel's (4 MiB). */
+  maxReceiveMessageBytes?: number;
+}

@@ -1,0 +1,149 @@
+import type { OutgoingHttpHeaders } from "node:http2";
+import type { Compression } from "../compression/index.js";
+import { MAX_TIMER_MS, earliest } from "../deadline/index.js";
+import { ClientStream, requestHeadToHeaders, type Connection } from "../http2/index.js";
+import { Metadata } from "../metadata/index.js";
+import type { Method } from "../service/index.js";
+import { Code, GrpcError } from "../status/index.js";
+import type { CallOptions } from "./call-options.js";
+import type { Channel } from "./channel.js";
+
+const EMPTY_METADATA = new Metadata();
+
+/** Everything a call needs before it opens its stream, computed once from the options. */
+export interface CallSetup {
+  readonly headers: OutgoingHttpHeaders;
+  /** Absolute deadline (epoch ms), undefined for none. */
+  readonly deadline: number | undefined;
+  readonly compression: Compression | undefined;
+  readonly maxReceiveBytes: number;
+  readonly maxSendBytes: number;
+  /** The caller's signal and the parent's, when given. */
+  readonly signal: AbortSignal | undefined;
+  readonly parentSignal: AbortSignal | undefined;
+  readonly waitForReady: boolean;
+}
+
+/**
+ * Builds the request headers and limits of a call. Throws DEADLINE_EXCEEDED when the deadline
+ * has already passed and CANCELLED when a signal has already aborted: nothing is sent then.
+ */
+export function setupCall(channel: Channel, method: Method, options: CallOptions<any>): CallSetup {
+  const parent = options.parent;
+  let deadline: number | undefined;
+  const now = options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined ? Date.now() : 0;
+  if (options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined) {
+    const given = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
+    deadline = earliest(given, options.timeoutMs === undefined ? undefined : now + options.timeoutMs, parent?.deadline);
+    // Beyond what a timer can wait, a deadline means "none" (ARCHITECTURE.md §7).
+    if (deadline !== undefined && (deadline - now > MAX_TIMER_MS || !Number.isFinite(deadline))) deadline = undefined;
+  }
+  const signal = options.signal;
+  const parentSignal = parent?.signal;
+  if (signal?.aborted) throw abortError(signal);
+  if (parentSignal?.aborted) throw abortError(parentSignal, "parent call");
+  const timeoutMs = deadline === undefined ? undefined : deadline - now;
+  if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlineError(deadline!, now);
+  const compression = lookupCompression(channel, options.compression ?? channel.compression);
+  const session = channel.session;
+  const headers = requestHeadToHeaders(
+    {
+      path: method.path,
+      authority: session.authority,
+      metadata: options.metadata ?? EMPTY_METADATA,
+      timeoutMs,
+      encoding: compression?.name,
+      acceptEncoding: channel.acceptEncoding,
+    },
+    { scheme: session.scheme, userAgent: channel.userAgent },
+  );
+  return {
+    headers,
+    deadline,
+    compression,
+    maxReceiveBytes: options.maxReceiveMessageBytes ?? channel.maxReceiveMessageBytes,
+    maxSendBytes: channel.maxSendMessageBytes,
+    signal,
+    parentSignal,
+    waitForReady: options.waitForReady ?? false,
+  };
+}
+
+/** A connection for the call: at once on the fast path, else when the channel is ready. */
+export function pickConnection(channel: Channel, setup: CallSetup): Connection | Promise<Connection> {
+  return channel.session.connection(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
+}
+
+/**
+ * Cancels a stream when the call's deadline passes or one of its signals aborts; `dispose()`
+ * removes the timer and listeners. Created only when the call has a deadline or a signal.
+ */
+export class CallWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stream: ClientStream;
+  private readonly setup: CallSetup;
+
+  constructor(stream: ClientStream, setup: CallSetup) {
+    this.stream = stream;
+    this.setup = setup;
+    const deadline = setup.deadline;
+    if (deadline !== undefined) {
+      const start = Date.now();
+      this.timer = setTimeout(() => stream.cancel(deadlineError(deadline, start)), Math.max(0, deadline - start));
+    }
+    setup.signal?.addEventListener("abort", this.onAbort);
+    setup.parentSignal?.addEventListener("abort", this.onParentAbort);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.setup.signal?.removeEventListener("abort", this.onAbort);
+    this.setup.parentSignal?.removeEventListener("abort", this.onParentAbort);
+  }
+
+  private readonly onAbort = (): void => this.stream.cancel(abortError(this.setup.signal!));
+  private readonly onParentAbort = (): void => this.stream.cancel(abortError(this.setup.parentSignal!, "parent call"));
+}
+
+/** Whether a call needs a CallWatch at all. */
+export function needsWatch(setup: CallSetup): boolean {
+  return setup.deadline !== undefined || setup.signal !== undefined || setup.parentSignal !== undefined;
+}
+
+/**
+ * The status a failed call reports: a CANCELLED that races the call's own deadline is
+ * DEADLINE_EXCEEDED (PROTOCOL-HTTP2.md: the client checks its deadline on CANCELLED).
+ */
+export function finalError(error: unknown, deadline: number | undefined): GrpcError {
+  const status = error instanceof GrpcError ? error : GrpcError.from(error, Code.Unknown, "client: unexpected error");
+  if (status.code === Code.Cancelled && deadline !== undefined && Date.now() >= deadline)
+    return new GrpcError(Code.DeadlineExceeded, `deadline: exceeded (the server's ${status.statusMessage || "CANCELLED"} came after it)`, {
+      metadata: status.metadata,
+      cause: status,
+    });
+  return status;
+}
+
+/** A response in an encoding we cannot decode is INTERNAL at the client (doc/compression.md). */
+export function receiveCompressionError(error: unknown): GrpcError {
+  const status = error as GrpcError;
+  return status.code === Code.Unimplemented ? new GrpcError(Code.Internal, status.statusMessage, { cause: status }) : status;
+}
+
+function lookupCompression(channel: Channel, wanted: Compression | string | undefined): Compression | undefined {
+  if (wanted === undefined) return undefined;
+  if (typeof wanted !== "string") return wanted.name === "identity" ? undefined : wanted;
+  if (wanted === "identity" || wanted === "") return undefined;
+  for (const compression of channel.compressions) if (compression.name === wanted) return compression;
+  throw new TypeError(`client: compression ${JSON.stringify(wanted)} is not one of the channel's (${channel.acceptEncoding})`);
+}
+
+function deadlineError(deadline: number, start: number): GrpcError {
+  return new GrpcError(Code.DeadlineExceeded, `deadline: exceeded after ${Math.max(0, Math.round(deadline - start))} ms`);
+}
+
+function abortError(signal: AbortSignal, who = "signal"): GrpcError {
+  const reason = signal.reason;
+  if (reason instanceof GrpcError) return reason;
+  return new GrpcError(Code.Cancelled, `cancelled: the call's ${who} aborted`, { cause: reason });
+}

@@ -1,0 +1,98 @@
+import type { Method, Service } from "../service/index.js";
+import type { CallOptions } from "./call-options.js";
+import type { Channel } from "./channel.js";
+import { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
+import { StreamCall, clientStreamingCall } from "./stream-call.js";
+import { unaryCall } from "./unary-call.js";
+
+/** A unary method: one request, a promise of one response. */
+export type UnaryFunction<I, O> = (request: I, options?: CallOptions<I>) => Promise<O>;
+/** A server-streaming method: one request, an async iterable of responses. */
+export type ServerStreamingFunction<I, O> = (request: I, options?: CallOptions<I>) => AsyncIterable<O>;
+/** A client-streaming method: any async iterable of requests, a promise of one response. */
+export type ClientStreamingFunction<I, O> = (requests: AsyncIterable<I>, options?: CallOptions<I>) => Promise<O>;
+/** A bidi method: any async iterable of requests, an async iterable of responses. */
+export type BidiStreamingFunction<I, O> = (requests: AsyncIterable<I>, options?: CallOptions<I>) => AsyncIterable<O>;
+
+/** The function for a method, typed by its kind when the kind is a literal type. */
+export type ClientFunction<M> =
+  M extends Method<infer I, infer O> & { kind: "unary" }
+    ? UnaryFunction<I, O>
+    : M extends Method<infer I, infer O> & { kind: "server_streaming" }
+      ? ServerStreamingFunction<I, O>
+      : M extends Method<infer I, infer O> & { kind: "client_streaming" }
+        ? ClientStreamingFunction<I, O>
+        : M extends Method<infer I, infer O> & { kind: "bidi_streaming" }
+          ? BidiStreamingFunction<I, O>
+          : (request: any, options?: CallOptions<any>) => any;
+
+/** One function per method of `S`, keyed by the method's local name ("unaryCall"). */
+export type Client<S extends Service = Service> = { [K in keyof S["methods"]]: ClientFunction<S["methods"][K]> };
+
+/** Options of createClient. */
+export interface ClientOptions {
+  /** Interceptors of this client's calls, run inside the channel's; the first listed runs outermost. */
+  interceptors?: readonly Interceptor[];
+}
+
+/**
+ * Creates a client for `service` on `channel`: one typed function per method. Unary returns a
+ * promise; server-streaming an AsyncIterable; client-streaming takes any AsyncIterable and
+ * returns a promise; bidi takes an AsyncIterable and returns one.
+ */
+export function createClient<S extends Service>(service: S, channel: Channel, options: ClientOptions = {}): Client<S> {
+  const interceptors = [...channel.interceptors, ...(options.interceptors ?? [])];
+  const invoke = interceptors.length === 0 ? undefined : chainInterceptors(interceptors, (call) => perform(channel, call));
+  const client: Record<string, unknown> = {};
+  for (const [localName, method] of Object.entries(service.methods)) client[localName] = methodFunction(channel, method, invoke);
+  return client as Client<S>;
+}
+
+function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | undefined): unknown {
+  switch (method.kind) {
+    case "unary":
+      if (invoke === undefined) return (request: unknown, options?: CallOptions) => unaryCall(channel, method, request, options);
+      return (request: unknown, options: CallOptions = {}) => invoke({ method, options, request });
+    case "server_streaming":
+      if (invoke === undefined) return (request: unknown, options: CallOptions = {}) => new StreamCall(channel, method, options, true, request);
+      return (request: unknown, options: CallOptions = {}) => lazyIterable(() => invoke({ method, options, request }));
+    case "client_streaming":
+      if (invoke === undefined)
+        return (requests: AsyncIterable<unknown>, options?: CallOptions) => clientStreamingCall(channel, method, requests, options);
+      return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => invoke({ method, options, requests });
+    default:
+      if (invoke === undefined)
+        return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => new StreamCall(channel, method, options, false, undefined, requests);
+      return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => lazyIterable(() => invoke({ method, options, requests }));
+  }
+}
+
+/** Runs a call as the innermost invoker of an interceptor chain. */
+function perform(channel: Channel, call: ClientCall): Promise<unknown> | AsyncIterable<unknown> {
+  const { method, options } = call;
+  switch (method.kind) {
+    case "unary":
+      return unaryCall(channel, method, call.request, options);
+    case "server_streaming":
+      return new StreamCall(channel, method, options, true, call.request);
+    case "client_streaming":
+      return clientStreamingCall(channel, method, requestsOf(call), options);
+    default:
+      return new StreamCall(channel, method, options, false, undefined, requestsOf(call));
+  }
+}
+
+function requestsOf(call: ClientCall): AsyncIterable<unknown> {
+  if (call.requests === undefined) throw new TypeError(`client: ${call.method.path} needs an AsyncIterable of requests`);
+  return call.requests;
+}
+
+/** An iterable over what an interceptor chain returns for a streaming call (an iterable, or a promise of one). */
+function lazyIterable(start: () => Promise<any> | AsyncIterable<any>): AsyncIterable<unknown> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const result = start();
+      yield* (result instanceof Promise ? await result : result) as AsyncIterable<unknown>;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// The client role: channels, typed clients, call options and interceptors.
+export { Channel, type ChannelOptions } from "./channel.js";
+export { type CallOptions, type ParentContext } from "./call-options.js";
+export {
+  createClient,
+  type Client,
+  type ClientFunction,
+  type ClientOptions,
+  type UnaryFunction,
+  type ServerStreamingFunction,
+  type ClientStreamingFunction,
+  type BidiStreamingFunction,
+} from "./create-client.js";
+export { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
+export { ConnectivityState, type LoadBalancingPolicy, type TlsOptions, type BackoffOptions } from "../http2/index.js";

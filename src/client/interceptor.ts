@@ -1,0 +1,37 @@
+import type { Method } from "../service/index.js";
+import type { CallOptions } from "./call-options.js";
+
+/**
+ * One outgoing call as interceptors see it. `request` is set for unary and server-streaming
+ * methods, `requests` for client-streaming and bidi methods.
+ */
+export interface ClientCall<I = any, O = any> {
+  readonly method: Method<I, O>;
+  readonly options: CallOptions<I>;
+  readonly request?: I;
+  readonly requests?: AsyncIterable<I>;
+}
+
+/**
+ * Performs a call: a promise of the response for unary and client-streaming methods, an
+ * async iterable of responses for server-streaming and bidi methods.
+ */
+export type CallInvoker = (call: ClientCall) => Promise<any> | AsyncIterable<any>;
+
+/**
+ * Wraps a call: may change it (metadata, options, requests) before calling `next`, and may
+ * observe or replace what `next` returns. Interceptors compose; the first one listed runs
+ * outermost.
+ */
+export type Interceptor = (call: ClientCall, next: CallInvoker) => Promise<any> | AsyncIterable<any>;
+
+/** Chains `interceptors` in front of `invoke`; the first interceptor runs first. */
+export function chainInterceptors(interceptors: readonly Interceptor[], invoke: CallInvoker): CallInvoker {
+  let next = invoke;
+  for (let i = interceptors.length - 1; i >= 0; i--) {
+    const interceptor = interceptors[i]!;
+    const inner = next;
+    next = (call) => interceptor(call, inner);
+  }
+  return next;
+}

@@ -1,0 +1,207 @@
+import { compressionForReceive, type Compression } from "../compression/index.js";
+import { ClientStream } from "../http2/index.js";
+import { decodeMessage, encodeMessage } from "../pipeline/index.js";
+import type { Method } from "../service/index.js";
+import { Code, GrpcError } from "../status/index.js";
+import type { CallOptions } from "./call-options.js";
+import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import type { Channel } from "./channel.js";
+import { reportMetadata } from "./unary-call.js";
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A streaming call (server-streaming, client-streaming or bidi) as an async iterator of
+ * responses. The call starts at once; requests are pumped from `requests` as their own task,
+ * paced by HTTP/2 flow control, while responses are read as the consumer pulls them (a slow
+ * `for await` pauses the stream). Breaking out of the loop cancels the call with
+ * RST_STREAM(CANCEL).
+ *
+ * With a single `request` (server-streaming), a call the server never saw is retried once.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
+ */
+export class StreamCall<I, O> implements AsyncIterableIterator<O> {
+  private readonly channel: Channel;
+  private readonly method: Method<I, O>;
+  private readonly options: CallOptions<I>;
+  private readonly single: boolean;
+  private readonly request: I | undefined;
+  private readonly requests: AsyncIterable<I> | undefined;
+  private setup: CallSetup | undefined;
+  private stream: ClientStream | undefined;
+  private watch: CallWatch | undefined;
+  private opening: Promise<void> | undefined;
+  private failure: GrpcError | undefined;
+  private compression: Compression | undefined;
+  private headersReported = false;
+  private retried = false;
+  private delivered = 0;
+  private ended = false;
+
+  constructor(channel: Channel, method: Method<I, O>, options: CallOptions<I>, single: boolean, request?: I, requests?: AsyncIterable<I>) {
+    this.channel = channel;
+    this.method = method;
+    this.options = options;
+    this.single = single;
+    this.request = request;
+    this.requests = requests;
+    try {
+      this.setup = setupCall(channel, method, options);
+    } catch (error) {
+      if (!(error instanceof GrpcError)) throw error;
+      this.failure = error;
+      return;
+    }
+    this.opening = this.open();
+    // The failure is reported by next(); this only keeps Node from calling it unhandled.
+    this.opening.catch(() => undefined);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<O> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<O>> {
+    if (this.ended) return DONE;
+    if (this.failure !== undefined) return this.fail(this.failure);
+    if (this.stream === undefined) {
+      try {
+        await this.opening;
+      } catch (error) {
+        return this.fail(finalError(error, this.setup!.deadline));
+      }
+    }
+    const stream = this.stream!;
+    let frame;
+    try {
+      frame = await stream.next();
+    } catch (error) {
+      if (stream.refused && this.single && !this.retried && this.delivered === 0) {
+        this.retried = true;
+        this.watch?.dispose();
+        this.stream = undefined;
+        this.opening = this.open();
+        return this.next();
+      }
+      this.reportHeaders(stream);
+      reportMetadata(stream, this.options, false, true);
+      return this.fail(finalError(error, this.setup!.deadline));
+    }
+    this.reportHeaders(stream);
+    if (frame === undefined) {
+      this.finish();
+      reportMetadata(stream, this.options, false, true);
+      return DONE;
+    }
+    this.delivered++;
+    try {
+      if (this.delivered === 1) this.compression = compressionForReceive(stream.encoding, this.channel.compressions);
+    } catch (error) {
+      const status = receiveCompressionError(error);
+      stream.cancel(status);
+      return this.fail(status);
+    }
+    try {
+      let value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
+      if (value instanceof Promise) value = await value;
+      return { done: false, value };
+    } catch (error) {
+      const status = error as GrpcError;
+      stream.cancel(status);
+      return this.fail(status);
+    }
+  }
+
+  /** Ends the call early: RST_STREAM(CANCEL) if it is still running. */
+  async return(): Promise<IteratorResult<O>> {
+    if (!this.ended) {
+      this.stream?.cancel(new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client"));
+      this.finish();
+    }
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<O>> {
+    await this.return();
+    throw error;
+  }
+
+  private async open(): Promise<void> {
+    const setup = this.setup!;
+    let connection = pickConnection(this.channel, setup);
+    if (connection instanceof Promise) connection = await connection;
+    if (this.ended) return;
+    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true);
+    this.stream = stream;
+    this.watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
+    if (this.single) {
+      let frame = encodeMessage(this.request as I, this.method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
+      if (frame instanceof Promise) frame = await frame;
+      stream.end(frame);
+    } else void this.pump(stream, this.requests!);
+  }
+
+  private async pump(stream: ClientStream, requests: AsyncIterable<I>): Promise<void> {
+    const setup = this.setup!;
+    const compressMessage = this.options.compressMessage;
+    const codec = this.method.requestCodec;
+    let index = 0;
+    try {
+      for await (const message of requests) {
+        // The call already ended (server status or cancel): stop pulling requests.
+        if (stream.status !== undefined) return;
+        const compression =
+          setup.compression !== undefined && (compressMessage === undefined || compressMessage(message, index)) ? setup.compression : undefined;
+        index++;
+        let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
+        if (frame instanceof Promise) frame = await frame;
+        const drained = stream.write(frame);
+        if (drained !== undefined) await drained;
+      }
+      stream.end();
+    } catch (error) {
+      stream.cancel(
+        error instanceof GrpcError
+          ? error
+          : new GrpcError(Code.Cancelled, `cancelled: the request iterable threw: ${(error as Error)?.message ?? String(error)}`, { cause: error }),
+      );
+    }
+  }
+
+  private reportHeaders(stream: ClientStream): void {
+    if (this.headersReported) return;
+    this.headersReported = true;
+    reportMetadata(stream, this.options, true, false);
+  }
+
+  private fail(error: GrpcError): never {
+    this.finish();
+    throw error;
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.watch?.dispose();
+  }
+}
+
+/**
+ * A client-streaming call: sends `requests`, expects exactly one response (zero or two is
+ * UNIMPLEMENTED "cardinality violation", doc/statuscodes.md).
+ */
+export async function clientStreamingCall<I, O>(
+  channel: Channel,
+  method: Method<I, O>,
+  requests: AsyncIterable<I>,
+  options: CallOptions<I> = {},
+): Promise<O> {
+  const call = new StreamCall(channel, method, options, false, undefined, requests);
+  const first = await call.next();
+  if (first.done) throw new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received 0");
+  const second = await call.next();
+  if (!second.done) {
+    await call.return();
+    throw new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received more");
+  }
+  return first.value;
+}

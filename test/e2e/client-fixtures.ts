@@ -1,0 +1,115 @@
+// Test fixtures for the client e2e tests: a JSON codec service and a grpc-js server implementing it.
+import * as grpc from "@grpc/grpc-js";
+import { defineService, type Service } from "../../src/service/index.js";
+import type { Codec } from "../../src/codec/index.js";
+
+/** A JSON codec, so tests need no .proto. */
+export const jsonCodec: Codec<any> = {
+  encode: (value: unknown) => new TextEncoder().encode(JSON.stringify(value)),
+  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)),
+};
+
+/** test.Echo: echo (unary), list (server streaming), collect (client streaming), chat (bidi). */
+export const Echo: Service = defineService("test.Echo", {
+  echo: { kind: "unary", requestCodec: jsonCodec, responseCodec: jsonCodec },
+  list: { kind: "server_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
+  collect: { kind: "client_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
+  chat: { kind: "bidi_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
+});
+
+const serialize = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+const deserialize = (bytes: Buffer): unknown => JSON.parse(bytes.toString());
+
+function grpcMethod(path: string, requestStream: boolean, responseStream: boolean) {
+  return { path, requestStream, responseStream, requestSerialize: serialize, requestDeserialize: deserialize, responseSerialize: serialize, responseDeserialize: deserialize };
+}
+
+/** The grpc-js definition of test.Echo. */
+export const grpcEchoDefinition = {
+  echo: grpcMethod("/test.Echo/Echo", false, false),
+  list: grpcMethod("/test.Echo/List", false, true),
+  collect: grpcMethod("/test.Echo/Collect", true, false),
+  chat: grpcMethod("/test.Echo/Chat", true, true),
+} as grpc.ServiceDefinition;
+
+/** What an echo request may ask the server to do. */
+export interface EchoRequest {
+  text?: string;
+  /** Answer with this status code (and `text` as message). */
+  fail?: number;
+  /** Sleep this long first. */
+  sleepMs?: number;
+  /** list: number of responses. */
+  count?: number;
+  /** Send these response headers / trailers. */
+  headers?: Record<string, string>;
+  trailers?: Record<string, string>;
+  /** Reply with the request metadata. */
+  echoMetadata?: boolean;
+}
+
+function metadataOf(record: Record<string, string> | undefined): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(record ?? {})) metadata.set(key, key.endsWith("-bin") ? Buffer.from(value) : value);
+  return metadata;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts a grpc-js server with test.Echo on 127.0.0.1, port 0. */
+export async function startGrpcJsServer(options: grpc.ServerOptions = {}): Promise<{ server: grpc.Server; port: number; calls: { cancelled: number } }> {
+  const server = new grpc.Server(options);
+  const calls = { cancelled: 0 };
+  server.addService(grpcEchoDefinition, {
+    echo: async (call: grpc.ServerUnaryCall<EchoRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const request = call.request;
+      call.on("cancelled", () => calls.cancelled++);
+      if (request.sleepMs) await sleep(request.sleepMs);
+      if (request.headers) call.sendMetadata(metadataOf(request.headers));
+      const trailers = metadataOf(request.trailers);
+      if (request.fail) return callback({ code: request.fail, details: request.text ?? "", metadata: trailers });
+      const reply = request.echoMetadata ? { metadata: call.metadata.getMap(), timeout: call.getDeadline() } : { text: request.text };
+      callback(null, reply, trailers);
+    },
+    list: async (call: grpc.ServerWritableStream<EchoRequest, unknown>) => {
+      const request = call.request;
+      call.on("cancelled", () => calls.cancelled++);
+      for (let i = 0; i < (request.count ?? 0); i++) {
+        if (call.cancelled) return;
+        if (!call.write({ i, text: request.text })) await new Promise((resolve) => call.once("drain", resolve));
+        if (request.sleepMs) await sleep(request.sleepMs);
+      }
+      if (request.fail) return call.emit("error", { code: request.fail, details: request.text ?? "" });
+      call.end(metadataOf(request.trailers));
+    },
+    collect: (call: grpc.ServerReadableStream<EchoRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const texts: string[] = [];
+      call.on("data", (request: EchoRequest) => texts.push(request.text ?? ""));
+      call.on("end", () => callback(null, { text: texts.join(",") }));
+    },
+    chat: (call: grpc.ServerDuplexStream<EchoRequest, unknown>) => {
+      call.on("data", (request: EchoRequest) => {
+        if (request.fail) call.emit("error", { code: request.fail, details: request.text ?? "" });
+        else call.write({ text: request.text });
+      });
+      call.on("end", () => call.end());
+    },
+  } as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+  );
+  return { server, port, calls };
+}
+
+/** Stops a grpc-js server at once. */
+export function stopGrpcJsServer(server: grpc.Server): void {
+  server.forceShutdown();
+}
+
+/** An async iterable of the given values, optionally spaced by `delayMs`. */
+export async function* fromArray<T>(values: readonly T[], delayMs = 0): AsyncIterable<T> {
+  for (const value of values) {
+    if (delayMs > 0) await sleep(delayMs);
+    yield value;
+  }
+}
