@@ -1,0 +1,62 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { deadlineSignal } from "../../src/deadline/deadline-signal.js";
+import { parseTimeout } from "../../src/deadline/timeout-header.js";
+import { Code, codeName } from "../../src/status/code.js";
+import { codeFromHttpStatus } from "../../src/status/code-from-http-status.js";
+import { codeFromRstCode } from "../../src/status/code-from-rst-code.js";
+import { GrpcError } from "../../src/status/grpc-error.js";
+
+/** The codes the library itself may produce (doc/statuscodes.md). */
+const LIBRARY_CODES = new Set<Code>([
+  Code.Cancelled,
+  Code.Unknown,
+  Code.DeadlineExceeded,
+  Code.ResourceExhausted,
+  Code.Unimplemented,
+  Code.Internal,
+  Code.Unavailable,
+  Code.Unauthenticated,
+]);
+/** HTTP status and RST mappings are spec tables that also use PERMISSION_DENIED. */
+const MAPPED_CODES = new Set<Code>([...LIBRARY_CODES, Code.PermissionDenied]);
+const APPLICATION_ONLY = [
+  Code.InvalidArgument,
+  Code.NotFound,
+  Code.AlreadyExists,
+  Code.FailedPrecondition,
+  Code.Aborted,
+  Code.OutOfRange,
+  Code.DataLoss,
+];
+
+describe("checklist 28: status codes the library itself produces", () => {
+  it("the library set and the application-only set are disjoint", () => {
+    for (const code of APPLICATION_ONLY) expect(LIBRARY_CODES.has(code), codeName(code)).to.equal(false);
+  });
+
+  it("codeFromHttpStatus never yields an application-only code", () => {
+    for (let status = 0; status < 1000; status++) expect(MAPPED_CODES.has(codeFromHttpStatus(status)), String(status)).to.equal(true);
+  });
+
+  it("codeFromRstCode never yields an application-only code", () => {
+    for (let rstCode = 0; rstCode < 256; rstCode++) expect(MAPPED_CODES.has(codeFromRstCode(rstCode)), String(rstCode)).to.equal(true);
+  });
+
+  it("a malformed grpc-timeout is INTERNAL", () =>
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (value) => {
+        try {
+          parseTimeout(value);
+        } catch (error) {
+          expect(error).to.be.instanceOf(GrpcError).with.property("code", Code.Internal);
+        }
+      }),
+    ));
+
+  it("an expired deadline is DEADLINE_EXCEEDED", () => {
+    const { signal, dispose } = deadlineSignal(Date.now() - 1);
+    dispose();
+    expect(signal.reason).to.be.instanceOf(GrpcError).with.property("code", Code.DeadlineExceeded);
+  });
+});
