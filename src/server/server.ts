@@ -1,0 +1,145 @@
+import { type Compression, DEFAULT_COMPRESSIONS, acceptEncodingHeader } from "../compression/index.js";
+import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
+import { type BoundAddress, type ConnectionPolicy, Http2Listener, type ListenAddress, type ServerTlsOptions } from "../http2/index.js";
+import type { Service } from "../service/index.js";
+import type { ServiceImplementation } from "./handler.js";
+import { type ServerInterceptor, composeInterceptors } from "./interceptor.js";
+import { Router } from "./router.js";
+import { type ServeRuntime, serveCall } from "./serve-call.js";
+
+/** Options of a Server; every field has a documented default. */
+export interface ServerOptions extends ConnectionPolicy {
+  /** Largest request message accepted, before and after decompression. Default 4 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Largest response message sent (as on the wire). Default unlimited. */
+  maxSendMessageBytes?: number;
+  /** Caps every call's deadline, whatever the client's grpc-timeout says. Default none. */
+  maxTimeoutMs?: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS per connection. Default 100. */
+  maxConcurrentStreams?: number;
+  /** SETTINGS_MAX_HEADER_LIST_SIZE. Default 16 KiB. */
+  maxHeaderListBytes?: number;
+  /** Compressions the server can decode and may use for responses. Default gzip and deflate. */
+  compressions?: readonly Compression[];
+  /** Compress responses with this ("gzip", "deflate") when the client accepts it. Default none. */
+  responseCompression?: string;
+  /** Middleware around every call, outermost first. */
+  interceptors?: readonly ServerInterceptor[];
+}
+
+/** Options of Server.shutdown. */
+export interface ShutdownOptions {
+  /** How long calls in flight may still run after GOAWAY; then they are cancelled. Default: until they finish. */
+  graceMs?: number;
+}
+
+/**
+ * A gRPC server on node:http2: add services, listen on one or more addresses (h2c or TLS), shut down.
+ *
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
+ */
+export class Server {
+  private readonly router = new Router();
+  private readonly runtime: ServeRuntime;
+  private readonly options: ServerOptions;
+  private readonly listeners: Http2Listener[] = [];
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(options: ServerOptions = {}) {
+    for (const key of ["maxReceiveMessageBytes", "maxSendMessageBytes", "maxTimeoutMs"] as const) {
+      const value = options[key];
+      if (value !== undefined && !(value === Infinity || (Number.isFinite(value) && value >= 0)))
+        throw new RangeError(`server: ${key} must be a non-negative number, got ${value}`);
+    }
+    const compressions = options.compressions ?? DEFAULT_COMPRESSIONS;
+    const responseCompression = options.responseCompression;
+    if (
+      responseCompression !== undefined &&
+      responseCompression !== "identity" &&
+      !compressions.some((compression) => compression.name === responseCompression)
+    )
+      throw new RangeError(`server: responseCompression ${JSON.stringify(responseCompression)} is not one of the compressions`);
+    this.options = options;
+    this.runtime = {
+      router: this.router,
+      intercept: composeInterceptors(options.interceptors ?? []),
+      maxReceiveMessageBytes: options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
+      maxSendMessageBytes: options.maxSendMessageBytes ?? Infinity,
+      maxTimeoutMs: options.maxTimeoutMs,
+      compressions,
+      responseCompression,
+    };
+  }
+
+  /**
+   * Serves `service` with `implementation`, whose keys are method localNames ("unaryCall") or
+   * proto names ("UnaryCall"). Methods left out answer UNIMPLEMENTED.
+   */
+  add<S extends Service>(service: S, implementation: ServiceImplementation<S>): this {
+    this.router.add(service, implementation as ServiceImplementation);
+    return this;
+  }
+
+  /**
+   * Listens on a host and port (port 0 picks one; host defaults to 127.0.0.1) or a unix socket
+   * path; with `tls`, as an HTTPS server offering ALPN "h2" only. Resolves with the bound port.
+   */
+  async listen(address: ListenAddress, tls?: ServerTlsOptions): Promise<BoundAddress> {
+    const listener = new Http2Listener(
+      {
+        ...this.connectionPolicy(),
+        maxConcurrentStreams: this.options.maxConcurrentStreams,
+        maxHeaderListBytes: this.options.maxHeaderListBytes,
+        acceptEncoding: acceptEncodingHeader(this.runtime.compressions),
+      },
+      tls,
+    );
+    const bound = await listener.listen(address);
+    this.listeners.push(listener);
+    this.loops.push(this.accept(listener));
+    return bound;
+  }
+
+  /**
+   * Sends GOAWAY on every connection and stops listening: new calls are refused, calls in flight
+   * may finish within `graceMs`, then the rest are cancelled. Resolves once all is closed.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? Infinity;
+    await Promise.all(this.listeners.map((listener) => listener.close(graceMs)));
+    await Promise.all(this.loops);
+  }
+
+  /** Cancels every call and closes every connection now. */
+  async forceShutdown(): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener.forceClose()));
+    await Promise.all(this.loops);
+  }
+
+  private async accept(listener: Http2Listener): Promise<void> {
+    for await (const stream of listener.incoming()) serveCall(stream, this.runtime);
+  }
+
+  private connectionPolicy(): ConnectionPolicy {
+    const {
+      keepaliveTimeMs,
+      keepaliveTimeoutMs,
+      minPingIntervalMs,
+      permitKeepaliveWithoutCalls,
+      maxPingStrikes,
+      maxConnectionIdleMs,
+      maxConnectionAgeMs,
+      maxConnectionAgeGraceMs,
+    } = this.options;
+    return {
+      keepaliveTimeMs,
+      keepaliveTimeoutMs,
+      minPingIntervalMs,
+      permitKeepaliveWithoutCalls,
+      maxPingStrikes,
+      maxConnectionIdleMs,
+      maxConnectionAgeMs,
+      maxConnectionAgeGraceMs,
+    };
+  }
+}
