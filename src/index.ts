@@ -2,3 +2,30 @@
 export { Code, codeName, GrpcError, type GrpcErrorOptions } from "./status/index.js";
 export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type StatusDetails } from "./status/index.js";
 export { Metadata, type MetadataValue } from "./metadata/index.js";
+export {
+  Server,
+  type ServerContext,
+  type ServerInterceptor,
+  type ServerOptions,
+  type ServiceImplementation,
+  type ShutdownOptions,
+} from "./server/index.js";
+export {
+  Channel,
+  ConnectivityState,
+  createClient,
+  type BackoffOptions,
+  type CallInvoker,
+  type CallOptions,
+  type ChannelOptions,
+  type Client,
+  type ClientCall,
+  type ClientOptions,
+  type Interceptor,
+  type LoadBalancingPolicy,
+  type ParentContext,
+  type TlsOptions,
+} from "./client/index.js";
+export { gzip, deflate, type Compression } from "./compression/index.js";
+export { serviceFromProtobuf, defineService, type Service, type Method } from "./service/index.js";
+export { protobufCodec, type Codec } from "./codec/index.js";
