@@ -1,0 +1,60 @@
+/**
+ * The tsgrpc interop server: grpc.testing.TestService with the reference flags
+ * --port=N, --use_tls=false|true, --tls_cert_file=PATH, --tls_key_file=PATH (defaults: the
+ * project's test certificates in interop/certs). Prints "listening on <port>" once ready and exits
+ * cleanly on SIGTERM or SIGINT.
+ * https://github.com/grpc/grpc/blob/master/doc/interop-test-descriptions.md#server
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Server } from "../src/index.js";
+import { loadTestingService, projectRoot, testServiceImplementation } from "./test-service.js";
+
+/** Parses --name=value flags; a bare --name means "true". Unknown flags are a usage error. */
+function parseFlags(argv: readonly string[], known: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z_]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !known.includes(match[1]!)) throw new Error(`unknown argument ${arg} (known: ${known.map((k) => `--${k}`).join(" ")})`);
+    flags.set(match[1]!, match[2] ?? "true");
+  }
+  return flags;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), ["port", "use_tls", "tls_cert_file", "tls_key_file"]);
+  const port = Number(flags.get("port") ?? "0");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${flags.get("port")}`);
+  const useTls = flags.get("use_tls") === "true";
+  const certs = join(projectRoot(), "interop", "certs");
+  const tls = useTls
+    ? {
+        cert: readFileSync(flags.get("tls_cert_file") ?? join(certs, "server.pem"), "utf8"),
+        key: readFileSync(flags.get("tls_key_file") ?? join(certs, "server.key"), "utf8"),
+      }
+    : undefined;
+
+  const server = new Server();
+  server.add(await loadTestingService("TestService"), testServiceImplementation);
+  let bound;
+  try {
+    bound = await server.listen({ host: "::", port }, tls);
+  } catch {
+    // No IPv6 on this host: all IPv4 interfaces then.
+    bound = await server.listen({ host: "0.0.0.0", port }, tls);
+  }
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void server.forceShutdown().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  console.log(`listening on ${bound.port}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`interop server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
