@@ -23,15 +23,7 @@ function isOutputTooLarge(error: unknown): boolean {
 function zlibCompression(name: string, compress: ZlibCall, decompress: ZlibCall): Compression {
   return {
     name,
-    compress: async (bytes) => {
-      try {
-        return await promisify(compress, bytes, {});
-      } catch (error) {
-        throw new GrpcError(Code.Internal, `compression: ${name} failed to compress: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    },
+    compress: (bytes) => promisify(compress, bytes, {}),
     decompress: async (bytes, maxBytes) => {
       // zlib wants 1 <= maxOutputLength <= buffer.constants.MAX_LENGTH; an exact 0 limit is checked afterwards.
       const maxOutputLength = Math.min(Math.max(maxBytes, 1), bufferConstants.MAX_LENGTH);

@@ -1,4 +1,5 @@
-export { type DecodeOptions, type EncodeOptions } from "./message-options.js";
+// The first file holds types only; `export *` keeps it loaded, so c8 (all: true) does not count it as uncovered.
+export * from "./message-options.js";
 export { encodeMessage } from "./encode-message.js";
 export { decodeMessage } from "./decode-message.js";
 export { readMessages } from "./read-messages.js";

@@ -126,6 +126,10 @@ describe("checklist 27: decompression is bounded by the receive limit", () => {
         if (accepted) expect((await compression.decompress(compressed, maxBytes)).length).to.equal(1000);
         else expect((await rejection(compression.decompress(compressed, maxBytes))).code).to.equal(Code.ResourceExhausted);
       });
+    it(`${compression.name}: a one-byte message is RESOURCE_EXHAUSTED with limit 0`, async () => {
+      const compressed = await compression.compress(Uint8Array.of(1));
+      expect((await rejection(compression.decompress(compressed, 0))).code).to.equal(Code.ResourceExhausted);
+    });
     it(`${compression.name}: an empty message passes limit 0`, async () =>
       expect((await compression.decompress(await compression.compress(new Uint8Array(0)), 0)).length).to.equal(0));
   }

@@ -75,6 +75,20 @@ describe("loadService", () => {
     expect(service.methods["unimplementedCall"]).to.include({ path: "/grpc.testing.UnimplementedService/UnimplementedCall" });
   });
 
+  for (const [keepCase, field] of [
+    [false, "responseSize"],
+    [true, "response_size"],
+  ] as const)
+    it(`names fields ${keepCase ? "as written" : "in camelCase"} with keepCase ${keepCase}`, async () => {
+      const service = await loadService("grpc/testing/test.proto", "grpc.testing.TestService", {
+        includeDirs: [protoDir],
+        keepCase,
+        toObject: {},
+      });
+      const codec = service.methods["unaryCall"]!.requestCodec;
+      expect(codec.decode(Uint8Array.of(0x10, 7))).to.deep.equal({ [field]: 7 });
+    });
+
   it("refuses a name that is not a service in the files", async () => {
     for (const name of ["grpc.testing.NoSuchService", "grpc.testing.Empty"]) {
       let caught: unknown;
