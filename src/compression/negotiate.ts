@@ -31,6 +31,12 @@ export function parseEncodingList(header: string | undefined): string[] {
   return names;
 }
 
+/** The lowercase name of a requested encoding, or undefined when it means "no compression". */
+function nonIdentityName(encoding: string | undefined): string | undefined {
+  const name = encoding?.trim().toLowerCase();
+  return name === undefined || name === "" || name === IDENTITY ? undefined : name;
+}
+
 function find(name: string, available: readonly Compression[]): Compression | undefined {
   for (const compression of available) if (compression.name === name) return compression;
   return undefined;
@@ -48,8 +54,8 @@ export function compressionForReceive(
   encoding: string | undefined,
   available: readonly Compression[],
 ): Compression | undefined {
-  const name = encoding?.trim().toLowerCase();
-  if (name === undefined || name === "" || name === IDENTITY) return undefined;
+  const name = nonIdentityName(encoding);
+  if (name === undefined) return undefined;
   const compression = find(name, available);
   if (compression !== undefined) return compression;
   throw new GrpcError(
@@ -73,8 +79,8 @@ export function compressionForSend(
   peerAcceptEncoding: string | undefined,
   available: readonly Compression[],
 ): Compression | undefined {
-  const name = wanted?.trim().toLowerCase();
-  if (name === undefined || name === "" || name === IDENTITY) return undefined;
+  const name = nonIdentityName(wanted);
+  if (name === undefined) return undefined;
   const compression = find(name, available);
   if (compression === undefined)
     throw new RangeError(`compression: "${wanted}" is not one of the available compressions (${acceptEncodingHeader(available)})`);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import protobuf from "protobufjs";
 import { protobufCodec } from "../../src/codec/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
+import { Code, type GrpcError } from "../../src/status/index.js";
+import { thrownGrpcError } from "../pipeline/helpers.js";
 
 const root = protobuf.parse(`
   syntax = "proto3";
@@ -14,16 +15,10 @@ const Item = root.lookupType("test.codec.Item");
 const Wrapper = root.lookupType("test.codec.Wrapper");
 
 function expectInternal(action: () => unknown): GrpcError {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).to.be.instanceOf(GrpcError);
-  expect((caught as GrpcError).code).to.equal(Code.Internal);
-  expect((caught as GrpcError).statusMessage).to.match(/^codec: /);
-  return caught as GrpcError;
+  const error = thrownGrpcError(action);
+  expect(error.code).to.equal(Code.Internal);
+  expect(error.statusMessage).to.match(/^codec: /);
+  return error;
 }
 
 describe("protobufCodec", () => {

@@ -1,17 +1,8 @@
 import { expect } from "chai";
 import * as zlib from "node:zlib";
 import { DEFAULT_COMPRESSIONS, deflate, gzip, identity, type Compression } from "../../src/compression/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
-
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected a rejection");
-}
+import { Code } from "../../src/status/index.js";
+import { grpcErrorOf } from "../pipeline/helpers.js";
 
 const MIB = 1 << 20;
 
@@ -104,7 +95,7 @@ describe("compression: corrupt input is INTERNAL naming the algorithm", () => {
   ];
   for (const [compression, name, bytes] of cases)
     it(`${compression.name}: ${name}`, async () => {
-      const error = await rejection(compression.decompress(bytes, 1000));
+      const error = await grpcErrorOf(() => compression.decompress(bytes, 1000));
       expect(error.code).to.equal(Code.Internal);
       expect(error.statusMessage).to.include(compression.name);
     });
@@ -124,18 +115,18 @@ describe("checklist 27: decompression is bounded by the receive limit", () => {
       it(`${compression.name}: 1000 bytes with limit ${maxBytes} ${accepted ? "pass" : "are RESOURCE_EXHAUSTED"}`, async () => {
         const compressed = await compression.compress(bytes);
         if (accepted) expect((await compression.decompress(compressed, maxBytes)).length).to.equal(1000);
-        else expect((await rejection(compression.decompress(compressed, maxBytes))).code).to.equal(Code.ResourceExhausted);
+        else expect((await grpcErrorOf(() => compression.decompress(compressed, maxBytes))).code).to.equal(Code.ResourceExhausted);
       });
     it(`${compression.name}: a one-byte message is RESOURCE_EXHAUSTED with limit 0`, async () => {
       const compressed = await compression.compress(Uint8Array.of(1));
-      expect((await rejection(compression.decompress(compressed, 0))).code).to.equal(Code.ResourceExhausted);
+      expect((await grpcErrorOf(() => compression.decompress(compressed, 0))).code).to.equal(Code.ResourceExhausted);
     });
     it(`${compression.name}: an empty message passes limit 0`, async () =>
       expect((await compression.decompress(await compression.compress(new Uint8Array(0)), 0)).length).to.equal(0));
   }
 
   it("identity: over the limit is RESOURCE_EXHAUSTED", async () =>
-    expect((await rejection(identity.decompress(new Uint8Array(5), 4))).code).to.equal(Code.ResourceExhausted));
+    expect((await grpcErrorOf(() => identity.decompress(new Uint8Array(5), 4))).code).to.equal(Code.ResourceExhausted));
 
   for (const [compression, format] of [
     [gzip, "gzip"],
@@ -154,7 +145,7 @@ describe("checklist 27: decompression is bounded by the receive limit", () => {
       }, 1);
       const started = performance.now();
       try {
-        const error = await rejection(compression.decompress(bomb, 4 * MIB));
+        const error = await grpcErrorOf(() => compression.decompress(bomb, 4 * MIB));
         expect(error.code).to.equal(Code.ResourceExhausted);
         expect(error.statusMessage).to.include(String(4 * MIB));
       } finally {

@@ -7,17 +7,8 @@ import {
   FrameDecoder,
   type Frame,
 } from "../../src/framing/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+import { Code, type GrpcError } from "../../src/status/index.js";
+import { concat, thrownGrpcError } from "../pipeline/helpers.js";
 
 function plain(frames: Frame[]): { compressed: boolean; payload: number[] }[] {
   return frames.map((frame) => ({ compressed: frame.compressed, payload: [...frame.payload] }));
@@ -41,15 +32,9 @@ function byteByByte(bytes: Uint8Array): number[] {
 }
 
 function expectGrpcError(action: () => unknown, code: Code): GrpcError {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).to.be.instanceOf(GrpcError);
-  expect((caught as GrpcError).code).to.equal(code);
-  return caught as GrpcError;
+  const error = thrownGrpcError(action);
+  expect(error.code).to.equal(code);
+  return error;
 }
 
 const MESSAGES: [string, Frame[]][] = [

@@ -1,25 +1,12 @@
 import { expect } from "chai";
 import { encodeFrame, readFrames, type Frame } from "../../src/framing/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
-
-async function* chunksOf(...chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
-  for (const chunk of chunks) yield chunk;
-}
+import { chunksOf, grpcErrorOf } from "../pipeline/helpers.js";
 
 async function collect(frames: AsyncIterable<Frame>): Promise<{ compressed: boolean; payload: number[] }[]> {
   const out = [];
   for await (const frame of frames) out.push({ compressed: frame.compressed, payload: [...frame.payload] });
   return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("readFrames", () => {
@@ -34,12 +21,12 @@ describe("readFrames", () => {
   });
 
   it("checklist 8: a stream ending inside a message is INTERNAL", async () => {
-    const error = await rejection(collect(readFrames(chunksOf(encodeFrame(Uint8Array.of(1, 2)).subarray(0, 6)))));
+    const error = await grpcErrorOf(() => collect(readFrames(chunksOf(encodeFrame(Uint8Array.of(1, 2)).subarray(0, 6)))));
     expect(error.code).to.equal(Code.Internal);
   });
 
   it("checklist 10: applies the given limit (RESOURCE_EXHAUSTED)", async () => {
-    const error = await rejection(collect(readFrames(chunksOf(encodeFrame(new Uint8Array(3))), 2)));
+    const error = await grpcErrorOf(() => collect(readFrames(chunksOf(encodeFrame(new Uint8Array(3))), 2)));
     expect(error.code).to.equal(Code.ResourceExhausted);
   });
 
@@ -48,7 +35,7 @@ describe("readFrames", () => {
       yield encodeFrame(Uint8Array.of(1));
       throw new GrpcError(Code.Unavailable, "gone");
     }
-    const error = await rejection(collect(readFrames(broken())));
+    const error = await grpcErrorOf(() => collect(readFrames(broken())));
     expect(error.code).to.equal(Code.Unavailable);
   });
 });

@@ -1,3 +1,4 @@
+// Helpers shared by the framing, compression, codec and pipeline tests.
 import { expect } from "chai";
 import { GrpcError } from "../../src/status/index.js";
 
@@ -11,7 +12,18 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** The GrpcError thrown by `action`, synchronously or through a promise. */
+/** The GrpcError `action` throws synchronously; fails the test if it throws nothing or something else. */
+export function thrownGrpcError(action: () => unknown): GrpcError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).to.be.instanceOf(GrpcError);
+    return error as GrpcError;
+  }
+  throw new Error("expected a GrpcError");
+}
+
+/** The GrpcError `action` throws, synchronously or through a promise. */
 export async function grpcErrorOf(action: () => unknown): Promise<GrpcError> {
   try {
     await action();
