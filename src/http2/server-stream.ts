@@ -143,7 +143,7 @@ export class ServerStream implements ConnectionStream {
   /**
    * Ends the call with a status: in trailers after any messages, or as a trailers-only response
    * (one HEADERS frame with END_STREAM) when nothing was sent yet. `error` undefined is OK.
-   * If the client was still sending, RST_STREAM(NO_ERROR) follows the trailers (checklist 18).
+   * If the client was still sending, node follows our END_STREAM with RST_STREAM(NO_ERROR) (checklist 18).
    */
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
     if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
@@ -199,13 +199,13 @@ export class ServerStream implements ConnectionStream {
     return metadata === undefined || metadata.size === 0 ? headers : metadataToHeaders(metadata, headers);
   }
 
-  /** After our END_STREAM: a client still sending is told to stop with RST_STREAM(NO_ERROR). */
+  /**
+   * After our END_STREAM, request DATA still arriving is dropped. node itself follows our
+   * END_STREAM with RST_STREAM(NO_ERROR) when the client had not half-closed yet (checklist 18);
+   * closing the stream ourselves here would race the trailers and lose them.
+   */
   private afterFinish(): void {
-    const reader = this.reader;
-    if (reader !== undefined && reader.ended) return;
-    if (reader !== undefined) reader.stop();
-    // node sends this RST_STREAM only once our side has finished writing (trailers included).
-    if (!this.stream.closed && !this.stream.destroyed && !this.stream.readableEnded) this.stream.close(constants.NGHTTP2_NO_ERROR);
+    this.reader?.stop();
   }
 
   /** @internal 'wantTrailers' handler. */
@@ -213,7 +213,8 @@ export class ServerStream implements ConnectionStream {
     const trailers = this.trailers ?? trailersFromStatus(undefined, undefined);
     this.trailers = undefined;
     this.stream.sendTrailers(trailers);
-    if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) this.stream.close(constants.NGHTTP2_CANCEL);
+    // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
+    if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
   }
 
   /** @internal 'close' handler. */
@@ -255,6 +256,10 @@ function onWantTrailers(this: OwnedStream): void {
 
 function onDrain(this: OwnedStream): void {
   this[OWNER]!.onDrain();
+}
+
+function cancelStream(stream: ServerHttp2Stream): void {
+  if (!stream.closed && !stream.destroyed) stream.close(constants.NGHTTP2_CANCEL);
 }
 
 // 'error' is always followed by 'close', which reports the reset through `signal`.
