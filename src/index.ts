@@ -27,5 +27,5 @@ export {
   type TlsOptions,
 } from "./client/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
-export { serviceFromProtobuf, defineService, type Service, type Method } from "./service/index.js";
-export { protobufCodec, type Codec } from "./codec/index.js";
+export { serviceFromProtobuf, defineService, loadService, type Service, type Method, type MethodKind } from "./service/index.js";
+export { protobufCodec, rawCodec, type Codec } from "./codec/index.js";
