@@ -69,7 +69,7 @@ describe("deadlineSignal", () => {
 
   it("rounds a fractional wait up, so it never fires early", () => {
     const clock = new FakeClock();
-    deadlineSignal(10.2, clock);
+    void deadlineSignal(10.2, clock).signal;
     expect(clock.delays).to.deep.equal([11]);
   });
 
@@ -100,6 +100,29 @@ describe("deadlineSignal", () => {
       expect(signal.aborted).to.equal(true);
       expect(clock.delays.length).to.equal(Math.ceil(deadline / MAX_TIMER_MS));
     });
+
+  it("creates no signal and arms no timer until the signal is asked for", () => {
+    const clock = new FakeClock();
+    const deadline = deadlineSignal(100, clock);
+    expect(clock.pending).to.equal(0);
+    const signal = deadline.signal;
+    expect(clock.pending).to.equal(1);
+    expect(deadline.signal).to.equal(signal);
+    expect(clock.pending).to.equal(1);
+    deadline.dispose();
+  });
+
+  it("after dispose, a signal asked for arms no timer but still reports a deadline already past", () => {
+    const clock = new FakeClock();
+    const deadline = deadlineSignal(100, clock);
+    deadline.dispose();
+    expect(deadline.signal.aborted).to.equal(false);
+    expect(clock.pending).to.equal(0);
+    const late = deadlineSignal(100, clock);
+    late.dispose();
+    clock.advanceTo(200);
+    expect(late.signal.aborted).to.equal(true);
+  });
 
   it("never arms a timer for an infinite deadline", () => {
     const clock = new FakeClock();
