@@ -14,7 +14,11 @@ describe("decodeMessage", () => {
   it("is synchronous for an uncompressed frame", () => {
     const payload = new TextEncoder().encode("hi");
     expect(decodeMessage({ compressed: false, payload }, text, { maxBytes: 100 })).to.equal("hi");
-    expect(decodeMessage({ compressed: false, payload }, text, { maxBytes: 100, compression: gzip })).to.equal("hi");
+  });
+
+  it("checklist 26: a message sent uncompressed on a gzip call (per-message opt-out) decodes as it is", () => {
+    const payload = new TextEncoder().encode("not compressed");
+    expect(decodeMessage({ compressed: false, payload }, text, { maxBytes: 100, compression: gzip })).to.equal("not compressed");
   });
 
   for (const compression of [gzip, deflate])
