@@ -17,6 +17,7 @@ export interface Route {
 export class Router {
   private readonly routes = new Map<string, Route>();
   private readonly services = new Set<string>();
+  private readonly declared = new Set<string>();
 
   /** Registers every implemented method of `service`. */
   add(service: Service, implementation: ServiceImplementation): void {
@@ -34,6 +35,7 @@ export class Router {
     for (const key of Object.keys(implementation))
       if (!known.has(key)) throw new TypeError(`server: service ${service.name} has no method ${JSON.stringify(key)}`);
     this.services.add(service.name);
+    for (const method of Object.values(service.methods)) this.declared.add(method.path);
     for (const route of routes) this.routes.set(route.method.path, route);
   }
 
@@ -48,6 +50,7 @@ export class Router {
     const serviceName = path.slice(1, Math.max(slash, 1));
     if (!path.startsWith("/") || slash <= 0) return `server: malformed :path ${JSON.stringify(path)}`;
     if (!this.services.has(serviceName)) return `server: unknown service ${serviceName}`;
+    if (this.declared.has(path)) return `server: method ${path.slice(slash + 1)} of service ${serviceName} is not implemented`;
     return `server: unknown method ${path.slice(slash + 1)} of service ${serviceName}`;
   }
 }
