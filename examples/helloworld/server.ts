@@ -1,0 +1,23 @@
+// The helloworld server: Greeter.SayHello answers "Hello <name>".
+import { Code, GrpcError, Server } from "../../src/index.js";
+import { loadGreeter } from "./greeter.js";
+
+/** Starts the Greeter server on `port` (50051 by default) and returns it with the bound port. */
+export async function startServer(port = 50051): Promise<{ server: Server; port: number }> {
+  const Greeter = await loadGreeter();
+  const server = new Server();
+  server.add(Greeter, {
+    async sayHello(request: { name: string }) {
+      if (!request.name) throw new GrpcError(Code.InvalidArgument, "name is required");
+      return { message: `Hello ${request.name}` };
+    },
+  });
+  const bound = await server.listen({ host: "127.0.0.1", port });
+  return { server, port: bound.port ?? port };
+}
+
+// Run directly: `node dist/examples/helloworld/server.js`
+if (process.argv[1]?.endsWith("server.js")) {
+  const { port } = await startServer(Number(process.env.PORT ?? 50051));
+  console.log(`Greeter server listening on 127.0.0.1:${port}`);
+}
