@@ -19,6 +19,8 @@ import { fileURLToPath } from "node:url";
 const TREE = fileURLToPath(new URL("../../", import.meta.url));
 const ROOT = findProjectRoot(TREE);
 const CERTS = join(ROOT, "interop", "certs");
+/** Passed to every client explicitly, so a client's own default cannot point into the wrong tree. */
+const PROTO_ROOT = join(ROOT, "interop", "proto");
 
 function findProjectRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
@@ -83,7 +85,16 @@ const CASES = [
 ];
 const TLS_CASES = ["empty_unary", "large_unary", "server_streaming", "ping_pong"];
 
+/**
+ * Soak flags (both clients take them): the per-call latency bound is loosened from the reference
+ * 1 s because npm test shares the machine with other work; the soak still makes every call,
+ * on one channel (rpc_soak) or a new channel each time (channel_soak).
+ */
+const SOAK_FLAGS = ["--soak_iterations=10", "--soak_per_iteration_max_acceptable_latency_ms=5000", "--soak_overall_timeout_seconds=60"];
+
 const SERVER_START_TIMEOUT_MS = 15_000;
+/** Clients running at once against one server (process start-up dominates a case's time). */
+const CLIENT_CONCURRENCY = 2;
 const CASE_TIMEOUT_MS = 60_000;
 
 const SERVER_TLS_FLAGS = ["--use_tls=true", `--tls_cert_file=${join(CERTS, "server.pem")}`, `--tls_key_file=${join(CERTS, "server.key")}`];
@@ -151,10 +162,14 @@ interface ClientRun {
   output: string;
 }
 
+/** Client processes still running, killed when their pair's server stops. */
+const liveClients = new Set<ChildProcess>();
+
 /** Runs a client to completion (killed after CASE_TIMEOUT_MS). */
 function runClient(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ClientRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    liveClients.add(child);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -165,9 +180,29 @@ function runClient(command: string, args: readonly string[], env?: NodeJS.Proces
     child.once("error", reject);
     child.once("close", (code) => {
       clearTimeout(timer);
+      liveClients.delete(child);
       resolve({ code, output });
     });
   });
+}
+
+/**
+ * Runs tasks at most `limit` at a time, in the order they were submitted. Each case is still its
+ * own process and its own `it`; the next one is already running while mocha waits for this one.
+ */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** Turns a client run into the test outcome: pass, skip (title gets the reason) or a failure with the output. */
@@ -190,6 +225,7 @@ function describePair(client: Implementation, server: Implementation, tls: boole
     this.timeout(CASE_TIMEOUT_MS + 10_000);
     let running: RunningServer | undefined;
     let setupError: Error | undefined;
+    const runs = new Map<string, Promise<ClientRun>>();
 
     before(async function () {
       this.timeout(SERVER_START_TIMEOUT_MS + 5_000);
@@ -198,11 +234,30 @@ function describePair(client: Implementation, server: Implementation, tls: boole
       try {
         running = await startServer(process.execPath, [server.server, ...(tls ? SERVER_TLS_FLAGS : [])]);
       } catch (error) {
-        setupError = error as Error;
+        return void (setupError = error as Error);
+      }
+      const port = running.port;
+      const limited = limiter(CLIENT_CONCURRENCY);
+      for (const testCase of cases.filter((c) => !server.serverLimits[c])) {
+        const args = [
+          client.client,
+          "--server_host=127.0.0.1",
+          `--server_port=${port}`,
+          `--test_case=${testCase}`,
+          `--proto_root=${PROTO_ROOT}`,
+          ...(tls ? CLIENT_TLS_FLAGS : []),
+          ...(testCase.endsWith("_soak") ? SOAK_FLAGS : []),
+        ];
+        const run = limited(() => runClient(process.execPath, args));
+        run.catch(() => undefined); // awaited (and reported) by the case's own it
+        runs.set(testCase, run);
       }
     });
 
-    after(() => stopServer(running));
+    after(async () => {
+      await stopServer(running);
+      for (const child of liveClients) child.kill("SIGKILL");
+    });
 
     for (const testCase of cases) {
       it(`${client.name} -> ${server.name}: ${testCase}`, async function () {
@@ -212,8 +267,7 @@ function describePair(client: Implementation, server: Implementation, tls: boole
           this.test!.title += ` [SKIP ${testCase}: ${limit}]`;
           this.skip();
         }
-        const args = [client.client, "--server_host=127.0.0.1", `--server_port=${running!.port}`, `--test_case=${testCase}`];
-        judge(this, await runClient(process.execPath, [...args, ...(tls ? CLIENT_TLS_FLAGS : [])]), running!);
+        judge(this, await runs.get(testCase)!, running!);
       });
     }
   });
