@@ -1,4 +1,4 @@
-import { Code, GrpcError, codeFromRstCode, codeName, describeRstCode } from "../status/index.js";
+import { Code, GrpcError, codeFromRstCode, describeRstCode, explainRstCode } from "../status/index.js";
 
 /** The fields Node puts on system, TLS and http2 errors. */
 interface NodeError extends Error {
@@ -93,14 +93,13 @@ const RST_CODE_BY_NAME: Record<string, number> = {
 
 /**
  * The status of a stream the peer reset: the code from status/codeFromRstCode, and a message
- * naming the RST code and the status it maps to, e.g.
- * "http2: stream reset by peer with RST_STREAM CANCEL (0x8) -> CANCELLED".
+ * naming the RST code and why it maps as it does, e.g.
+ * "http2: stream reset by peer with RST_STREAM CANCEL (0x8): the peer cancelled the call".
  *
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#errors
  */
 export function grpcErrorFromRstCode(rstCode: number, cause?: unknown): GrpcError {
-  const code = codeFromRstCode(rstCode);
-  return new GrpcError(code, `http2: stream reset by peer with ${describeRstCode(rstCode)} -> ${codeName(code)}`, { cause });
+  return new GrpcError(codeFromRstCode(rstCode), `http2: ${explainRstCode(rstCode)}`, { cause });
 }
 
 /**
