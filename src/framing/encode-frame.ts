@@ -5,6 +5,28 @@ function checkLength(length: number): void {
     throw new RangeError(`framing: message length ${length} does not fit the 4-byte length prefix`);
 }
 
+/** Frames up to this size are cut from a shared slab instead of getting their own ArrayBuffer. */
+const POOLED_FRAME_BYTES = 4 * 1024;
+const SLAB_BYTES = 32 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabOffset = 0;
+
+/**
+ * A fresh region of `length` bytes. Small ones are views of a slab that is never reused once cut
+ * (a bump allocator, as Buffer.allocUnsafe pools), because a separate ArrayBuffer per small frame
+ * costs several times more than the frame's own work.
+ */
+function allocate(length: number): Uint8Array {
+  if (length > POOLED_FRAME_BYTES) return new Uint8Array(length);
+  if (slabOffset + length > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const region = slab.subarray(slabOffset, slabOffset + length);
+  slabOffset += length;
+  return region;
+}
+
 function writeHeader(target: Uint8Array, length: number, compressed: boolean): void {
   target[0] = compressed ? 1 : 0;
   target[1] = length >>> 24;
@@ -14,14 +36,15 @@ function writeHeader(target: Uint8Array, length: number, compressed: boolean): v
 }
 
 /**
- * Encodes one Length-Prefixed-Message (header and payload) into a single new buffer.
+ * Encodes one Length-Prefixed-Message (header and payload) into a single new region of memory.
  *
- * One allocation and one copy, so the result can go out in one write.
+ * One allocation and one copy, so the result can go out in one write. Frames up to 4 KiB are views
+ * of a shared slab (never overwritten): use byteOffset/byteLength, not `.buffer` alone.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
  */
 export function encodeFrame(payload: Uint8Array, compressed = false): Uint8Array {
   checkLength(payload.length);
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  const frame = allocate(FRAME_HEADER_BYTES + payload.length);
   writeHeader(frame, payload.length, compressed);
   frame.set(payload, FRAME_HEADER_BYTES);
   return frame;

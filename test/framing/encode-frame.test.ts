@@ -41,3 +41,19 @@ describe("encodeFrameHeader", () => {
   for (const length of [-1, 1.5, NaN, MAX_FRAME_PAYLOAD_BYTES + 1, Infinity])
     it(`rejects length ${length}`, () => expect(() => encodeFrameHeader(length, false)).to.throw(RangeError));
 });
+
+describe("encodeFrame memory", () => {
+  it("never hands out the same bytes twice (small frames share a slab, large ones do not)", () => {
+    const frames = Array.from({ length: 200 }, (_, i) => encodeFrame(new Uint8Array(i * 37).fill(i & 0xff)));
+    frames.forEach((frame, i) => {
+      expect(frame.length).to.equal(5 + i * 37);
+      expect(frame.every((byte, j) => byte === (j < 5 ? [0, 0, 0, (i * 37) >>> 8, (i * 37) & 0xff][j] : i & 0xff))).to.equal(true);
+    });
+  });
+
+  it("gives a large frame its own buffer", () => {
+    const frame = encodeFrame(new Uint8Array(5000));
+    expect(frame.byteOffset).to.equal(0);
+    expect(frame.buffer.byteLength).to.equal(5005);
+  });
+});
