@@ -3,12 +3,9 @@ import { DEFAULT_MAX_RECEIVE_BYTES, FRAME_HEADER_BYTES, type Frame } from "./fra
 
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
-/**
- * Checks a byte limit given by a caller: a non-negative integer, or Infinity for "no limit".
- */
-export function checkMaxBytes(maxBytes: number, layer: string): void {
+function checkMaxBytes(maxBytes: number): void {
   if (!(maxBytes === Infinity || (Number.isInteger(maxBytes) && maxBytes >= 0)))
-    throw new RangeError(`${layer}: maxBytes must be a non-negative integer or Infinity, got ${maxBytes}`);
+    throw new RangeError(`framing: maxBytes must be a non-negative integer or Infinity, got ${maxBytes}`);
 }
 
 /**
@@ -19,6 +16,7 @@ export function checkMaxBytes(maxBytes: number, layer: string): void {
  * prefix, before any payload is buffered (RESOURCE_EXHAUSTED). A message lying inside one chunk
  * is returned as a view of that chunk; one spanning chunks is copied once into a buffer of its
  * exact length. After an error the decoder is dead: every later call throws the same error.
+ * `maxBytes` may be Infinity (no limit: the peer then decides how much memory a message takes).
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
  */
 export class FrameDecoder {
@@ -32,7 +30,7 @@ export class FrameDecoder {
   #error: GrpcError | undefined;
 
   constructor(maxBytes: number = DEFAULT_MAX_RECEIVE_BYTES) {
-    checkMaxBytes(maxBytes, "framing");
+    checkMaxBytes(maxBytes);
     this.#maxBytes = maxBytes;
   }
 
