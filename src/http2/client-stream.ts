@@ -45,6 +45,7 @@ export class ClientStream {
   private paused = false;
   private outcome: GrpcError | typeof OK | undefined;
   private localError: GrpcError | undefined;
+  private nodeError: Error | undefined;
   private waiter: { resolve(value: Frame | undefined): void; reject(error: GrpcError): void } | undefined;
   private finishWaiter: { resolve(): void; reject(error: GrpcError): void } | undefined;
   private headersWaiter: ((headers: IncomingHttpHeaders | undefined) => void) | undefined;
@@ -72,7 +73,7 @@ export class ClientStream {
     });
     // 'error' is always followed by 'close', which reports the status; keep the reason for it.
     stream.on("error", (error: Error) => {
-      this.localError ??= grpcErrorFromNode(error);
+      this.nodeError ??= error;
     });
     stream.on("close", () => this.onClose());
   }
@@ -222,37 +223,45 @@ export class ClientStream {
     }
   }
 
+  /** The status of a call we did not end ourselves: trailers, else RST_STREAM, else the connection. */
+  private remoteOutcome(): GrpcError | typeof OK {
+    const stream = this.stream!;
+    const connection = this.connection!;
+    if (this.trailers !== undefined) {
+      const httpStatus = this.responseHeaders?.[HEADER_STATUS] as unknown as number | undefined;
+      const status = statusFromTrailers(this.trailers, httpStatus);
+      if (status !== undefined) return status;
+      try {
+        if (this.trailers !== this.responseHeaders) this.decoder.end();
+      } catch (error) {
+        return error as GrpcError;
+      }
+      return OK;
+    }
+    const session = connection.session;
+    if (session.destroyed || (session.closed && this.nodeError !== undefined)) {
+      // The connection went away under the call (checklist 23): UNAVAILABLE, whatever RST code Node made up.
+      if (this.responseHeaders === undefined && connection.draining && stream.id === undefined) this.refused = true;
+      return connection.closeReason ?? new GrpcError(Code.Unavailable, "connection: lost before the call ended", { cause: this.nodeError });
+    }
+    const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+    if (rstCode !== constants.NGHTTP2_NO_ERROR) {
+      if (rstCode === constants.NGHTTP2_REFUSED_STREAM && this.responseHeaders === undefined) this.refused = true;
+      return grpcErrorFromRstCode(rstCode, this.nodeError);
+    }
+    if (this.nodeError !== undefined) return grpcErrorFromNode(this.nodeError);
+    // Headers, then END_STREAM without trailers: no grpc-status, which the HTTP status decides (200: UNKNOWN).
+    if (this.responseHeaders !== undefined)
+      return statusFromTrailers({}, this.responseHeaders[HEADER_STATUS] as unknown as number | undefined) ?? OK;
+    return new GrpcError(Code.Internal, "protocol: stream closed without trailers (no grpc-status received)");
+  }
+
   private onClose(): void {
     this.connection!.release();
     const drain = this.drainWaiter;
     this.drainWaiter = undefined;
     drain?.();
-    let outcome: GrpcError | typeof OK = this.localError ?? OK;
-    if (this.localError === undefined) {
-      const stream = this.stream!;
-      const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
-      if (this.trailers !== undefined) {
-        const httpStatus = this.responseHeaders?.[HEADER_STATUS] as unknown as number | undefined;
-        outcome = statusFromTrailers(this.trailers, httpStatus) ?? OK;
-        if (outcome === OK && this.trailers !== this.responseHeaders) {
-          try {
-            this.decoder.end();
-          } catch (error) {
-            outcome = error as GrpcError;
-          }
-        }
-      } else if (rstCode !== constants.NGHTTP2_NO_ERROR) {
-        outcome = grpcErrorFromRstCode(rstCode);
-        if (rstCode === constants.NGHTTP2_REFUSED_STREAM && this.responseHeaders === undefined) this.refused = true;
-      } else if (this.connection!.closeReason !== undefined) {
-        outcome = this.connection!.closeReason;
-        if (this.responseHeaders === undefined && this.connection!.draining && stream.id === undefined) this.refused = true;
-      } else {
-        outcome = new GrpcError(Code.Internal, "protocol: stream closed without trailers (no grpc-status received)");
-      }
-    } else if (this.localError.code === Code.Unavailable && this.responseHeaders === undefined && this.stream!.id === undefined) {
-      this.refused = true;
-    }
+    const outcome = this.localError ?? this.remoteOutcome();
     this.outcome = outcome;
     const headersWaiter = this.headersWaiter;
     this.headersWaiter = undefined;

@@ -88,7 +88,8 @@ export class Subchannel implements ConnectionOwner {
       this.connecting = undefined;
       this.connectFailed(error);
     };
-    session.once("connect", () => {
+    // Ready on the server's SETTINGS, not on TCP connect: until then its max concurrent streams is unknown.
+    session.once("remoteSettings", () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
