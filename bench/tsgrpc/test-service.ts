@@ -1,0 +1,32 @@
+// The TestService that tsgrpc serves in the benchmark: the same handlers as bench/grpc-js/server.ts
+// and the grpc-go peer (EmptyCall, a UnaryCall that echoes the request payload, and the three
+// streaming calls with the interop semantics), written the plain way a user would write them.
+import { loadService, type Service, type ServiceImplementation } from "../../src/index.js";
+import { PROTO_INCLUDE_DIR, TEST_PROTO, zeroBody } from "../lib/proto.js";
+
+interface Payload { body?: Uint8Array }
+interface StreamingOutputCallRequest { responseParameters?: { size?: number }[] }
+
+/** grpc.testing.TestService, loaded from the interop protos. */
+export function loadTestService(): Promise<Service> {
+  return loadService(TEST_PROTO, "grpc.testing.TestService", { includeDirs: [PROTO_INCLUDE_DIR] });
+}
+
+function* responsesFor(request: StreamingOutputCallRequest): Iterable<{ payload: Payload }> {
+  for (const parameters of request.responseParameters ?? []) yield { payload: { body: zeroBody(parameters.size ?? 0) } };
+}
+
+/** The benchmark's handlers. */
+export const testServiceHandlers: ServiceImplementation = {
+  emptyCall: () => ({}),
+  unaryCall: (request: { payload?: Payload }) => ({ payload: request.payload }),
+  streamingOutputCall: (request: StreamingOutputCallRequest) => responsesFor(request),
+  async streamingInputCall(requests: AsyncIterable<{ payload?: Payload }>) {
+    let total = 0;
+    for await (const request of requests) total += request.payload?.body?.length ?? 0;
+    return { aggregatedPayloadSize: total };
+  },
+  async *fullDuplexCall(requests: AsyncIterable<StreamingOutputCallRequest>) {
+    for await (const request of requests) yield* responsesFor(request);
+  },
+};
