@@ -12,22 +12,14 @@ import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_CERTS_DIR as CERTS, DEFAULT_PROTO_ROOT, PROJECT_ROOT as ROOT } from "../../interop/grpc-js/load-protos.js";
 
 /** The compiled tree this file sits in (test/interop/ is two levels below it). */
 const TREE = fileURLToPath(new URL("../../", import.meta.url));
-const ROOT = findProjectRoot(TREE);
-const CERTS = join(ROOT, "interop", "certs");
 /** Passed to every client explicitly, so a client's own default cannot point into the wrong tree. */
-const PROTO_ROOT = join(ROOT, "interop", "proto");
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "interop", "proto"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`interop test: no project root above ${start}`);
-  }
-}
+const PROTO_ROOT = DEFAULT_PROTO_ROOT;
 
 interface Implementation {
   name: string;
@@ -35,6 +27,11 @@ interface Implementation {
   client: string;
   /** Cases this implementation's server cannot serve, with the reason (a limitation of the library). */
   serverLimits: Readonly<Record<string, string>>;
+  /**
+   * Environment for its processes. Under c8, NODE_V8_COVERAGE reaches child processes: tsgrpc's
+   * keep it (their runs count towards src/ coverage); grpc-js's drop it (large, useless dumps).
+   */
+  env: NodeJS.ProcessEnv;
 }
 
 const GRPC_JS_NO_REQUEST_FLAG =
@@ -51,6 +48,7 @@ const GRPC_JS: Implementation = {
     server_compressed_unary: GRPC_JS_NO_RESPONSE_COMPRESSION,
     server_compressed_streaming: GRPC_JS_NO_RESPONSE_COMPRESSION,
   },
+  env: { ...process.env, NODE_V8_COVERAGE: undefined },
 };
 
 const TSGRPC: Implementation = {
@@ -58,6 +56,7 @@ const TSGRPC: Implementation = {
   server: join(TREE, "interop", "server.js"),
   client: join(TREE, "interop", "client.js"),
   serverLimits: {},
+  env: process.env,
 };
 
 /** doc/interop-test-descriptions.md cases the clients implement (issue 4's list). */
@@ -129,9 +128,9 @@ interface RunningServer {
 }
 
 /** Spawns a server and waits (bounded) until its port accepts connections. */
-async function startServer(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunningServer> {
+async function startServer(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(command, [...args, `--port=${port}`], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const child = spawn(command, [...args, `--port=${port}`], { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -166,9 +165,9 @@ interface ClientRun {
 const liveClients = new Set<ChildProcess>();
 
 /** Runs a client to completion (killed after CASE_TIMEOUT_MS). */
-function runClient(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ClientRun> {
+function runClient(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ClientRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
     liveClients.add(child);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -232,7 +231,7 @@ function describePair(client: Implementation, server: Implementation, tls: boole
       const absent = missing(server.server, server, "server") ?? missing(client.client, client, "client");
       if (absent) return void (setupError = new Error(absent));
       try {
-        running = await startServer(process.execPath, [server.server, ...(tls ? SERVER_TLS_FLAGS : [])]);
+        running = await startServer(process.execPath, [server.server, ...(tls ? SERVER_TLS_FLAGS : [])], server.env);
       } catch (error) {
         return void (setupError = error as Error);
       }
@@ -248,7 +247,7 @@ function describePair(client: Implementation, server: Implementation, tls: boole
           ...(tls ? CLIENT_TLS_FLAGS : []),
           ...(testCase.endsWith("_soak") ? SOAK_FLAGS : []),
         ];
-        const run = limited(() => runClient(process.execPath, args));
+        const run = limited(() => runClient(process.execPath, args, client.env));
         run.catch(() => undefined); // awaited (and reported) by the case's own it
         runs.set(testCase, run);
       }
@@ -287,7 +286,7 @@ describe("interop wrappers (bash, exec node)", function () {
   this.timeout(CASE_TIMEOUT_MS + SERVER_START_TIMEOUT_MS);
   const wrapper = (path: string): string => join(ROOT, "interop", path);
   /** Our wrappers take TSGRPC_DIST, so they run the tree this harness was compiled into. */
-  const env = { TSGRPC_DIST: relative(ROOT, TREE) || "." };
+  const env = { ...GRPC_JS.env, TSGRPC_DIST: relative(ROOT, TREE) || "." };
   const isDistTree = relative(ROOT, TREE) === "dist";
 
   async function runPair(serverWrapper: string, clientWrapper: string): Promise<void> {

@@ -5,18 +5,8 @@
  */
 import { expect } from "chai";
 import protobuf from "protobufjs";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "interop", "proto"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no project root above ${start}`);
-  }
-}
-
-const PROTO_ROOT = join(findProjectRoot(fileURLToPath(new URL(".", import.meta.url))), "interop", "proto");
+import { join } from "node:path";
+import { DEFAULT_PROTO_ROOT as PROTO_ROOT } from "../../interop/grpc-js/load-protos.js";
 
 /** message -> field -> [number, type, repeated] */
 const FIELDS: Record<string, Record<string, [number, string, boolean?]>> = {
