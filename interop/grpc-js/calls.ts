@@ -4,7 +4,7 @@
  */
 import grpc from "@grpc/grpc-js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- messages are plain objects from proto-loader */
+/** A message as proto-loader decodes it: a plain object with the proto field names. */
 export type Message = Record<string, any>;
 
 /** A finished call: its responses (possibly none), initial metadata and final status. */

@@ -29,6 +29,7 @@ export interface CaseEnvironment {
   soak: SoakSettings;
 }
 
+/** The soak flags of the reference clients (rpc_soak, channel_soak). */
 export interface SoakSettings {
   iterations: number;
   maxFailures: number;
@@ -56,7 +57,7 @@ function zeros(size: number): Message {
   return { type: "COMPRESSABLE", body: Buffer.alloc(size) };
 }
 
-function describe(status: grpc.StatusObject): string {
+function statusText(status: grpc.StatusObject): string {
   return `${grpc.status[status.code] ?? "UNKNOWN"} (${status.code}): ${status.details}`;
 }
 
@@ -66,7 +67,7 @@ function expectOk(result: CallResult, what: string): void {
 
 function expectCode(result: CallResult, code: grpc.status, what: string): void {
   if (result.status.code !== code)
-    throw new CaseFailure(result.status.code, `${what}: expected ${grpc.status[code]} (${code}), got ${describe(result.status)}`);
+    throw new CaseFailure(result.status.code, `${what}: expected ${grpc.status[code]} (${code}), got ${statusText(result.status)}`);
 }
 
 function check(condition: boolean, message: string): void {

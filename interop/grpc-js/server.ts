@@ -27,7 +27,7 @@ const NO_RESPONSE_COMPRESSION =
 const NO_REQUEST_COMPRESSION_INFO =
   "grpc-js interop server: cannot check expect_compressed (@grpc/grpc-js hides whether a request arrived compressed)";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- messages are plain objects from proto-loader */
+/** A message as proto-loader decodes it: a plain object with the proto field names. */
 type Message = Record<string, any>;
 
 interface StatusError extends Partial<grpc.StatusObject> {
