@@ -189,13 +189,16 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
  * A client-streaming call: sends `requests`, expects exactly one response (zero or two is
  * UNIMPLEMENTED "cardinality violation", doc/statuscodes.md).
  */
-export async function clientStreamingCall<I, O>(
+export function clientStreamingCall<I, O>(
   channel: Channel,
   method: Method<I, O>,
   requests: AsyncIterable<I>,
   options: CallOptions<I> = {},
 ): Promise<O> {
-  const call = new StreamCall(channel, method, options, false, undefined, requests);
+  return singleResponse(new StreamCall(channel, method, options, false, undefined, requests));
+}
+
+async function singleResponse<I, O>(call: StreamCall<I, O>): Promise<O> {
   const first = await call.next();
   if (first.done) throw new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received 0");
   const second = await call.next();

@@ -17,8 +17,19 @@ import type { Channel } from "./channel.js";
  * A call the server never saw (REFUSED_STREAM, GOAWAY) is retried once on another connection.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
-export async function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = {}): Promise<O> {
-  const setup = setupCall(channel, method, options);
+export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = {}): Promise<O> {
+  let setup: CallSetup;
+  try {
+    setup = setupCall(channel, method, options);
+  } catch (error) {
+    // A status (expired deadline, aborted signal) rejects; a caller's mistake throws right away.
+    if (error instanceof GrpcError) return Promise.reject(error);
+    throw error;
+  }
+  return runUnary(channel, method, request, options, setup);
+}
+
+async function runUnary<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I>, setup: CallSetup): Promise<O> {
   let frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
   if (frame instanceof Promise) frame = await frame;
   const frames = await exchange(channel, setup, frame, options, false);
