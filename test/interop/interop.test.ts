@@ -12,6 +12,7 @@ import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CERTS_DIR as CERTS, DEFAULT_PROTO_ROOT, PROJECT_ROOT as ROOT } from "../../interop/grpc-js/load-protos.js";
@@ -93,7 +94,7 @@ const SOAK_FLAGS = ["--soak_iterations=10", "--soak_per_iteration_max_acceptable
 
 const SERVER_START_TIMEOUT_MS = 15_000;
 /** Clients running at once against one server (process start-up dominates a case's time). */
-const CLIENT_CONCURRENCY = 2;
+const CLIENT_CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
 const CASE_TIMEOUT_MS = 60_000;
 
 const SERVER_TLS_FLAGS = ["--use_tls=true", `--tls_cert_file=${join(CERTS, "server.pem")}`, `--tls_key_file=${join(CERTS, "server.key")}`];
