@@ -360,19 +360,21 @@ write_markdown() {
     done
     echo
     echo "## Cases"
-    echo
-    printf '| Case |'
-    for pair in "${pairs[@]}"; do for t in "${transports[@]}"; do printf ' %s -> %s (%s) |' "${pair%%:*}" "${pair##*:}" "$t"; done; done
-    echo
-    printf '| --- |'
-    for pair in "${pairs[@]}"; do for t in "${transports[@]}"; do printf ' --- |'; done; done
-    echo
-    for c in "${CASES[@]}"; do
-      printf '| %s |' "$c"
-      for pair in "${pairs[@]}"; do
-        for t in "${transports[@]}"; do printf ' %s |' "$(cell "${pair%%:*}~${pair##*:}~$t~$c")"; done
-      done
+    for pair in "${pairs[@]}"; do
       echo
+      echo "### ${pair%%:*} client -> ${pair##*:} server"
+      echo
+      printf '| Case |'
+      for t in "${transports[@]}"; do printf ' %s |' "$t"; done
+      echo
+      printf '| --- |'
+      for t in "${transports[@]}"; do printf ' --- |'; done
+      echo
+      for c in "${CASES[@]}"; do
+        printf '| %s |' "$c"
+        for t in "${transports[@]}"; do printf ' %s |' "$(cell "${pair%%:*}~${pair##*:}~$t~$c")"; done
+        echo
+      done
     done
     echo
     echo "## Skips and failures"
