@@ -2,14 +2,17 @@ import { compressionForReceive } from "../compression/index.js";
 import type { ServerStream } from "../http2/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { BidiStreamingHandler, ClientStreamingHandler, ServerStreamingHandler, UnaryHandler } from "./handler.js";
-import type { Router } from "./router.js";
+import type { Route, Router } from "./router.js";
 import { type CallRuntime, ServerCall } from "./server-call.js";
 import type { ServerContext } from "./server-context.js";
+
+/** The composed interceptor chain around a call's core. */
+type Intercept = (ctx: ServerContext, core: () => Promise<void>) => Promise<void>;
 
 /** Settings of a server that serveCall needs beyond the per-call ones. */
 export interface ServeRuntime extends CallRuntime {
   router: Router;
-  intercept: ((ctx: ServerContext, core: () => Promise<void>) => Promise<void>) | undefined;
+  intercept: Intercept | undefined;
 }
 
 /**
@@ -32,27 +35,44 @@ export function serveCall(stream: ServerStream, runtime: ServeRuntime): void {
     call.end(error);
     return;
   }
-  const handler = route.handler;
-  let core: () => Promise<void>;
+  const intercept = runtime.intercept;
+  if (intercept === undefined) void serveDirect(call, route);
+  else void serveIntercepted(call, route, intercept);
+}
+
+/** The common case: no interceptors, the core's outcome is the status. */
+async function serveDirect(call: ServerCall, route: Route): Promise<void> {
+  try {
+    await runCore(call, route);
+  } catch (error) {
+    call.end(error);
+    return;
+  }
+  call.end();
+}
+
+async function serveIntercepted(call: ServerCall, route: Route, intercept: Intercept): Promise<void> {
+  try {
+    await intercept(call, () => recordError(call, runCore(call, route)));
+  } catch (error) {
+    call.end(error);
+    return;
+  }
+  call.end();
+}
+
+/** Runs the handler of the call's kind and writes its responses; the status is written by end(). */
+function runCore(call: ServerCall, route: Route): Promise<void> {
   switch (route.method.kind) {
     case "unary":
-      core = () => serveUnary(call, handler as UnaryHandler);
-      break;
+      return serveUnary(call, route.handler as UnaryHandler);
     case "server_streaming":
-      core = () => serveServerStreaming(call, handler as ServerStreamingHandler);
-      break;
+      return serveServerStreaming(call, route.handler as ServerStreamingHandler);
     case "client_streaming":
-      core = () => serveClientStreaming(call, handler as ClientStreamingHandler);
-      break;
+      return serveClientStreaming(call, route.handler as ClientStreamingHandler);
     default:
-      core = () => serveBidi(call, handler as BidiStreamingHandler);
+      return serveBidi(call, route.handler as BidiStreamingHandler);
   }
-  const intercept = runtime.intercept;
-  const outcome = intercept === undefined ? core() : intercept(call, () => recordError(call, core()));
-  outcome.then(
-    () => call.end(),
-    (error: unknown) => call.end(error),
-  );
 }
 
 /** Keeps the core's error on the call, so an interceptor cannot turn a failure into OK. */
@@ -63,20 +83,27 @@ function recordError(call: ServerCall, run: Promise<void>): Promise<void> {
   });
 }
 
+// The unary path awaits only what is really asynchronous: the request, and the handler's promise.
 async function serveUnary(call: ServerCall, handler: UnaryHandler): Promise<void> {
-  const request = await call.readSingle();
-  const response = await handler(request, call);
-  await call.setResponse(response);
+  let request = call.decodeSingle(await call.readSingle());
+  if (request instanceof Promise) request = await request;
+  let response = handler(request, call);
+  if (response instanceof Promise) response = await response;
+  const sending = call.setResponse(response);
+  if (sending !== undefined) await sending;
 }
 
 async function serveServerStreaming(call: ServerCall, handler: ServerStreamingHandler): Promise<void> {
-  const request = await call.readSingle();
+  let request = call.decodeSingle(await call.readSingle());
+  if (request instanceof Promise) request = await request;
   await call.sendAll(handler(request, call));
 }
 
 async function serveClientStreaming(call: ServerCall, handler: ClientStreamingHandler): Promise<void> {
-  const response = await handler(call.requests(), call);
-  await call.setResponse(response);
+  let response = handler(call.requests(), call);
+  if (response instanceof Promise) response = await response;
+  const sending = call.setResponse(response);
+  if (sending !== undefined) await sending;
 }
 
 async function serveBidi(call: ServerCall, handler: BidiStreamingHandler): Promise<void> {

@@ -112,15 +112,22 @@ export class ServerCall implements ServerContext {
     });
   }
 
-  /** Decodes the request of a single-request call; zero or several messages are UNIMPLEMENTED (statuscodes.md). */
-  async readSingle(): Promise<unknown> {
-    const frames = await this.stream.readSingle(this.runtime.maxReceiveMessageBytes);
+  /**
+   * Decodes the request of a single-request call: synchronously unless it is compressed. Zero or
+   * several messages are UNIMPLEMENTED (statuscodes.md).
+   */
+  decodeSingle(frames: Frame[]): unknown {
     if (frames.length !== 1)
       throw new GrpcError(
         Code.Unimplemented,
         `server: cardinality violation: ${this.method.path} expects exactly one request message, got ${frames.length === 0 ? "none" : "more than one"}`,
       );
     return this.decode(frames[0]!);
+  }
+
+  /** The frames of a single-request call (see ServerStream.readSingle). */
+  readSingle(): Promise<Frame[]> {
+    return this.stream.readSingle(this.runtime.maxReceiveMessageBytes);
   }
 
   /** The request messages of a streaming call, decoded as they arrive. */
@@ -131,12 +138,19 @@ export class ServerCall implements ServerContext {
     }
   }
 
-  /** Encodes the single response; end() sends it with headers and trailers in one go. */
-  async setResponse(response: unknown): Promise<void> {
-    if (this.done) return;
+  /**
+   * Encodes the single response, which end() then sends with headers and trailers in one go;
+   * returns a promise only when compressing.
+   */
+  setResponse(response: unknown): Promise<void> | undefined {
+    if (this.done) return undefined;
     this.chooseCompression();
     const frame = this.encode(response);
-    this.pendingResponse = frame instanceof Uint8Array ? frame : await frame;
+    if (frame instanceof Uint8Array) {
+      this.pendingResponse = frame;
+      return undefined;
+    }
+    return frame.then((bytes) => void (this.pendingResponse = bytes));
   }
 
   /** Sends every response the handler produces, paced by the client's flow control. */
