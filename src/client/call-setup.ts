@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from "node:http2";
 import type { Compression } from "../compression/index.js";
 import { MAX_TIMER_MS, earliest } from "../deadline/index.js";
 import { ClientStream, requestHeadToHeaders, type Connection } from "../http2/index.js";
@@ -10,9 +9,12 @@ import type { Channel } from "./channel.js";
 
 const EMPTY_METADATA = new Metadata();
 
+/** The HTTP/2 request headers of a call, as the http2 layer builds them (node:http2 stays below us). */
+type RequestHeaders = ReturnType<typeof requestHeadToHeaders>;
+
 /** Everything a call needs before it opens its stream, computed once from the options. */
 export interface CallSetup {
-  readonly headers: OutgoingHttpHeaders;
+  readonly headers: RequestHeaders;
   /** Absolute deadline (epoch ms), undefined for none. */
   readonly deadline: number | undefined;
   readonly compression: Compression | undefined;

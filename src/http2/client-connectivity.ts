@@ -36,13 +36,4 @@ export class StateCell {
   changed(): Promise<void> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
-
-  /** Registers a one-shot wake-up without allocating a promise; returns a function that unregisters it. */
-  onChange(wake: () => void): () => void {
-    this.waiters.push(wake);
-    return () => {
-      const index = this.waiters.indexOf(wake);
-      if (index >= 0) this.waiters.splice(index, 1);
-    };
-  }
 }
