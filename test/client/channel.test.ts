@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Channel, ConnectivityState, createClient } from "../../src/client/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
-import { Echo, jsonCodec } from "../e2e/client-fixtures.js";
+import { Echo, grpcFrame } from "../e2e/client-fixtures.js";
 
 // From dist/test/client/ or .build/NAME/test/client/ up to the project root.
 function projectRoot(start: string): string {
@@ -23,19 +23,12 @@ function projectRoot(start: string): string {
 }
 const CERTS = join(projectRoot(dirname(fileURLToPath(import.meta.url))), "interop", "certs");
 
-function frame(value: unknown): Buffer {
-  const payload = Buffer.from(jsonCodec.encode(value));
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(payload.length, 1);
-  return Buffer.concat([header, payload]);
-}
-
 /** Answers every call with { text: name }. */
 function answer(name: string) {
   return (stream: http2.ServerHttp2Stream): void => {
     stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
     stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.end(frame({ text: name }));
+    stream.end(grpcFrame({ text: name }));
   };
 }
 

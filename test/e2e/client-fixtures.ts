@@ -1,5 +1,8 @@
 // Test fixtures for the client e2e tests: a JSON codec service and a grpc-js server implementing it.
 import * as grpc from "@grpc/grpc-js";
+import { expect } from "chai";
+import { gzipSync } from "node:zlib";
+import { GrpcError } from "../../src/status/index.js";
 import { defineService, type Service } from "../../src/service/index.js";
 import type { Codec } from "../../src/codec/index.js";
 
@@ -112,4 +115,24 @@ export async function* fromArray<T>(values: readonly T[], delayMs = 0): AsyncIte
     if (delayMs > 0) await sleep(delayMs);
     yield value;
   }
+}
+
+/** Resolves with the GrpcError a promise rejects with; fails the test if it resolves or rejects otherwise. */
+export async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).to.be.instanceOf(GrpcError);
+  return error as GrpcError;
+}
+
+/** One Length-Prefixed-Message holding `value` as JSON, gzip-compressed when asked. */
+export function grpcFrame(value: unknown, compressed = false): Buffer {
+  const json = Buffer.from(jsonCodec.encode(value));
+  const payload = compressed ? gzipSync(json) : json;
+  const header = Buffer.alloc(5);
+  header[0] = compressed ? 1 : 0;
+  header.writeUInt32BE(payload.length, 1);
+  return Buffer.concat([header, payload]);
 }

@@ -2,18 +2,8 @@ import { expect } from "chai";
 import type * as grpc from "@grpc/grpc-js";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
-import { Echo, fromArray, startGrpcJsServer, stopGrpcJsServer } from "./client-fixtures.js";
-
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected a rejection");
-}
+import { Code } from "../../src/status/index.js";
+import { Echo, fromArray, rejection, startGrpcJsServer, stopGrpcJsServer } from "./client-fixtures.js";
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -6,18 +6,9 @@ import { Server } from "../../src/server/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { greet } from "../../examples/helloworld/client.js";
 import { startServer } from "../../examples/helloworld/server.js";
-import { Echo, fromArray } from "./client-fixtures.js";
+import { Echo, fromArray, rejection } from "./client-fixtures.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).to.be.instanceOf(GrpcError);
-  return error as GrpcError;
-}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -84,7 +75,7 @@ describe("e2e: our client against our server", () => {
     const got: string[] = [];
     await client.echo({}, { onHeaders: (m: Metadata) => got.push(`h:${m.get("x-head")}`), onTrailers: (m: Metadata) => got.push(`t:${m.get("x-tail")}`) });
     expect(got).to.deep.equal(["h:h", "t:t"]);
-    const error = await failure(client.echo({ fail: Code.Aborted, text: "nope" }));
+    const error = await rejection(client.echo({ fail: Code.Aborted, text: "nope" }));
     expect([error.code, error.statusMessage, error.metadata.get("x-why")]).to.deep.equal([Code.Aborted, "nope", "fail"]);
     const events: string[] = [];
     const options = { onHeaders: () => events.push("headers"), onTrailers: () => events.push("trailers") };
@@ -94,14 +85,14 @@ describe("e2e: our client against our server", () => {
 
   it("streaming errors end the iteration with the status", async () => {
     const replies: unknown[] = [];
-    const error = await failure(
+    const error = await rejection(
       (async () => {
         for await (const reply of client.list({ count: 2, fail: Code.DataLoss })) replies.push(reply);
       })(),
     );
     expect(error.code).to.equal(Code.DataLoss);
     expect(replies).to.have.length(2);
-    expect((await failure(collect(client.chat(fromArray([{ text: "a" }, { fail: Code.OutOfRange }]))))).code).to.equal(Code.OutOfRange);
+    expect((await rejection(collect(client.chat(fromArray([{ text: "a" }, { fail: Code.OutOfRange }]))))).code).to.equal(Code.OutOfRange);
   });
 
   it("a request iterable that throws cancels the call", async () => {
@@ -109,7 +100,7 @@ describe("e2e: our client against our server", () => {
       yield { text: "a" };
       throw new Error("disk on fire");
     }
-    const error = await failure(client.collect(broken()));
+    const error = await rejection(client.collect(broken()));
     expect(error.code).to.equal(Code.Cancelled);
     expect(error.statusMessage).to.match(/disk on fire/);
   });
@@ -119,17 +110,17 @@ describe("e2e: our client against our server", () => {
       yield { text: "a" };
       await sleep(1000);
     }
-    expect((await failure(collect(client.chat(slow(), { timeoutMs: 50 })))).code).to.equal(Code.DeadlineExceeded);
+    expect((await rejection(collect(client.chat(slow(), { timeoutMs: 50 })))).code).to.equal(Code.DeadlineExceeded);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new GrpcError(Code.Aborted, "mine")), 30);
-    const error = await failure(collect(client.chat(slow(), { signal: controller.signal })));
+    const error = await rejection(collect(client.chat(slow(), { signal: controller.signal })));
     expect([error.code, error.statusMessage]).to.deep.equal([Code.Aborted, "mine"]);
   });
 
   it("an already expired deadline or aborted signal fails before sending", async () => {
-    expect((await failure(client.echo({}, { deadline: new Date(Date.now() - 10) }))).code).to.equal(Code.DeadlineExceeded);
-    expect((await failure(collect(client.list({}, { timeoutMs: -1 })))).code).to.equal(Code.DeadlineExceeded);
-    expect((await failure(client.echo({}, { signal: AbortSignal.abort() }))).code).to.equal(Code.Cancelled);
+    expect((await rejection(client.echo({}, { deadline: new Date(Date.now() - 10) }))).code).to.equal(Code.DeadlineExceeded);
+    expect((await rejection(collect(client.list({}, { timeoutMs: -1 })))).code).to.equal(Code.DeadlineExceeded);
+    expect((await rejection(client.echo({}, { signal: AbortSignal.abort() }))).code).to.equal(Code.Cancelled);
     expect(() => client.echo({}, { compression: "brotli" })).to.throw(TypeError);
   });
 
@@ -139,9 +130,9 @@ describe("e2e: our client against our server", () => {
     expect(seen.deadline).to.be.at.most(parentDeadline + 5);
     const parent = new AbortController();
     setTimeout(() => parent.abort(), 30);
-    const error = await failure(client.echo({ sleepMs: 300 }, { parent: { signal: parent.signal } }));
+    const error = await rejection(client.echo({ sleepMs: 300 }, { parent: { signal: parent.signal } }));
     expect(error.code).to.equal(Code.Cancelled);
-    expect((await failure(client.echo({}, { parent: { signal: AbortSignal.abort() } }))).code).to.equal(Code.Cancelled);
+    expect((await rejection(client.echo({}, { parent: { signal: AbortSignal.abort() } }))).code).to.equal(Code.Cancelled);
   });
 
   it("compressed responses from our server are decoded, and compressed requests accepted", async () => {

@@ -1,22 +1,13 @@
 // Wire-level behaviour of our client against raw node:http2 servers written in the test.
 import { expect } from "chai";
 import * as http2 from "node:http2";
-import { gzipSync } from "node:zlib";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
-import { Echo, fromArray, jsonCodec } from "./client-fixtures.js";
+import { Code } from "../../src/status/index.js";
+import { Echo, fromArray, grpcFrame, rejection } from "./client-fixtures.js";
 
 const { constants } = http2;
 type Handler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number) => void;
-
-function frame(value: unknown, compressed = false): Buffer {
-  const payload = compressed ? gzipSync(jsonCodec.encode(value)) : Buffer.from(jsonCodec.encode(value));
-  const header = Buffer.alloc(5);
-  header[0] = compressed ? 1 : 0;
-  header.writeUInt32BE(payload.length, 1);
-  return Buffer.concat([header, payload]);
-}
 
 const GRPC_HEADERS = { ":status": 200, "content-type": "application/grpc" };
 
@@ -27,7 +18,7 @@ const replyOk =
     if (stream.destroyed) return;
     stream.respond(GRPC_HEADERS, { waitForTrailers: true });
     stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.end(frame(value));
+    stream.end(grpcFrame(value));
   };
 
 async function rawServer(handler: Handler, settings: http2.Settings = {}): Promise<{ server: http2.Http2Server; port: number; sessions: http2.ServerHttp2Session[] }> {
@@ -40,16 +31,6 @@ async function rawServer(handler: Handler, settings: http2.Settings = {}): Promi
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, port: (server.address() as { port: number }).port, sessions };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("e2e: client wire behaviour against raw node:http2 servers", () => {
@@ -159,7 +140,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
   it("a 200 without grpc-status is UNKNOWN", async () => {
     await start((stream) => {
       stream.respond(GRPC_HEADERS);
-      stream.end(frame({ text: "x" }));
+      stream.end(grpcFrame({ text: "x" }));
     });
     expect((await rejection(client.echo({}))).code).to.equal(Code.Unknown);
   });
@@ -230,7 +211,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await start((stream) => {
       stream.respond(GRPC_HEADERS, { waitForTrailers: true });
       stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-      stream.end(Buffer.concat(Array.from({ length: messages }, () => frame({ text: "m" }))));
+      stream.end(Buffer.concat(Array.from({ length: messages }, () => grpcFrame({ text: "m" }))));
     });
     expect((await rejection(client.echo({}))).code).to.equal(Code.Unimplemented);
     messages = 0;
@@ -249,7 +230,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await start((stream) => {
       stream.respond({ ...GRPC_HEADERS, "grpc-encoding": encoding }, { waitForTrailers: true });
       stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-      stream.end(frame({ text: "zipped" }, true));
+      stream.end(grpcFrame({ text: "zipped" }, true));
     });
     expect(await client.echo({})).to.deep.equal({ text: "zipped" });
     const replies: unknown[] = [];
@@ -278,7 +259,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     let written = 0;
     await start((stream) => {
       stream.respond(GRPC_HEADERS);
-      const chunk = frame({ text: "y".repeat(64 * 1024) });
+      const chunk = grpcFrame({ text: "y".repeat(64 * 1024) });
       const pump = (): void => {
         while (!stream.destroyed && written < 4000) {
           written++;
