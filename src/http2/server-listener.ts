@@ -2,6 +2,7 @@ import {
   type Http2SecureServer,
   type Http2Server,
   type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
   type ServerHttp2Session,
   type ServerHttp2Stream,
   type Settings,
@@ -16,7 +17,7 @@ import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD
 import { grpcErrorFromNode } from "./node-error.js";
 import { type RequestHead, requestHeadFromHeaders } from "./request-head.js";
 import { type ConnectionPolicy, ServerConnection } from "./server-connection.js";
-import { ServerStream } from "./server-stream.js";
+import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */
 export type ListenAddress = { host?: string; port: number } | { path: string };
@@ -77,6 +78,7 @@ const POLICY_DEFAULTS: Required<ConnectionPolicy> = {
 export class Http2Listener {
   private readonly server: Http2Server | Http2SecureServer;
   private readonly options: ListenerOptions;
+  private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
   private readonly policy: Required<ConnectionPolicy>;
   private readonly connections = new Set<ServerConnection>();
   private readonly queue: ServerStream[] = [];
@@ -85,6 +87,7 @@ export class Http2Listener {
 
   constructor(options: ListenerOptions, tls?: ServerTlsOptions) {
     this.options = options;
+    this.baseHeaders = baseResponseHeaders(options.acceptEncoding);
     const policy = { ...POLICY_DEFAULTS };
     for (const key of Object.keys(POLICY_DEFAULTS) as (keyof ConnectionPolicy)[])
       if (options[key] !== undefined) (policy as Record<string, unknown>)[key] = options[key];
@@ -208,11 +211,11 @@ export class Http2Listener {
     try {
       head = requestHeadFromHeaders(headers);
     } catch (error) {
-      const failed = new ServerStream(stream, EMPTY_HEAD, connection, this.options.acceptEncoding);
+      const failed = new ServerStream(stream, EMPTY_HEAD, connection, this.baseHeaders);
       failed.finish(grpcErrorFromNode(error), undefined);
       return;
     }
-    const call = new ServerStream(stream, head, connection, this.options.acceptEncoding);
+    const call = new ServerStream(stream, head, connection, this.baseHeaders);
     if (this.closed) {
       call.cancel(constants.NGHTTP2_REFUSED_STREAM, new GrpcError(Code.Unavailable, "server: shutting down"));
       return;

@@ -12,6 +12,20 @@ import { trailersFromStatus } from "./trailers.js";
 const OWNER = Symbol("tsgrpc.serverStream");
 type OwnedStream = ServerHttp2Stream & { [OWNER]?: ServerStream };
 
+/** The trailers of every OK call without trailing metadata; node copies what it sends, so one object serves all. */
+const OK_TRAILERS: Readonly<OutgoingHttpHeaders> = Object.freeze(trailersFromStatus(undefined, undefined));
+
+/**
+ * The response headers every call starts from: `:status 200`, content-type and the server's
+ * grpc-accept-encoding. Built once per listener.
+ */
+export function baseResponseHeaders(acceptEncoding: string): Readonly<OutgoingHttpHeaders> {
+  return Object.freeze({ [HEADER_STATUS]: 200, [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC, [GRPC_ACCEPT_ENCODING]: acceptEncoding });
+}
+
+/** How long an expired call's trailers may wait behind flow control before the stream is reset anyway. */
+const CANCEL_FALLBACK_MS = 1000;
+
 const HEADERS_SENT = 1;
 const FINISHED = 2;
 const CLOSED = 4;
@@ -31,7 +45,7 @@ export class ServerStream implements ConnectionStream {
   readonly head: RequestHead;
   private readonly stream: OwnedStream;
   private readonly connection: ServerConnection;
-  private readonly acceptEncoding: string;
+  private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
   private flags = 0;
   private reader: RequestReader | undefined;
   private controller: AbortController | undefined;
@@ -40,11 +54,11 @@ export class ServerStream implements ConnectionStream {
   private drainWaiters: (() => void)[] | undefined;
 
   /** @internal Created by Http2Listener for every accepted gRPC request. */
-  constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, acceptEncoding: string) {
+  constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, baseHeaders: Readonly<OutgoingHttpHeaders>) {
     this.stream = stream as OwnedStream;
     this.head = head;
     this.connection = connection;
-    this.acceptEncoding = acceptEncoding;
+    this.baseHeaders = baseHeaders;
     this.stream[OWNER] = this;
     stream.on("close", onClose);
     stream.on("error", onError);
@@ -135,7 +149,7 @@ export class ServerStream implements ConnectionStream {
     if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
     if ((this.flags & HEADERS_SENT) === 0) this.sendHeaders(metadata, encoding);
     this.flags |= FINISHED;
-    this.trailers = trailersFromStatus(undefined, trailers);
+    this.trailers = trailers === undefined || trailers.size === 0 ? OK_TRAILERS : trailersFromStatus(undefined, trailers);
     this.stream.end(message);
     this.afterFinish();
   }
@@ -150,7 +164,7 @@ export class ServerStream implements ConnectionStream {
     this.flags |= FINISHED;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
-      const response = this.responseHeaders(headers, undefined);
+      const response = headers === undefined || headers.size === 0 ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
       this.stream.respond(trailersFromStatus(error, trailers, response), { endStream: true });
       this.connection.onSend();
     } else {
@@ -162,16 +176,19 @@ export class ServerStream implements ConnectionStream {
 
   /**
    * Ends the call with a status and then RST_STREAM(CANCEL): how a server reports an expired
-   * deadline (checklist 21). If the status cannot leave promptly (messages still queued behind
-   * flow control), the reset goes at once.
+   * deadline (checklist 21). When messages are still queued, the trailers wait for them; if the
+   * client does not read them within CANCEL_FALLBACK_MS, the reset goes without the trailers.
    */
   finishAndCancel(error: GrpcError, trailers: Metadata | undefined): void {
     if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
     this.reader?.abort(error);
     const trailersOnly = (this.flags & HEADERS_SENT) === 0;
     this.finish(error, trailers);
-    if (trailersOnly || this.stream.writableLength > 0) this.cancel(constants.NGHTTP2_CANCEL, error);
-    else this.flags |= CANCEL_AFTER_TRAILERS;
+    if (trailersOnly) this.cancel(constants.NGHTTP2_CANCEL, error);
+    else {
+      this.flags |= CANCEL_AFTER_TRAILERS;
+      setTimeout(cancelStream, CANCEL_FALLBACK_MS, this.stream).unref();
+    }
   }
 
   /** Resets the stream with `rstCode` now; `reason` becomes the signal's reason. */
@@ -189,14 +206,13 @@ export class ServerStream implements ConnectionStream {
     return reader;
   }
 
+  /** The response headers; the shared base object when there is nothing to add (node copies what it sends). */
   private responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = {
-      [HEADER_STATUS]: 200,
-      [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC,
-      [GRPC_ACCEPT_ENCODING]: this.acceptEncoding,
-    };
+    const empty = metadata === undefined || metadata.size === 0;
+    if (empty && encoding === undefined) return this.baseHeaders;
+    const headers: OutgoingHttpHeaders = { ...this.baseHeaders };
     if (encoding !== undefined) headers[GRPC_ENCODING] = encoding;
-    return metadata === undefined || metadata.size === 0 ? headers : metadataToHeaders(metadata, headers);
+    return empty ? headers : metadataToHeaders(metadata, headers);
   }
 
   /**
@@ -210,7 +226,7 @@ export class ServerStream implements ConnectionStream {
 
   /** @internal 'wantTrailers' handler. */
   sendTrailers(): void {
-    const trailers = this.trailers ?? trailersFromStatus(undefined, undefined);
+    const trailers = this.trailers ?? OK_TRAILERS;
     this.trailers = undefined;
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
