@@ -240,6 +240,50 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     expect((await rejection(client.echo({}))).code).to.equal(Code.Internal);
   });
 
+  it("streaming: an unknown response encoding is INTERNAL, an oversize message RESOURCE_EXHAUSTED, a refused call retried", async () => {
+    let mode = "snappy";
+    let calls = 0;
+    await start((stream) => {
+      calls++;
+      if (mode === "refuse" && calls === 1) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      stream.respond({ ...GRPC_HEADERS, "grpc-encoding": mode === "snappy" ? "snappy" : "identity" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(grpcFrame({ text: "x".repeat(mode === "big" ? 5000 : 1) }));
+    }, {}, { maxReceiveMessageBytes: 1000 });
+    const drain = async (iterable: AsyncIterable<unknown>) => {
+      for await (const _ of iterable);
+    };
+    expect((await rejection(drain(client.list({})))).code).to.equal(Code.Internal);
+    mode = "big";
+    expect((await rejection(drain(client.list({})))).code).to.equal(Code.ResourceExhausted);
+    mode = "refuse";
+    calls = 0;
+    const replies: unknown[] = [];
+    for await (const reply of client.list({})) replies.push(reply);
+    expect(replies).to.deep.equal([{ text: "x" }]);
+    expect(calls).to.equal(2);
+  });
+
+  it("breaking out of a bidi loop resets the stream with CANCEL", async () => {
+    const rstCode = new Promise<number>((resolve) =>
+      start((stream) => {
+        stream.respond(GRPC_HEADERS);
+        stream.write(grpcFrame({ text: "first" }));
+        stream.on("close", () => resolve(stream.rstCode));
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    async function* forever() {
+      yield { text: "a" };
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    }
+    for await (const reply of client.chat(forever())) {
+      expect(reply).to.deep.equal({ text: "first" });
+      break;
+    }
+    expect(await rstCode).to.equal(constants.NGHTTP2_CANCEL);
+  });
+
   it("a per-message compression opt-out sends flag 0 under grpc-encoding gzip", async () => {
     const flags: number[] = [];
     await start((stream, headers) => {
