@@ -39,8 +39,9 @@ async function main(): Promise<void> {
   let bound;
   try {
     bound = await server.listen({ host: "::", port }, tls);
-  } catch {
-    // No IPv6 on this host: all IPv4 interfaces then.
+  } catch (error) {
+    // No IPv6 on this host: all IPv4 interfaces then. A port in use is an error either way.
+    if (/EADDRINUSE/.test(String((error as Error).message))) throw error;
     bound = await server.listen({ host: "0.0.0.0", port }, tls);
   }
   let stopping = false;
