@@ -37,3 +37,6 @@ export interface CallOptions<I = unknown> {
   /** Receive limit of this call's messages; default: the channel's (4 MiB). */
   maxReceiveMessageBytes?: number;
 }
+
+/** The options of a call made without any: frozen, shared by every such call (no allocation per call). */
+export const NO_CALL_OPTIONS: CallOptions<any> = Object.freeze({});

@@ -1,5 +1,5 @@
 import type { Method, Service } from "../service/index.js";
-import type { CallOptions } from "./call-options.js";
+import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import type { Channel } from "./channel.js";
 import { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
 import { StreamCall, clientStreamingCall } from "./stream-call.js";
@@ -52,18 +52,18 @@ function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | 
   switch (method.kind) {
     case "unary":
       if (invoke === undefined) return (request: unknown, options?: CallOptions) => unaryCall(channel, method, request, options);
-      return (request: unknown, options: CallOptions = {}) => invoke({ method, options, request });
+      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, request });
     case "server_streaming":
-      if (invoke === undefined) return (request: unknown, options: CallOptions = {}) => new StreamCall(channel, method, options, true, request);
-      return (request: unknown, options: CallOptions = {}) => lazyIterable(() => invoke({ method, options, request }));
+      if (invoke === undefined) return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, true, request);
+      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => lazyIterable(() => invoke({ method, options, request }));
     case "client_streaming":
       if (invoke === undefined)
         return (requests: AsyncIterable<unknown>, options?: CallOptions) => clientStreamingCall(channel, method, requests, options);
-      return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => invoke({ method, options, requests });
+      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, requests });
     default:
       if (invoke === undefined)
-        return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => new StreamCall(channel, method, options, false, undefined, requests);
-      return (requests: AsyncIterable<unknown>, options: CallOptions = {}) => lazyIterable(() => invoke({ method, options, requests }));
+        return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, false, undefined, requests);
+      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => lazyIterable(() => invoke({ method, options, requests }));
   }
 }
 

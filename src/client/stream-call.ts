@@ -3,7 +3,7 @@ import { ClientStream } from "../http2/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
-import type { CallOptions } from "./call-options.js";
+import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
 import { reportMetadata } from "./unary-call.js";
@@ -193,7 +193,7 @@ export function clientStreamingCall<I, O>(
   channel: Channel,
   method: Method<I, O>,
   requests: AsyncIterable<I>,
-  options: CallOptions<I> = {},
+  options: CallOptions<I> = NO_CALL_OPTIONS,
 ): Promise<O> {
   return singleResponse(new StreamCall(channel, method, options, false, undefined, requests));
 }

@@ -5,7 +5,7 @@ import { encodeMessage } from "../pipeline/index.js";
 import { decodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
-import type { CallOptions } from "./call-options.js";
+import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
 
@@ -17,7 +17,7 @@ import type { Channel } from "./channel.js";
  * A call the server never saw (REFUSED_STREAM, GOAWAY) is retried once on another connection.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
-export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = {}): Promise<O> {
+export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = NO_CALL_OPTIONS): Promise<O> {
   let setup: CallSetup;
   try {
     setup = setupCall(channel, method, options);
