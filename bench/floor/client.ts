@@ -3,6 +3,7 @@
 // length prefixes and checks grpc-status). Every client figure is also given as a ratio to it.
 import http2 from "node:http2";
 import { runClientMain, type BenchClient, type PingPong } from "../lib/client-driver.js";
+import { MessageCounter } from "../lib/message-counter.js";
 import {
   EMPTY_FRAME,
   repeatFrame,
@@ -11,42 +12,6 @@ import {
   streamingOutputRequestFrame,
   testServicePath,
 } from "../lib/messages.js";
-
-/** Counts complete gRPC messages across chunks without copying them. */
-class MessageCounter {
-  count = 0;
-  private headerBytes = 0;
-  private length = 0;
-  private remaining = 0;
-
-  constructor(private readonly onMessage?: () => void) {}
-
-  push(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.remaining > 0) {
-        const take = Math.min(this.remaining, chunk.length - offset);
-        offset += take;
-        this.remaining -= take;
-        if (this.remaining === 0) this.complete();
-        continue;
-      }
-      // Byte 0 is the compressed flag, bytes 1-4 the big-endian length.
-      this.length = this.headerBytes === 0 ? 0 : this.length * 256 + chunk[offset]!;
-      offset++;
-      if (++this.headerBytes === 5) {
-        this.headerBytes = 0;
-        this.remaining = this.length;
-        if (this.remaining === 0) this.complete();
-      }
-    }
-  }
-
-  private complete(): void {
-    this.count++;
-    this.onMessage?.();
-  }
-}
 
 function headersFor(method: string): http2.OutgoingHttpHeaders {
   return { ":method": "POST", ":path": testServicePath(method), "content-type": "application/grpc", te: "trailers" };

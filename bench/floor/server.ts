@@ -40,6 +40,7 @@ function countResponseParameters(frame: Buffer): number {
 }
 
 function finish(stream: http2.ServerHttp2Stream, chunks: Buffer[]): void {
+  if (stream.destroyed) return; // reset by the client (h2load does so when its time is up)
   stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
   stream.once("wantTrailers", () => stream.sendTrailers(OK_TRAILERS));
   for (let i = 0; i < chunks.length - 1; i++) stream.write(chunks[i]);

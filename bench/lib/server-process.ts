@@ -26,4 +26,6 @@ export function announceListening(port: number): void {
   });
   // A closed stdin (e.g. `run-server < /dev/null`) must not keep the server from serving or end it.
   lines.on("close", () => undefined);
+  // Exit normally on SIGTERM so that --cpu-prof writes its profile.
+  process.once("SIGTERM", () => process.exit(0));
 }
