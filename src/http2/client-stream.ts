@@ -14,6 +14,31 @@ const HIGH_WATER_BYTES = 64 * 1024;
 
 const OK: unique symbol = Symbol("ok");
 
+const OWNER: unique symbol = Symbol("ClientStream");
+
+type OwnedStream = ClientHttp2Stream & { [OWNER]: ClientStream };
+
+function onStreamResponse(this: OwnedStream, headers: IncomingHttpHeaders, flags: number): void {
+  this[OWNER].onResponse(headers, flags);
+}
+
+function onStreamData(this: OwnedStream, chunk: Buffer): void {
+  this[OWNER].onData(chunk);
+}
+
+function onStreamTrailers(this: OwnedStream, trailers: IncomingHttpHeaders): void {
+  this[OWNER].trailers = trailers;
+}
+
+// 'error' is always followed by 'close', which reports the status; the error is kept for it.
+function onStreamError(this: OwnedStream, error: Error): void {
+  this[OWNER].onError(error);
+}
+
+function onStreamClose(this: OwnedStream): void {
+  this[OWNER].onClose();
+}
+
 /**
  * The client half of one gRPC call on an HTTP/2 stream, driven by node:http2 events: response
  * headers, DATA into a FrameDecoder, status from trailers or a trailers-only response, or from
@@ -66,16 +91,13 @@ export class ClientStream {
     this.stream = stream;
     this.connection = connection;
     connection.acquire();
-    stream.on("response", (responseHeaders: IncomingHttpHeaders, flags: number) => this.onResponse(responseHeaders, flags));
-    stream.on("data", (chunk: Buffer) => this.onData(chunk));
-    stream.on("trailers", (trailers: IncomingHttpHeaders) => {
-      this.trailers = trailers;
-    });
-    // 'error' is always followed by 'close', which reports the status; keep the reason for it.
-    stream.on("error", (error: Error) => {
-      this.nodeError ??= error;
-    });
-    stream.on("close", () => this.onClose());
+    // Shared listeners find their ClientStream through the stream: no closures per call.
+    (stream as OwnedStream)[OWNER] = this;
+    stream.on("response", onStreamResponse);
+    stream.on("data", onStreamData);
+    stream.on("trailers", onStreamTrailers);
+    stream.on("error", onStreamError);
+    stream.on("close", onStreamClose);
   }
 
   /** The response's `grpc-encoding`, once headers arrived. */
@@ -180,7 +202,13 @@ export class ClientStream {
     return frame;
   }
 
-  private onResponse(headers: IncomingHttpHeaders, flags: number): void {
+  /** @internal */
+  onError(error: Error): void {
+    this.nodeError ??= error;
+  }
+
+  /** @internal */
+  onResponse(headers: IncomingHttpHeaders, flags: number): void {
     this.responseHeaders = headers;
     if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0) this.trailers = headers;
     else if ((headers[HEADER_STATUS] as unknown) === 200 && !isGrpcContentType(headers[HEADER_CONTENT_TYPE])) {
@@ -194,7 +222,8 @@ export class ClientStream {
     wake?.(headers);
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal */
+  onData(chunk: Buffer): void {
     if (this.localError !== undefined) return;
     let frames: Frame[];
     try {
@@ -256,7 +285,8 @@ export class ClientStream {
     return new GrpcError(Code.Internal, "protocol: stream closed without trailers (no grpc-status received)");
   }
 
-  private onClose(): void {
+  /** @internal */
+  onClose(): void {
     this.connection!.release();
     const drain = this.drainWaiter;
     this.drainWaiter = undefined;
