@@ -164,7 +164,11 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     .filter((line, index, all) => !(line === "" && all[index - 1] === ""))
     .join("\n");
   writeFileSync(join(folder, "RESULTS.md"), markdown);
-  writeFileSync(join(folder, "RESULTS.png"), drawRatioChart("TSGRPC RATIOS - HIGHER IS BETTER FOR TSGRPC, 1.0 = PARITY", chartRows(rows)));
+  writeFileSync(join(folder, "RESULTS.png"), drawRatioChart(
+      "TSGRPC RATIOS - HIGHER IS BETTER FOR TSGRPC, 1.0 = PARITY",
+      chartRows(rows),
+      `* LOWER IS BETTER: RATIO = OTHER / TSGRPC.   ${quick ? "QUICK SMOKE RUN.   " : ""}NODE ${process.version}, ${os.cpus().length} CORES`,
+    ));
   console.log(`\nwrote ${join(folder, "RESULTS.md")} and RESULTS.png`);
 }
 

@@ -57,6 +57,7 @@ const GLYPHS: Record<string, readonly number[]> = {
   "+": [0, 0x04, 0x04, 0x1f, 0x04, 0x04, 0],
   _: [0, 0, 0, 0, 0, 0, 0x1f],
   "?": [0x0e, 0x11, 0x01, 0x02, 0x04, 0, 0x04],
+  "*": [0, 0x04, 0x15, 0x0e, 0x15, 0x04, 0],
 };
 
 /** Glyph cell width and height in font pixels (5x7 glyph plus one column and one row of spacing). */

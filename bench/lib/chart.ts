@@ -23,15 +23,16 @@ const GRID_COLOR: Rgb = [225, 225, 225];
 const TEXT_COLOR: Rgb = [30, 30, 30];
 const MUTED_COLOR: Rgb = [120, 120, 120];
 
-/** Renders the rows as a PNG image. */
-export function drawRatioChart(title: string, rows: readonly ChartRow[]): Buffer {
+/** Renders the rows as a PNG image, with an optional footnote under the axis. */
+export function drawRatioChart(title: string, rows: readonly ChartRow[], footnote?: string): Buffer {
   const labelWidth = Math.max(...rows.map((row) => Bitmap.textWidth(row.label, SCALE))) + MARGIN;
   const values = rows.flatMap((row) => [row.vsFloor, row.vsGrpcJs, row.targetVsFloor, row.targetVsGrpcJs]);
   const largest = Math.max(2, ...values.filter((value): value is number => value !== undefined && Number.isFinite(value)));
   const xMax = Math.min(6, Math.ceil(largest * 2) / 2 + 0.5);
   const headerHeight = MARGIN + TEXT_HEIGHT * 2 + 20;
   const width = MARGIN + labelWidth + PLOT_WIDTH + 70;
-  const height = headerHeight + rows.length * ROW_HEIGHT + TEXT_HEIGHT + MARGIN * 2;
+  const footnoteHeight = footnote === undefined ? 0 : TEXT_HEIGHT + 10;
+  const height = headerHeight + rows.length * ROW_HEIGHT + TEXT_HEIGHT + footnoteHeight + MARGIN * 2;
   const image = new Bitmap(width, height);
   const plotLeft = MARGIN + labelWidth;
   const plotTop = headerHeight;
@@ -59,6 +60,7 @@ export function drawRatioChart(title: string, rows: readonly ChartRow[]): Buffer
     image.drawText(text, x - Bitmap.textWidth(text, SCALE) / 2, plotBottom + 6, MUTED_COLOR, SCALE);
   }
 
+  if (footnote !== undefined) image.drawText(footnote, MARGIN, plotBottom + TEXT_HEIGHT + 16, MUTED_COLOR, SCALE);
   rows.forEach((row, index) => {
     const top = plotTop + index * ROW_HEIGHT + (ROW_HEIGHT - 2 * BAR_HEIGHT - 2) / 2;
     image.drawText(row.label, MARGIN, top + BAR_HEIGHT - TEXT_HEIGHT / 2 + 1, TEXT_COLOR, SCALE);
