@@ -1,5 +1,5 @@
 import type { ServerHttp2Stream } from "node:http2";
-import { type Frame, FrameDecoder } from "../framing/index.js";
+import { FRAME_HEADER_BYTES, type Frame, FrameDecoder } from "../framing/index.js";
 import { Code, GrpcError } from "../status/index.js";
 
 const READER = Symbol("tsgrpc.requestReader");
@@ -21,7 +21,12 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   /** True once END_STREAM arrived and every byte was framed. */
   ended = false;
   private readonly stream: ReaderStream;
-  private readonly decoder: FrameDecoder;
+  private readonly maxBytes: number;
+  /** Created on first need: single-message requests that arrive whole never need one. */
+  private decoder: FrameDecoder | undefined;
+  /** Single mode: the chunks held until END_STREAM (at most one message's worth). */
+  private held: Buffer[] | undefined;
+  private heldBytes = 0;
   private readonly frames: Frame[] = [];
   private readonly single: boolean;
   private error: GrpcError | undefined;
@@ -32,7 +37,8 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
 
   constructor(stream: ServerHttp2Stream, maxBytes: number, single: boolean) {
     this.stream = stream as ReaderStream;
-    this.decoder = new FrameDecoder(maxBytes);
+    this.maxBytes = maxBytes;
+    if (!single) this.decoder = new FrameDecoder(maxBytes);
     this.single = single;
     this.stream[READER] = this;
     stream.on("data", onData);
@@ -83,6 +89,7 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   stop(): void {
     this.stopped = true;
     this.frames.length = 0;
+    this.held = undefined;
     if (this.paused) {
       this.paused = false;
       this.stream.resume();
@@ -96,11 +103,70 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   }
 
   /** @internal 'data' handler. */
-  push(chunk: Uint8Array): void {
+  push(chunk: Buffer): void {
     if (this.error !== undefined || this.stopped) return;
+    if (this.decoder === undefined) {
+      // Single mode holds the request until END_STREAM, but never more than one valid message.
+      this.heldBytes += chunk.length;
+      (this.held ??= []).push(chunk);
+      if (this.heldBytes <= this.maxBytes + FRAME_HEADER_BYTES) return;
+      this.decodeHeld();
+      return;
+    }
+    this.decode(chunk);
+  }
+
+  /** @internal 'end' handler. */
+  finish(): void {
+    if (this.error !== undefined) return;
+    if (this.decoder === undefined && !this.takeWholeMessage()) this.decodeHeld();
+    if (this.error !== undefined) return;
+    try {
+      this.decoder?.end();
+    } catch (error) {
+      this.fail(error as GrpcError);
+      return;
+    }
+    this.ended = true;
+    if (this.single) this.settle();
+    else if (this.resolve !== undefined) {
+      const resolve = this.resolve;
+      this.resolve = this.reject = undefined;
+      resolve({ done: true, value: undefined });
+    }
+  }
+
+  /**
+   * The fast path of single mode: a request that is exactly one well-formed message in one
+   * chunk (or no message at all) becomes its frame without a FrameDecoder. Anything else, errors
+   * included, goes through the decoder, which has the one definition of what is wrong.
+   */
+  private takeWholeMessage(): boolean {
+    const held = this.held;
+    if (held === undefined) return true;
+    if (held.length !== 1) return false;
+    const chunk = held[0]!;
+    if (chunk.length < FRAME_HEADER_BYTES) return false;
+    const flag = chunk[0]!;
+    const length = chunk.readUInt32BE(1);
+    if (flag > 1 || length !== chunk.length - FRAME_HEADER_BYTES || length > this.maxBytes) return false;
+    this.held = undefined;
+    this.frames.push({ compressed: flag === 1, payload: chunk.subarray(FRAME_HEADER_BYTES) });
+    return true;
+  }
+
+  /** Moves single mode onto a FrameDecoder, feeding it what was held. */
+  private decodeHeld(): void {
+    this.decoder = new FrameDecoder(this.maxBytes);
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const chunk of held) if (this.error === undefined && !this.stopped) this.decode(chunk);
+  }
+
+  private decode(chunk: Uint8Array): void {
     let frames: Frame[];
     try {
-      frames = this.decoder.push(chunk);
+      frames = this.decoder!.push(chunk);
     } catch (error) {
       this.fail(error as GrpcError);
       return;
@@ -121,24 +187,6 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     }
   }
 
-  /** @internal 'end' handler. */
-  finish(): void {
-    if (this.error !== undefined) return;
-    try {
-      this.decoder.end();
-    } catch (error) {
-      this.fail(error as GrpcError);
-      return;
-    }
-    this.ended = true;
-    if (this.single) this.settle();
-    else if (this.resolve !== undefined) {
-      const resolve = this.resolve;
-      this.resolve = this.reject = undefined;
-      resolve({ done: true, value: undefined });
-    }
-  }
-
   private settle(): void {
     const resolve = this.resolve;
     this.resolve = this.reject = undefined;
@@ -148,6 +196,7 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   private fail(error: GrpcError): void {
     this.error = error instanceof GrpcError ? error : new GrpcError(Code.Internal, "http2: request could not be read", { cause: error });
     this.frames.length = 0;
+    this.held = undefined;
     const reject = this.reject;
     this.resolve = this.reject = undefined;
     reject?.(this.error);
