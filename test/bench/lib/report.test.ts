@@ -1,0 +1,33 @@
+import { expect } from "chai";
+import { advantage, chartRows, formatTable, markdownTable, targetMet, type ResultRow } from "../../../bench/lib/report.js";
+
+function row(overrides: Partial<ResultRow>): ResultRow {
+  return { caseId: "x", label: "x", unit: "calls/s", lowerIsBetter: false, medians: {}, rounds: {}, errors: {}, ...overrides };
+}
+
+describe("bench report", () => {
+  it("rates: advantage is tsgrpc / other", () => expect(advantage(row({ medians: { tsgrpc: 90, floor: 100 } }), "floor")).to.equal(0.9));
+  it("latency and memory: advantage is other / tsgrpc", () =>
+    expect(advantage(row({ lowerIsBetter: true, medians: { tsgrpc: 50, "grpc-js": 100 } }), "grpc-js")).to.equal(2));
+  it("no advantage without both values or with a non-positive one", () => {
+    expect(advantage(row({ medians: { tsgrpc: 1 } }), "floor")).to.equal(undefined);
+    expect(advantage(row({ medians: { tsgrpc: 1, floor: 0 } }), "floor")).to.equal(undefined);
+  });
+  for (const [tsgrpc, met] of [[95, true], [89, false]] as const)
+    it(`target 0.9 of the floor and 1.6 of grpc-js with tsgrpc at ${tsgrpc}: ${met}`, () =>
+      expect(targetMet(row({ targetVsFloor: 0.9, targetVsGrpcJs: 1.6, medians: { tsgrpc, floor: 100, "grpc-js": 50 } }))).to.equal(met));
+  it("a target with a missing value is unknown; no target is undefined", () => {
+    expect(targetMet(row({ targetVsGrpcJs: 2, medians: { tsgrpc: 1 } }))).to.equal(undefined);
+    expect(targetMet(row({ medians: { tsgrpc: 1, "grpc-js": 1 } }))).to.equal(undefined);
+  });
+  it("tables show values, ratios, targets and errors", () => {
+    const rows = [row({ label: "server EmptyCall", targetVsFloor: 0.9, medians: { tsgrpc: 9000, floor: 10000 }, errors: { "grpc-go": "boom" } })];
+    const text = formatTable(rows);
+    expect(text).to.match(/server EmptyCall\s+calls\/s\s+10,000\s+-\s+9,000\s+error\s+0\.90\s+-\s+>=0\.90 floor\s+yes/);
+    expect(markdownTable(rows)).to.include("| server EmptyCall | calls/s | 10,000 | - | 9,000 | error | 0.90 | - | >=0.90 floor | yes |");
+  });
+  it("chart rows keep figures with a ratio and mark lower-is-better ones", () => {
+    const rows = [row({ label: "a", lowerIsBetter: true, medians: { tsgrpc: 1, floor: 2 } }), row({ label: "b", medians: { tsgrpc: 1 } })];
+    expect(chartRows(rows)).to.deep.equal([{ label: "a *", vsFloor: 2, vsGrpcJs: undefined, targetVsFloor: undefined, targetVsGrpcJs: undefined }]);
+  });
+});
