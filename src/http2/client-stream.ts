@@ -44,8 +44,8 @@ function onStreamClose(this: OwnedStream): void {
  * headers, DATA into a FrameDecoder, status from trailers or a trailers-only response, or from
  * RST_STREAM, a protocol violation or a local cancel.
  *
- * Readers pull (`next()` per frame, or `finished()` then `takeFrames()` for unary calls). When
- * `paced` is set, queued frames beyond 64 KiB pause the stream, so flow control holds back the
+ * Readers pull (`next()` per frame, or `finished()` then `takeFrames()` for unary calls, which
+ * end at a second message: cardinality violation, UNIMPLEMENTED). When `paced` is set, queued frames beyond 64 KiB pause the stream, so flow control holds back the
  * server and memory stays bounded. `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is
  * ever handed to node:http2 (it would send INTERNAL_ERROR).
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
@@ -246,7 +246,10 @@ export class ClientStream {
       this.frames.push(frame);
       this.queuedBytes += frame.payload.length;
     }
-    if (this.paced && !this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
+    // An unpaced (unary) call wants one message: a second one ends it now instead of buffering more.
+    if (!this.paced && this.frames.length > 1)
+      this.cancel(new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received more"));
+    else if (this.paced && !this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
       this.paused = true;
       this.stream!.pause();
     }
