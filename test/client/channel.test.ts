@@ -141,9 +141,12 @@ describe("client/channel: connection management", () => {
     const a = await plainServer("a");
     const b = await plainServer("b");
     const ch = channel(`ipv4:127.0.0.1:${a},127.0.0.1:${b}`, { loadBalancingPolicy: "round_robin" });
-    await ch.connect(Date.now() + 5000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const client = createClient(Echo, ch);
+    // Both subchannels connect in parallel; once both are READY, calls alternate.
+    const seen = new Set<string>();
+    for (const end = Date.now() + 3000; seen.size < 2 && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 2)))
+      seen.add((await client.echo({})).text);
+    expect([...seen].sort()).to.deep.equal(["a", "b"]);
     const texts = [];
     for (let i = 0; i < 4; i++) texts.push((await client.echo({})).text);
     expect(texts.sort()).to.deep.equal(["a", "a", "b", "b"]);

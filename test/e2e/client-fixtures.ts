@@ -136,3 +136,10 @@ export function grpcFrame(value: unknown, compressed = false): Buffer {
   header.writeUInt32BE(payload.length, 1);
   return Buffer.concat([header, payload]);
 }
+
+/** Polls `condition` every 5 ms until it holds or `timeoutMs` passes; resolves with its last value. */
+export async function eventually(condition: () => boolean, timeoutMs = 2000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+  return condition();
+}

@@ -3,7 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
 import { Code } from "../../src/status/index.js";
-import { Echo, fromArray, rejection, startGrpcJsServer, stopGrpcJsServer } from "./client-fixtures.js";
+import { Echo, eventually, fromArray, rejection, startGrpcJsServer, stopGrpcJsServer } from "./client-fixtures.js";
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -91,8 +91,7 @@ describe("e2e: our client against a grpc-js server", () => {
     setTimeout(() => controller.abort(), 50);
     const error = await rejection(client.echo({ sleepMs: 500 }, { signal: controller.signal }));
     expect(error.code).to.equal(Code.Cancelled);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls.cancelled).to.equal(1);
+    expect(await eventually(() => calls.cancelled === 1)).to.equal(true);
   });
 
   it("breaking out of a server stream cancels it", async () => {
@@ -100,8 +99,7 @@ describe("e2e: our client against a grpc-js server", () => {
       expect(reply.i).to.equal(0);
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls.cancelled).to.equal(1);
+    expect(await eventually(() => calls.cancelled === 1)).to.equal(true);
   });
 
   it("gzip and deflate requests, with per-message opt-out", async () => {

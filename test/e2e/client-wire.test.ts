@@ -4,7 +4,7 @@ import * as http2 from "node:http2";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
 import { Code } from "../../src/status/index.js";
-import { Echo, fromArray, grpcFrame, rejection } from "./client-fixtures.js";
+import { Echo, eventually, fromArray, grpcFrame, rejection } from "./client-fixtures.js";
 
 const { constants } = http2;
 type Handler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number) => void;
@@ -359,10 +359,8 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await start(replyOk(), {}, { keepaliveTimeMs: 30, keepalivePermitWithoutCalls: true });
     server!.on("session", (session: http2.ServerHttp2Session) => session.on("ping", () => pings++));
     await client.echo({});
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(pings).to.be.at.least(2);
+    expect(await eventually(() => pings >= 2)).to.equal(true);
     sessions[0]!.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from("too_many_pings"));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(channel!.session.keepaliveTimeMs()).to.equal(60);
+    expect(await eventually(() => channel!.session.keepaliveTimeMs() === 60)).to.equal(true);
   });
 });
