@@ -296,6 +296,90 @@ describe("e2e server: protocol", () => {
     });
   });
 
+  describe("streaming requests", () => {
+    it("paces a fast client to a slow handler and loses no message", async () => {
+      started = await startServer({
+        async collect(requests: AsyncIterable<any>) {
+          let sum = 0;
+          let count = 0;
+          for await (const request of requests) {
+            sum += request.n;
+            if (++count % 10 === 0) await sleep(2);
+          }
+          return { sum, count };
+        },
+      });
+      const body = Array.from({ length: 200 }, (_, n) => frame({ n }));
+      const result = await rawCall(started.port, { path: "/test.Probe/Collect", body: [Buffer.concat(body)] });
+      expect(JSON.parse(unframe(result.body)[0]!.payload.toString())).to.deep.equal({ sum: 19900, count: 200 });
+    });
+
+    it("lets a bidi handler stop reading early (break) and still answer", async () => {
+      started = await startServer({
+        async *chat(requests: AsyncIterable<any>) {
+          for await (const request of requests) {
+            yield { got: request.n };
+            break;
+          }
+          yield { done: true };
+        },
+      });
+      const result = await rawCall(started.port, { path: "/test.Probe/Chat", body: [frame({ n: 1 }), frame({ n: 2 })] });
+      expect(unframe(result.body).map((f) => JSON.parse(f.payload.toString()))).to.deep.equal([{ got: 1 }, { done: true }]);
+      expect(statusOf(result).code).to.equal(Code.Ok);
+    });
+
+    it("fails a streaming request cut inside a message with INTERNAL", async () => {
+      started = await startServer({
+        async collect(requests: AsyncIterable<any>) {
+          for await (const _request of requests);
+          return {};
+        },
+      });
+      const result = await rawCall(started.port, { path: "/test.Probe/Collect", body: [frame({ n: 1 }), frame({ n: 2 }).subarray(0, 7)] });
+      expect(statusOf(result).code).to.equal(Code.Internal);
+    });
+  });
+
+  describe("response headers", () => {
+    it("ctx.sendHeaders() sends them at once; changes after that are not sent", async () => {
+      let sentFirst = false;
+      started = await startServer({
+        async *list(_request: unknown, ctx: ServerContext) {
+          ctx.headers.set("x-early", "1");
+          ctx.sendHeaders();
+          sentFirst = ctx.headersSent;
+          ctx.headers.set("x-late", "2");
+          ctx.sendHeaders();
+          yield { i: 0 };
+        },
+      });
+      const result = await rawCall(started.port, { path: "/test.Probe/List", body: [frame({})] });
+      expect(sentFirst).to.equal(true);
+      expect(result.headers["x-early"]).to.equal("1");
+      expect(result.headers["x-late"]).to.equal(undefined);
+      expect(statusOf(result).code).to.equal(Code.Ok);
+    });
+
+    it("sends headers set by a failing handler with the trailers-only status", async () => {
+      started = await startServer({
+        async echo(_request: unknown, ctx: ServerContext) {
+          ctx.headers.set("x-head", "h");
+          throw new GrpcError(Code.Aborted, "no");
+        },
+      });
+      const result = await rawCall(started.port, { body: [frame({})] });
+      expect(result.trailersOnly).to.equal(true);
+      expect(result.headers["x-head"]).to.equal("h");
+    });
+
+    it("rejects a streaming handler that returns no iterable with UNKNOWN", async () => {
+      started = await startServer({ list: (() => 42) as never });
+      const result = await rawCall(started.port, { path: "/test.Probe/List", body: [frame({})] });
+      expect(statusOf(result).code).to.equal(Code.Unknown);
+    });
+  });
+
   describe("metadata", () => {
     it("hands request metadata to the handler and sends headers and trailers, -bin included", async () => {
       started = await startServer({
