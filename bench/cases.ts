@@ -278,6 +278,14 @@ export function allCases(quick: boolean): Case[] {
       ["floor", "grpc-js", "tsgrpc"],
     ),
     clientCase(
+      "bidi-client",
+      `Client: bidi ${STREAM_MESSAGES} requests, one 1 KiB response each, 4 calls in flight`,
+      [messages("client bidi 1 KiB", { targetVsGrpcJs: 2 })],
+      () => ["bidi", "4", String(STREAM_MESSAGES)],
+      1,
+      ["floor", "grpc-js", "tsgrpc"],
+    ),
+    clientCase(
       "pingpong-client",
       "Client: bidi ping-pong, 1 KiB each way, one call",
       latencyMetrics(1).map((metric) => ({ ...metric, label: `client ping-pong ${metric.label}` })),

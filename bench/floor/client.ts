@@ -62,20 +62,28 @@ class FloorClient implements BenchClient {
     return this.call("StreamingOutputCall", this.streamBody(`out${count}`, () => streamingOutputRequestFrame(count, 1024)));
   }
 
-  /** One write per message, as a streaming application would do. */
-  clientStream(count: number): Promise<void> {
-    const message = this.streamBody("in", () => streamingInputRequestFrame(1024));
+  /** Writes `count` copies of `message`, one write each as a streaming application would; resolves with the responses counted. */
+  private stream(method: string, message: Buffer, count: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      const stream = this.session.request(headersFor("StreamingInputCall"));
+      const stream = this.session.request(headersFor(method));
+      const counter = new MessageCounter();
       let status: string | undefined;
       stream.on("response", (headers) => (status = headers["grpc-status"] as string | undefined));
       stream.on("trailers", (trailers) => (status = trailers["grpc-status"] as string | undefined));
-      stream.on("data", () => undefined);
+      stream.on("data", (chunk: Buffer) => counter.push(chunk));
       stream.on("error", reject);
-      stream.on("close", () => (status === "0" ? resolve() : reject(new Error(`floor: grpc-status ${status}`))));
+      stream.on("close", () => (status === "0" ? resolve(counter.count) : reject(new Error(`floor: grpc-status ${status}`))));
       for (let i = 0; i < count; i++) stream.write(message);
       stream.end();
     });
+  }
+
+  clientStream(count: number): Promise<void> {
+    return this.stream("StreamingInputCall", this.streamBody("in", () => streamingInputRequestFrame(1024)), count).then(() => undefined);
+  }
+
+  bidiStream(count: number): Promise<number> {
+    return this.stream("FullDuplexCall", this.streamBody("duplex", () => streamingOutputRequestFrame(1, 1024)), count);
   }
 
   async openPingPong(size: number): Promise<PingPong> {

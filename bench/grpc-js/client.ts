@@ -60,6 +60,19 @@ class GrpcJsClient implements BenchClient {
     });
   }
 
+  bidiStream(count: number): Promise<number> {
+    const request = { responseParameters: [{ size: 1024 }] };
+    return new Promise((resolve, reject) => {
+      let received = 0;
+      const call = this.client.FullDuplexCall();
+      call.on("data", () => received++);
+      call.on("error", reject);
+      call.on("end", () => resolve(received));
+      for (let i = 0; i < count; i++) call.write(request);
+      call.end();
+    });
+  }
+
   async openPingPong(size: number): Promise<PingPong> {
     const request = { responseParameters: [{ size }], payload: { body: zeroBody(size) } };
     const call = this.client.FullDuplexCall();

@@ -4,6 +4,7 @@
 //   client.js unary    TARGET SECONDS INFLIGHT SIZE     -> "<name> <N> calls/s"
 //   client.js sstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (StreamingOutputCall, COUNT x 1 KiB)
 //   client.js cstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (StreamingInputCall, COUNT x 1 KiB)
+//   client.js bidi     TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (FullDuplexCall, COUNT requests, one 1 KiB response each)
 //   client.js pingpong TARGET SECONDS SIZE              -> "<name> <N> round-trips p50_us <A> p99_us <B>"
 //
 // TARGET is host:port. Each mode warms up (1 s, less for very short runs) before it counts.
@@ -25,6 +26,8 @@ export interface BenchClient {
   serverStream(count: number): Promise<number>;
   /** StreamingInputCall sending `count` 1 KiB requests. */
   clientStream(count: number): Promise<void>;
+  /** FullDuplexCall sending `count` requests that each ask for one 1 KiB response; resolves with the number received. */
+  bidiStream(count: number): Promise<number>;
   /** FullDuplexCall where each request carries and asks for SIZE bytes. */
   openPingPong(size: number): Promise<PingPong>;
   close(): void | Promise<void>;
@@ -80,7 +83,7 @@ async function measurePingPong(client: BenchClient, seconds: number, size: numbe
 export async function runClientMain(name: string, createClient: (target: string) => BenchClient | Promise<BenchClient>): Promise<void> {
   const [mode, target, secondsText, ...rest] = process.argv.slice(2);
   if (mode === undefined || target === undefined) {
-    throw new TypeError("usage: client.js empty|unary|sstream|cstream|pingpong TARGET SECONDS [INFLIGHT] [SIZE|COUNT]");
+    throw new TypeError("usage: client.js empty|unary|sstream|cstream|bidi|pingpong TARGET SECONDS [INFLIGHT] [SIZE|COUNT]");
   }
   const seconds = Number(secondsText);
   if (!(seconds > 0)) throw new RangeError(`bench: SECONDS must be positive, got ${secondsText}`);
@@ -105,6 +108,11 @@ export async function runClientMain(name: string, createClient: (target: string)
     case "cstream": {
       const [inflight, count] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "COUNT")];
       line = `${(await measureLoops(() => client.clientStream(count).then(() => count), seconds, inflight)).toFixed(0)} msgs/s`;
+      break;
+    }
+    case "bidi": {
+      const [inflight, count] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "COUNT")];
+      line = `${(await measureLoops(() => client.bidiStream(count), seconds, inflight)).toFixed(0)} msgs/s`;
       break;
     }
     case "pingpong":

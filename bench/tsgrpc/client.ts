@@ -70,6 +70,16 @@ class TsgrpcClient implements BenchClient {
     await this.client.streamingInputCall(requests());
   }
 
+  async bidiStream(count: number): Promise<number> {
+    const request = { responseParameters: [{ size: 1024 }] };
+    async function* requests(): AsyncIterable<object> {
+      for (let i = 0; i < count; i++) yield request;
+    }
+    let received = 0;
+    for await (const _ of this.client.fullDuplexCall(requests()) as AsyncIterable<unknown>) received++;
+    return received;
+  }
+
   async openPingPong(size: number): Promise<PingPong> {
     const request = { responseParameters: [{ size }], payload: { body: zeroBody(size) } };
     const requests = new RequestQueue<object>();
