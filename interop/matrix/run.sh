@@ -227,32 +227,39 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# One server per (server, transport), started in parallel, then awaited.
+start_server() { # start_server SERVER TRANSPORT: starts it on a free port, records port and pid
+  local cmd port args
+  read -ra cmd <<<"$(impl_field "$1" 2)"
+  port=$(free_port)
+  args=(--port="$port")
+  if [ "$2" = tls ]; then
+    args+=(--use_tls=true --tls_cert_file="$certs/server.pem" --tls_key_file="$certs/server.key")
+  else
+    args+=(--use_tls=false)
+  fi
+  "${cmd[@]}" "${args[@]}" >>"$work/logs/server-$1-$2.log" 2>&1 </dev/null &
+  pid_of[$1~$2]=$!
+  server_pids+=("$!")
+  port_of[$1~$2]=$port
+}
+
+# One server per (server, transport), started in parallel, then awaited; a server that exits before
+# listening (e.g. its free port was taken in between) gets one more try on another port.
 declare -A port_of pid_of
 for pair in "${pairs[@]}"; do
-  s=${pair##*:}
   for t in "${transports[@]}"; do
-    [ -n "${port_of[$s~$t]:-}" ] && continue
-    read -ra cmd <<<"$(impl_field "$s" 2)"
-    port=$(free_port)
-    args=(--port="$port")
-    if [ "$t" = tls ]; then
-      args+=(--use_tls=true --tls_cert_file="$certs/server.pem" --tls_key_file="$certs/server.key")
-    else
-      args+=(--use_tls=false)
-    fi
-    "${cmd[@]}" "${args[@]}" >"$work/logs/server-$s-$t.log" 2>&1 </dev/null &
-    pid_of[$s~$t]=$!
-    server_pids+=("$!")
-    port_of[$s~$t]=$port
+    [ -n "${port_of[${pair##*:}~$t]:-}" ] || start_server "${pair##*:}" "$t"
   done
 done
 for st in "${!port_of[@]}"; do
-  if ! wait_port "${port_of[$st]}" "${pid_of[$st]}"; then
-    echo "interop: the ${st/\~/ } server did not start:" >&2
-    tail -n 20 "$work/logs/server-${st/\~/-}.log" >&2
-    port_of[$st]="-"
+  wait_port "${port_of[$st]}" "${pid_of[$st]}" && continue
+  if ! kill -0 "${pid_of[$st]}" 2>/dev/null; then
+    start_server "${st%%~*}" "${st##*~}"
+    wait_port "${port_of[$st]}" "${pid_of[$st]}" && continue
   fi
+  echo "interop: the ${st/\~/ } server did not start:" >&2
+  tail -n 20 "$work/logs/server-${st/\~/-}.log" >&2
+  port_of[$st]="-"
 done
 
 # Every (pair, transport, case), a few at once.
