@@ -31,6 +31,8 @@ export class Connection {
   active = 0;
   /** No new streams: GOAWAY arrived, or we are closing. */
   draining = false;
+  /** The last stream id a GOAWAY said the server processed; streams above it never reached a handler. */
+  goawayLastStreamId: number | undefined;
   /** The reason this connection ended, reported to calls that were still on it. */
   closeReason: GrpcError | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -43,8 +45,9 @@ export class Connection {
     this.session = session;
     this.owner = owner;
     this.timers = timers;
-    session.on("goaway", (errorCode: number, _lastStreamId: number, opaqueData?: Buffer) => {
+    session.on("goaway", (errorCode: number, lastStreamId: number, opaqueData?: Buffer) => {
       this.draining = true;
+      this.goawayLastStreamId = lastStreamId;
       const debug = opaqueData === undefined ? "" : opaqueData.toString("latin1");
       if (errorCode === constants.NGHTTP2_ENHANCE_YOUR_CALM && debug === "too_many_pings") this.owner.tooManyPings();
       this.closeReason ??= grpcErrorFromGoaway(errorCode, opaqueData);

@@ -270,15 +270,18 @@ export class ClientStream {
       }
       return OK;
     }
+    const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+    // Checklist 22: a stream above GOAWAY's last stream id, or refused, never reached the server.
+    const lastSeen = connection.goawayLastStreamId;
+    if (this.responseHeaders === undefined)
+      this.refused =
+        rstCode === constants.NGHTTP2_REFUSED_STREAM || stream.id === undefined || (lastSeen !== undefined && stream.id > lastSeen);
     const session = connection.session;
     if (session.destroyed || (session.closed && this.nodeError !== undefined)) {
       // The connection went away under the call (checklist 23): UNAVAILABLE, whatever RST code Node made up.
-      if (this.responseHeaders === undefined && connection.draining && stream.id === undefined) this.refused = true;
       return connection.closeReason ?? new GrpcError(Code.Unavailable, "connection: lost before the call ended", { cause: this.nodeError });
     }
-    const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
     if (rstCode !== constants.NGHTTP2_NO_ERROR) {
-      if (rstCode === constants.NGHTTP2_REFUSED_STREAM && this.responseHeaders === undefined) this.refused = true;
       return grpcErrorFromRstCode(rstCode, this.nodeError);
     }
     if (this.nodeError !== undefined) return grpcErrorFromNode(this.nodeError);

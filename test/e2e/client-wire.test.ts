@@ -335,6 +335,26 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     expect(sessions.length).to.equal(2);
   });
 
+  it("checklist 22: a call above GOAWAY's last stream id is retried on a new connection", async () => {
+    let firstId = -1;
+    await start((stream, headers) => {
+      if (stream.session !== sessions[0]) return replyOk({ text: "later" })(stream, headers, 0);
+      if (firstId < 0) {
+        firstId = stream.id!;
+        setTimeout(() => replyOk({ text: "first" })(stream, headers, 0), 60);
+      } else {
+        // Seen, but GOAWAY will name the first call as the last one processed: this one must be retried.
+        stream.session!.goaway(constants.NGHTTP2_NO_ERROR, firstId);
+      }
+    });
+    await channel!.connect();
+    const first = client.echo({});
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = client.echo({});
+    expect(await Promise.all([first, second])).to.deep.equal([{ text: "first" }, { text: "later" }]);
+    expect(sessions.length).to.equal(2);
+  });
+
   it("checklist 22: a call the server refused is retried once transparently", async () => {
     let count = 0;
     await start((stream, headers) => (count++ === 0 ? stream.close(constants.NGHTTP2_REFUSED_STREAM) : replyOk()(stream, headers, 0)));
