@@ -112,7 +112,7 @@ export class ServerStream implements ConnectionStream {
 
   /** Sends the response headers (`:status 200`, content-type, grpc-encoding, metadata) unless already sent. */
   sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
-    if ((this.flags & (HEADERS_SENT | CLOSED)) !== 0) return;
+    if ((this.flags & HEADERS_SENT) !== 0 || this.gone()) return;
     this.flags |= HEADERS_SENT;
     this.stream.on("wantTrailers", onWantTrailers);
     this.stream.respond(this.responseHeaders(metadata, encoding), { waitForTrailers: true });
@@ -124,7 +124,7 @@ export class ServerStream implements ConnectionStream {
    * await drain() before writing more (that is how the client's flow control paces us).
    */
   write(bytes: Uint8Array): boolean {
-    if ((this.flags & (CLOSED | FINISHED)) !== 0) return true;
+    if ((this.flags & FINISHED) !== 0 || this.gone()) return true;
     this.connection.onSend();
     return this.stream.write(bytes);
   }
@@ -146,7 +146,7 @@ export class ServerStream implements ConnectionStream {
    * one respond() and one write.
    */
   respond(metadata: Metadata | undefined, encoding: string | undefined, message: Uint8Array, trailers: Metadata | undefined): void {
-    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     if ((this.flags & HEADERS_SENT) === 0) this.sendHeaders(metadata, encoding);
     this.flags |= FINISHED;
     this.trailers = trailers === undefined || trailers.size === 0 ? OK_TRAILERS : trailersFromStatus(undefined, trailers);
@@ -160,7 +160,7 @@ export class ServerStream implements ConnectionStream {
    * If the client was still sending, node follows our END_STREAM with RST_STREAM(NO_ERROR) (checklist 18).
    */
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
-    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.flags |= FINISHED;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
@@ -180,7 +180,7 @@ export class ServerStream implements ConnectionStream {
    * client does not read them within CANCEL_FALLBACK_MS, the reset goes without the trailers.
    */
   finishAndCancel(error: GrpcError, trailers: Metadata | undefined): void {
-    if ((this.flags & (CLOSED | FINISHED)) !== 0) return;
+    if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.reader?.abort(error);
     const trailersOnly = (this.flags & HEADERS_SENT) === 0;
     this.finish(error, trailers);
@@ -198,6 +198,15 @@ export class ServerStream implements ConnectionStream {
     this.reader?.abort(reason);
     this.controller?.abort(this.closeReason);
     if (!this.stream.closed && !this.stream.destroyed) this.stream.close(rstCode);
+  }
+
+  /**
+   * True when node can no longer take anything for this stream. node destroys a stream (a lost
+   * connection, a reset) a tick before it emits 'close', and writing in between would throw.
+   */
+  private gone(): boolean {
+    if ((this.flags & CLOSED) !== 0) return true;
+    return this.stream.destroyed || this.stream.closed;
   }
 
   private openReader(maxBytes: number, single: boolean): RequestReader {
@@ -228,6 +237,7 @@ export class ServerStream implements ConnectionStream {
   sendTrailers(): void {
     const trailers = this.trailers ?? OK_TRAILERS;
     this.trailers = undefined;
+    if (this.gone()) return;
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
