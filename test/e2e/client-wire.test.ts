@@ -158,6 +158,8 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     [constants.NGHTTP2_CONNECT_ERROR, Code.Internal],
     [constants.NGHTTP2_ENHANCE_YOUR_CALM, Code.ResourceExhausted],
     [constants.NGHTTP2_INADEQUATE_SECURITY, Code.PermissionDenied],
+    [constants.NGHTTP2_STREAM_CLOSED, Code.Internal],
+    [constants.NGHTTP2_HTTP_1_1_REQUIRED, Code.Internal],
   ];
   for (const [rstCode, code] of RST_CASES)
     it(`checklist 19: RST_STREAM ${rstCode} is ${Code[code]}`, async () => {
