@@ -89,6 +89,32 @@ describe("e2e server: lifecycle", () => {
     expect(reason).to.be.instanceOf(GrpcError).with.property("code", Code.Cancelled);
   });
 
+  it("losing connections with many calls in flight, mid-response, crashes nothing", async () => {
+    let served = 0;
+    started = await startServer({
+      echo: (request: any) => new Promise((resolve) => setImmediate(() => resolve({ i: request.i }))).finally(() => served++),
+      async *list() {
+        for (let i = 0; i < 50; i++) yield { i };
+      },
+    });
+    for (let round = 0; round < 6; round++) {
+      const session = open(started.port);
+      await new Promise((resolve) => session.once("connect", resolve));
+      let received = 0;
+      for (let i = 0; i < 60; i++) {
+        const stream = request(session, i % 2 ? "/test.Probe/Echo" : "/test.Probe/List", frame({ i }));
+        stream.on("data", () => ++received === 5 + round && session.destroy());
+      }
+      await sleep(20);
+      session.destroy();
+    }
+    await sleep(50);
+    expect(served).to.be.greaterThan(0);
+    // The server still serves.
+    const result = await rawCall(started.port, { body: [frame({ i: 1 })] });
+    expect(statusOf(result).code).to.equal(Code.Ok);
+  });
+
   it("shutdown sends GOAWAY, refuses new calls and lets calls in flight finish (checklist 22)", async () => {
     started = await startServer({
       async echo(request: any) {
