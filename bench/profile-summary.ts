@@ -31,11 +31,14 @@ export function summariseProfile(profile: Profile, top = 25): string {
   const idle = [...selfTime].filter(([id]) => ["(idle)", "(program)"].includes(byId.get(id)!.callFrame.functionName)).reduce((s, [, v]) => s + v, 0);
   const busy = total - idle;
   const selfByFunction = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
   const inclusiveByFile = new Map<string, number>();
   for (const [id, time] of selfTime) {
     const frame = byId.get(id)!.callFrame;
     const key = `${frame.functionName || "(anonymous)"}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
     selfByFunction.set(key, (selfByFunction.get(key) ?? 0) + time);
+    const file = frame.url === "" ? `(${frame.functionName})` : shortUrl(frame.url);
+    selfByFile.set(file, (selfByFile.get(file) ?? 0) + time);
     const files = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const url = byId.get(at)!.callFrame.url;
@@ -47,6 +50,9 @@ export function summariseProfile(profile: Profile, top = 25): string {
   const lines = [`busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s sampled; shares are of busy time`, "", "self time:"];
   for (const [key, time] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
     if (!key.startsWith("(idle)") && !key.startsWith("(program)")) lines.push(`  ${percent(time)}  ${key}`);
+  lines.push("", "self time by file:");
+  for (const [file, time] of [...selfByFile].sort((a, b) => b[1] - a[1]).slice(0, top))
+    if (file !== "((idle))" && file !== "((program))") lines.push(`  ${percent(time)}  ${file}`);
   lines.push("", "inclusive time by file:");
   for (const [file, time] of [...inclusiveByFile].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${percent(time)}  ${file}`);
   return lines.join("\n");
