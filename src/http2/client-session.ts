@@ -4,7 +4,7 @@ import type { Connection } from "./client-connection.js";
 import { ConnectivityState, StateCell } from "./client-connectivity.js";
 import { resolveTarget } from "./client-resolver.js";
 import { Subchannel, type SubchannelOwner, type TlsOptions } from "./client-subchannel.js";
-import { parseTarget, type Address, type Target } from "./client-target.js";
+import { formatAddress, parseTarget, type Address, type Target } from "./client-target.js";
 
 /** How a channel spreads calls over the resolved addresses. */
 export type LoadBalancingPolicy = "pick_first" | "round_robin";
@@ -25,6 +25,12 @@ export interface ClientSessionOptions {
   idleTimeoutMs?: number;
   /** Reconnect backoff; defaults are the spec's. */
   backoff?: BackoffOptions;
+  /**
+   * Custom name resolution (service discovery): the addresses for the target. Default: the
+   * system resolver for dns targets, the literal addresses otherwise. Called again when every
+   * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
+   */
+  resolver?: (target: Target) => Promise<Address[]>;
 }
 
 interface PendingPick {
@@ -58,6 +64,8 @@ export class ClientSession implements SubchannelOwner {
   private subchannels: Subchannel[] = [];
   private resolving = false;
   private resolveError: GrpcError | undefined;
+  /** Every address failed: resolve again before the next attempt. */
+  private stale = false;
   private resolveRetry: NodeJS.Timeout | undefined;
   private nextIndex = 0;
   private pending: PendingPick[] = [];
@@ -183,7 +191,7 @@ export class ClientSession implements SubchannelOwner {
   }
 
   private exitIdle(): void {
-    if (this.subchannels.length === 0) {
+    if (this.subchannels.length === 0 || this.stale) {
       this.resolve();
       return;
     }
@@ -200,10 +208,12 @@ export class ClientSession implements SubchannelOwner {
     if (this.resolving || this.state.get() === ConnectivityState.Shutdown) return;
     this.resolving = true;
     this.state.set(ConnectivityState.Connecting);
-    resolveTarget(this.target).then(
+    const resolver = this.options.resolver ?? resolveTarget;
+    Promise.resolve(this.target).then(resolver).then(
       (addresses) => {
         this.resolving = false;
         this.resolveError = undefined;
+        this.stale = false;
         if (this.state.get() === ConnectivityState.Shutdown) return;
         const timers = {
           keepaliveTimeMs: this.options.keepaliveTimeMs,
@@ -213,13 +223,24 @@ export class ClientSession implements SubchannelOwner {
         };
         const tls = this.options.tls === true ? {} : this.options.tls || undefined;
         const subchannelOptions = { tls, serverName: this.target.host, timers, backoff: this.options.backoff };
-        this.subchannels = addresses.map((address) => new Subchannel(address, subchannelOptions, this));
+        // Addresses already known keep their subchannel (and its backoff); the others go.
+        const known = new Map(this.subchannels.map((subchannel) => [formatAddress(subchannel.address), subchannel]));
+        this.subchannels = addresses.map((address) => {
+          const key = formatAddress(address);
+          const existing = known.get(key);
+          known.delete(key);
+          return existing ?? new Subchannel(address, subchannelOptions, this);
+        });
+        for (const gone of known.values()) gone.shutdown();
         this.exitIdle();
         this.subchannelChanged();
       },
-      (error: GrpcError) => {
+      (error: unknown) => {
         this.resolving = false;
-        this.resolveError = error;
+        this.resolveError =
+          error instanceof GrpcError
+            ? error
+            : new GrpcError(Code.Unavailable, `resolver: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         this.state.set(ConnectivityState.TransientFailure);
         this.subchannelChanged();
         this.resolveRetry = setTimeout(() => {
@@ -247,7 +268,10 @@ export class ClientSession implements SubchannelOwner {
       this.exitIdle();
       if (!this.subchannels.some((s) => s.state === ConnectivityState.Connecting)) this.state.set(ConnectivityState.Idle);
     } else if (idle) this.state.set(ConnectivityState.Idle);
-    else this.state.set(ConnectivityState.TransientFailure);
+    else {
+      this.stale = true;
+      this.state.set(ConnectivityState.TransientFailure);
+    }
   }
 
   private settle(pick: PendingPick, error: GrpcError | undefined, connection?: Connection): void {

@@ -164,6 +164,33 @@ describe("client/channel: connection management", () => {
     expect(error.statusMessage).to.match(/^DNS: /);
   });
 
+  it("resolves again after every address failed, keeping known addresses' subchannels", async () => {
+    const dead = await closedPort();
+    const live = await plainServer("moved");
+    const answers = [[dead], [dead, live]];
+    let lookups = 0;
+    const resolver = async () => (answers[Math.min(lookups++, answers.length - 1)] ?? []).map((port) => ({ host: "127.0.0.1", port }));
+    const ch = channel("svc.example:1", { resolver, backoff: { initialBackoffMs: 10, maxBackoffMs: 20 } });
+    const client = createClient(Echo, ch);
+    expect((await client.echo({}).catch((e: unknown) => e)) as GrpcError).to.have.property("code", Code.Unavailable);
+    expect(await client.echo({}, { waitForReady: true, timeoutMs: 5000 })).to.deep.equal({ text: "moved" });
+    expect(lookups).to.equal(2);
+    expect(ch.session.addresses().map((address) => ("port" in address ? address.port : 0))).to.deep.equal([dead, live]);
+  });
+
+  it("a failing custom resolver is UNAVAILABLE", async () => {
+    const ch = channel("svc.example:1", {
+      resolver: () => {
+        throw new GrpcError(Code.Unavailable, "DNS: nope");
+      },
+    });
+    const error = (await createClient(Echo, ch).echo({}).catch((e: unknown) => e)) as GrpcError;
+    expect([error.code, error.statusMessage]).to.deep.equal([Code.Unavailable, "DNS: nope"]);
+    const plain = channel("svc.example:1", { resolver: () => Promise.reject(new Error("registry down")) });
+    const wrapped = (await createClient(Echo, plain).echo({}).catch((e: unknown) => e)) as GrpcError;
+    expect([wrapped.code, wrapped.statusMessage]).to.deep.equal([Code.Unavailable, "resolver: registry down"]);
+  });
+
   it("the idle timeout closes an unused connection and the channel goes IDLE", async () => {
     const port = await plainServer("a");
     const ch = channel(`127.0.0.1:${port}`, { idleTimeoutMs: 50 });
