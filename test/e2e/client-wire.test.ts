@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as http2 from "node:http2";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
-import { Code } from "../../src/status/index.js";
+import { Code, encodeStatusDetails } from "../../src/status/index.js";
 import { Echo, eventually, fromArray, grpcFrame, rejection } from "./client-fixtures.js";
 
 const { constants } = http2;
@@ -100,6 +100,16 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     expect(error.code).to.equal(Code.NotFound);
     expect(error.statusMessage).to.equal("no such");
     expect(trailers?.get("x-t")).to.equal("v");
+  });
+
+  it("decodes grpc-status-details-bin into the error's status details", async () => {
+    const details = encodeStatusDetails({ code: 3, message: "bad", details: [{ typeUrl: "type.googleapis.com/x.Y", value: new Uint8Array([1, 2]) }] });
+    await start((stream) =>
+      stream.respond({ ...GRPC_HEADERS, "grpc-status": "3", "grpc-message": "bad", "grpc-status-details-bin": Buffer.from(details).toString("base64") }, { endStream: true }),
+    );
+    const error = await rejection(client.echo({}));
+    expect(error.code).to.equal(Code.InvalidArgument);
+    expect(error.statusDetails?.details[0]?.typeUrl).to.equal("type.googleapis.com/x.Y");
   });
 
   for (const [httpStatus, code] of [
