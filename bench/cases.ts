@@ -14,7 +14,7 @@ import {
   testServicePath,
 } from "./lib/messages.js";
 import { runH2load } from "./lib/h2load.js";
-import { runCommand, sampleMemory, stopServer, type ServerProcess } from "./lib/processes.js";
+import { cpuMicrosOf, runCommand, sampleMemory, stopServer, type ServerProcess } from "./lib/processes.js";
 import { PROJECT_ROOT } from "./lib/proto.js";
 
 export type Implementation = "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
@@ -72,22 +72,34 @@ function bodyFile(name: string, bytes: Uint8Array): string {
   return file;
 }
 
-/** A server case driven by h2load: `perCall` scales requests/s into the reported unit. */
+/** The CPU-per-unit companion of a rate metric ("calls/s" -> us per call), lower is better. */
+function cpuMetric(rate: Metric, role: "server" | "client"): Metric {
+  const unit = rate.unit === "calls/s" ? "call" : "message";
+  return { key: "cpu", label: `${rate.label}: ${role} CPU per ${unit}`, unit: "us", lowerIsBetter: true };
+}
+
+/**
+ * A server case driven by h2load: `perCall` scales requests/s into the reported unit. For calls
+ * and messages it also reports the server process's CPU time per call or message.
+ */
 function h2loadCase(id: string, title: string, method: string, body: Uint8Array, metric: Metric, perCall: number, streams = 32): Case {
   let file: string | undefined;
+  const withCpu = metric.unit !== "MB/s";
   return {
     id,
     title,
     role: "server",
     needs: "servers",
-    metrics: [metric],
+    metrics: withCpu ? [metric, cpuMetric(metric, "server")] : [metric],
     implementations: IMPLEMENTATIONS,
     warmUp: true,
     async measure(implementation, context) {
       file ??= bodyFile(id, body);
-      const port = context.servers.get(implementation)!.port;
-      const result = await runH2load(`http://127.0.0.1:${port}${testServicePath(method)}`, file, context.seconds, streams);
-      return { [metric.key]: result.requestsPerSecond * perCall };
+      const server = context.servers.get(implementation)!;
+      const cpuBefore = cpuMicrosOf(server.child.pid!);
+      const result = await runH2load(`http://127.0.0.1:${server.port}${testServicePath(method)}`, file, context.seconds, streams);
+      const cpu = (cpuMicrosOf(server.child.pid!) - cpuBefore) / (result.succeeded * perCall);
+      return withCpu ? { [metric.key]: result.requestsPerSecond * perCall, cpu } : { [metric.key]: result.requestsPerSecond * perCall };
     },
   };
 }
@@ -104,9 +116,9 @@ export function parseClientLine(output: string): Record<string, number> {
   const line = output.trim().split("\n").pop() ?? "";
   const pingPong = /round-trips p50_us ([\d.]+) p99_us ([\d.]+)/.exec(line);
   if (pingPong !== null) return { p50: Number(pingPong[1]), p99: Number(pingPong[2]) };
-  const rate = /^\S+ ([\d.]+) (calls|msgs)\/s$/.exec(line);
+  const rate = /^\S+ ([\d.]+) (calls|msgs)\/s(?: cpu_us ([\d.]+))?$/.exec(line);
   if (rate === null) throw new Error(`bench: cannot read client output: ${JSON.stringify(line)}`);
-  return { rate: Number(rate[1]) };
+  return rate[3] === undefined ? { rate: Number(rate[1]) } : { rate: Number(rate[1]), cpu: Number(rate[3]) };
 }
 
 /** A client case: runs an implementation's client process against the grpc-go server. */
@@ -123,7 +135,7 @@ function clientCase(
     title,
     role: "client",
     needs: "go-server",
-    metrics,
+    metrics: metrics[0]!.unit === "MB/s" || metrics[0]!.key !== "rate" ? metrics : [...metrics, cpuMetric(metrics[0]!, "client")],
     implementations,
     warmUp: false, // every client process warms itself up before it counts
     async measure(implementation, context) {
@@ -132,7 +144,7 @@ function clientCase(
       const command = [...context.clientCommand(implementation), mode!, target, String(context.seconds), ...rest];
       const values = parseClientLine(await runCommand(command, (context.seconds + 60) * 1000));
       if (values.rate === undefined) return values;
-      return { [metrics[0]!.key]: values.rate * scale };
+      return values.cpu === undefined ? { rate: values.rate * scale } : { rate: values.rate * scale, cpu: values.cpu };
     },
   };
 }

@@ -174,6 +174,7 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
 
 async function main(): Promise<void> {
   const load = [os.loadavg()[0]!.toFixed(2)];
+  process.env.BENCH_REPORT_CPU = "1"; // the client processes add their CPU per call to their result line
   runSetup();
   if (profile) mkdirSync(profileFolder, { recursive: true });
   const cases = allCases(quick).filter((benchCase) => filters.length === 0 || filters.some((filter) => benchCase.id.includes(filter)));

@@ -2,12 +2,14 @@
 //
 //   client.js empty    TARGET SECONDS INFLIGHT          -> "<name> <N> calls/s"
 //   client.js unary    TARGET SECONDS INFLIGHT SIZE     -> "<name> <N> calls/s"
-//   client.js sstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (StreamingOutputCall, COUNT x 1 KiB)
-//   client.js cstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (StreamingInputCall, COUNT x 1 KiB)
-//   client.js bidi     TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"   (FullDuplexCall, COUNT requests, one 1 KiB response each)
+//   client.js sstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"  (StreamingOutputCall, COUNT x 1 KiB)
+//   client.js cstream  TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"  (StreamingInputCall, COUNT x 1 KiB)
+//   client.js bidi     TARGET SECONDS INFLIGHT COUNT    -> "<name> <N> msgs/s"  (FullDuplexCall, COUNT requests, one 1 KiB response each)
 //   client.js pingpong TARGET SECONDS SIZE              -> "<name> <N> round-trips p50_us <A> p99_us <B>"
 //
-// TARGET is host:port. Each mode warms up (1 s, less for very short runs) before it counts.
+// TARGET is host:port. Each mode warms up (1 s, less for very short runs) before it counts. With
+// BENCH_REPORT_CPU=1 the rate lines end in " cpu_us <C>": this process's CPU time (user + system,
+// all threads) per call or message while counting, a figure a busy machine disturbs less than a rate.
 import { performance } from "node:perf_hooks";
 import { quantile } from "./stats.js";
 
@@ -39,14 +41,22 @@ function positiveInteger(text: string | undefined, what: string): number {
   return value;
 }
 
-/** Runs `inflight` loops of `operation` for `seconds` after a warm-up; returns units per second. */
-async function measureLoops(operation: () => Promise<number>, seconds: number, inflight: number): Promise<number> {
+/** A rate, and this process's CPU time (user + system) per unit over the counted window. */
+interface Measured {
+  perSecond: number;
+  cpuMicrosPerUnit: number;
+}
+
+/** Runs `inflight` loops of `operation` for `seconds` after a warm-up; returns units per second and CPU per unit. */
+async function measureLoops(operation: () => Promise<number>, seconds: number, inflight: number): Promise<Measured> {
   const warmUpMs = Math.min(1000, seconds * 500);
   const start = performance.now();
   const countFrom = start + warmUpMs;
   const stopAt = countFrom + seconds * 1000;
   let units = 0;
   let countedUntil = countFrom;
+  let cpuAtStart: NodeJS.CpuUsage | undefined;
+  const timer = setTimeout(() => (cpuAtStart = process.cpuUsage()), warmUpMs);
   const loop = async (): Promise<void> => {
     for (;;) {
       const done = await operation();
@@ -59,7 +69,15 @@ async function measureLoops(operation: () => Promise<number>, seconds: number, i
     }
   };
   await Promise.all(Array.from({ length: inflight }, loop));
-  return units / ((countedUntil - countFrom) / 1000);
+  clearTimeout(timer);
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { perSecond: units / ((countedUntil - countFrom) / 1000), cpuMicrosPerUnit: (cpu.user + cpu.system) / units };
+}
+
+/** "<N> calls/s", plus " cpu_us <C>" when the harness asks for it (BENCH_REPORT_CPU=1). */
+function rateLine(measured: Measured, unit: string): string {
+  const rate = `${measured.perSecond.toFixed(0)} ${unit}`;
+  return process.env.BENCH_REPORT_CPU === "1" ? `${rate} cpu_us ${measured.cpuMicrosPerUnit.toFixed(1)}` : rate;
 }
 
 async function measurePingPong(client: BenchClient, seconds: number, size: number): Promise<string> {
@@ -92,27 +110,27 @@ export async function runClientMain(name: string, createClient: (target: string)
   switch (mode) {
     case "empty": {
       const inflight = positiveInteger(rest[0], "INFLIGHT");
-      line = `${(await measureLoops(() => client.emptyCall().then(() => 1), seconds, inflight)).toFixed(0)} calls/s`;
+      line = rateLine(await measureLoops(() => client.emptyCall().then(() => 1), seconds, inflight), "calls/s");
       break;
     }
     case "unary": {
       const [inflight, size] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "SIZE")];
-      line = `${(await measureLoops(() => client.unaryCall(size).then(() => 1), seconds, inflight)).toFixed(0)} calls/s`;
+      line = rateLine(await measureLoops(() => client.unaryCall(size).then(() => 1), seconds, inflight), "calls/s");
       break;
     }
     case "sstream": {
       const [inflight, count] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "COUNT")];
-      line = `${(await measureLoops(() => client.serverStream(count), seconds, inflight)).toFixed(0)} msgs/s`;
+      line = rateLine(await measureLoops(() => client.serverStream(count), seconds, inflight), "msgs/s");
       break;
     }
     case "cstream": {
       const [inflight, count] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "COUNT")];
-      line = `${(await measureLoops(() => client.clientStream(count).then(() => count), seconds, inflight)).toFixed(0)} msgs/s`;
+      line = rateLine(await measureLoops(() => client.clientStream(count).then(() => count), seconds, inflight), "msgs/s");
       break;
     }
     case "bidi": {
       const [inflight, count] = [positiveInteger(rest[0], "INFLIGHT"), positiveInteger(rest[1], "COUNT")];
-      line = `${(await measureLoops(() => client.bidiStream(count), seconds, inflight)).toFixed(0)} msgs/s`;
+      line = rateLine(await measureLoops(() => client.bidiStream(count), seconds, inflight), "msgs/s");
       break;
     }
     case "pingpong":

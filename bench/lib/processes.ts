@@ -1,6 +1,6 @@
 // Starting, querying and stopping the benchmark's server and client processes. Every child runs
 // under `bash -c 'ulimit -n <hard limit>; exec ...'` so that 1,000 connections fit in its fd table.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface, type Interface } from "node:readline";
 
@@ -56,6 +56,17 @@ function rssOf(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
   if (match === null) throw new Error(`bench: no VmRSS for pid ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** CPU time (user + system, all threads) a process has used so far, in microseconds, from /proc/PID/stat. */
+export function cpuMicrosOf(pid: number): number {
+  clockTicksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces; fields 14 and 15 (utime, stime) follow its ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerSecond;
 }
 
 /** Asks a node server for a GC and its heap, then reads its RSS; for other servers reads RSS only. */

@@ -3,7 +3,7 @@ import http2 from "node:http2";
 import { fileURLToPath } from "node:url";
 import { holdConnections, holdStreams } from "../../../bench/lib/memory-load.js";
 import { probeServer } from "../../../bench/lib/probe.js";
-import { sampleMemory, startServer, stopServer, type ServerProcess } from "../../../bench/lib/processes.js";
+import { cpuMicrosOf, runCommand, sampleMemory, startServer, stopServer, type ServerProcess } from "../../../bench/lib/processes.js";
 
 // The three node servers of the benchmark must answer every call it uses correctly, and speak the
 // harness's process protocol (listening line, memory on request).
@@ -35,6 +35,22 @@ describe("bench servers (floor, grpc-js, tsgrpc)", function () {
       expect(held.sessions.every((session) => session.destroyed)).to.equal(true);
     });
   }
+
+  it("reads a process's CPU time, growing as it works", () => {
+    const before = cpuMicrosOf(process.pid);
+    for (let spin = Date.now(); Date.now() - spin < 50; );
+    expect(cpuMicrosOf(process.pid)).to.be.greaterThan(before);
+  });
+
+  it("runCommand returns stdout and rejects with the exit code and stderr", async () => {
+    expect(await runCommand(["echo", "it's"], 5000)).to.equal("it's\n");
+    try {
+      await runCommand(["bash", "-c", "echo oops >&2; exit 3"], 5000);
+      expect.fail("runCommand should have rejected");
+    } catch (error) {
+      expect((error as Error).message).to.match(/failed \(3\): oops/);
+    }
+  });
 
   it("a probe of a port where nothing listens reports the failure", async () => {
     const closed = http2.createServer();
