@@ -27,6 +27,11 @@ export interface ConnectionStream {
 }
 
 const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
+/**
+ * What we may write between two client PINGs without having sent HEADERS or DATA: the PING ACK
+ * (17 bytes) and a few small control frames (WINDOW_UPDATE 13, SETTINGS ACK 9).
+ */
+const CONTROL_FRAME_BYTES = 48;
 const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 /** After a GOAWAY for ping abuse, how long the peer gets to read it before the socket closes. */
 const ABUSE_CLOSE_DELAY_MS = 1000;
@@ -47,6 +52,7 @@ export class ServerConnection {
   private readonly policy: Required<ConnectionPolicy>;
   private pingStrikes = 0;
   private lastPingAt = -Infinity;
+  private bytesWrittenAtLastPing = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private keepaliveTimeoutTimer: NodeJS.Timeout | undefined;
@@ -104,6 +110,11 @@ export class ServerConnection {
   }
 
   private onPing(): void {
+    // One write can be many DATA frames (a large response), and a client such as grpc-go sends a
+    // BDP PING as DATA arrives: bytes written since the last PING count as sending, as in gRPC C-core.
+    const written = this.session.socket?.bytesWritten ?? 0;
+    if (written - this.bytesWrittenAtLastPing > CONTROL_FRAME_BYTES) this.onSend();
+    this.bytesWrittenAtLastPing = written;
     const now = performance.now();
     const allowedMs =
       this.streams.size === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;

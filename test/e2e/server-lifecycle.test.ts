@@ -188,6 +188,28 @@ describe("e2e server: lifecycle", () => {
     expect(debug.toString()).to.equal("too_many_pings");
   });
 
+  it("does not count pings answered by a large response as strikes (grpc-go BDP pings)", async () => {
+    started = await startServer({ echo: () => ({ text: "x".repeat(2_000_000) }) });
+    const session = open(started.port);
+    let goaway = false;
+    session.on("goaway", () => (goaway = true));
+    await new Promise((resolve) => session.once("connect", resolve));
+    for (let call = 0; call < 3; call++) {
+      const stream = request(session, "/test.Probe/Echo", frame({}));
+      let pinging = false;
+      let pings = 0;
+      stream.on("data", () => {
+        if (pinging) return;
+        pinging = true;
+        pings++;
+        session.ping(() => (pinging = false));
+      });
+      await new Promise((resolve) => stream.on("close", resolve));
+      expect(pings).to.be.greaterThan(3);
+    }
+    expect(goaway).to.equal(false);
+  });
+
   it("tolerates pings within the strike limit, and pings while calls are open with permitKeepaliveWithoutCalls", async () => {
     started = await startServer({}, { maxPingStrikes: 2, permitKeepaliveWithoutCalls: true, minPingIntervalMs: 0 });
     const session = open(started.port);
