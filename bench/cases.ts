@@ -73,9 +73,9 @@ function bodyFile(name: string, bytes: Uint8Array): string {
 }
 
 /** The CPU-per-unit companion of a rate metric ("calls/s" -> us per call), lower is better. */
-function cpuMetric(rate: Metric, role: "server" | "client"): Metric {
+function cpuMetric(rate: Metric): Metric {
   const unit = rate.unit === "calls/s" ? "call" : "message";
-  return { key: "cpu", label: `${rate.label}: ${role} CPU per ${unit}`, unit: "us", lowerIsBetter: true };
+  return { key: "cpu", label: `${rate.label}: CPU per ${unit}`, unit: "us", lowerIsBetter: true };
 }
 
 /**
@@ -90,7 +90,7 @@ function h2loadCase(id: string, title: string, method: string, body: Uint8Array,
     title,
     role: "server",
     needs: "servers",
-    metrics: withCpu ? [metric, cpuMetric(metric, "server")] : [metric],
+    metrics: withCpu ? [metric, cpuMetric(metric)] : [metric],
     implementations: IMPLEMENTATIONS,
     warmUp: true,
     async measure(implementation, context) {
@@ -135,7 +135,7 @@ function clientCase(
     title,
     role: "client",
     needs: "go-server",
-    metrics: metrics[0]!.unit === "MB/s" || metrics[0]!.key !== "rate" ? metrics : [...metrics, cpuMetric(metrics[0]!, "client")],
+    metrics: metrics[0]!.unit === "MB/s" || metrics[0]!.key !== "rate" ? metrics : [...metrics, cpuMetric(metrics[0]!)],
     implementations,
     warmUp: false, // every client process warms itself up before it counts
     async measure(implementation, context) {
