@@ -107,9 +107,12 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     if (this.error !== undefined || this.stopped) return;
     if (this.decoder === undefined) {
       // Single mode holds the request until END_STREAM, but never more than one valid message.
+      const before = this.heldBytes;
       this.heldBytes += chunk.length;
       (this.held ??= []).push(chunk);
-      if (this.heldBytes <= this.maxBytes + FRAME_HEADER_BYTES) return;
+      // The prefix is checked as soon as it is complete (checklist 8, 10): a bad flag or an
+      // oversized length fails the call now, not at an END_STREAM that may never come.
+      if (this.heldBytes <= this.maxBytes + FRAME_HEADER_BYTES && (before >= FRAME_HEADER_BYTES || this.heldPrefixIsValid())) return;
       this.decodeHeld();
       return;
     }
@@ -153,6 +156,14 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     this.held = undefined;
     this.frames.push({ compressed: flag === 1, payload: chunk.subarray(FRAME_HEADER_BYTES) });
     return true;
+  }
+
+  /** Single mode: whether the held bytes start with a possible prefix (true while shorter than one). */
+  private heldPrefixIsValid(): boolean {
+    if (this.heldBytes < FRAME_HEADER_BYTES) return true;
+    const held = this.held!;
+    const first = held.length === 1 ? held[0]! : Buffer.concat(held, FRAME_HEADER_BYTES);
+    return first[0]! <= 1 && first.readUInt32BE(1) <= this.maxBytes;
   }
 
   /** Moves single mode onto a FrameDecoder, feeding it what was held. */

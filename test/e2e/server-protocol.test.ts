@@ -128,6 +128,29 @@ describe("e2e server: protocol", () => {
       expect(result.rstCode).to.equal(http2.constants.NGHTTP2_NO_ERROR);
     });
 
+    for (const [what, path, body] of [
+      ["an unknown method", "/test.Probe/Nope", [frame({})]],
+      ["a request with no body yet", "/test.Probe/Nope", []],
+    ] as const)
+      it(`follows a trailers-only response for ${what} with RST_STREAM(NO_ERROR) when the client is still sending (checklist 18)`, async () => {
+        const result = await rawCall(started!.port, { path, body: [...body], keepOpen: true });
+        expect(result.trailersOnly).to.equal(true);
+        expect(result.rstCode).to.equal(http2.constants.NGHTTP2_NO_ERROR);
+      });
+
+    it("answers a unary request whose prefix is over the limit at once, without waiting for END_STREAM (checklist 10)", async () => {
+      const prefix = Buffer.from([0, 0xff, 0xff, 0xff, 0xff]);
+      const result = await rawCall(started!.port, { body: [prefix], keepOpen: true });
+      expect(statusOf(result)).to.deep.equal({ code: Code.ResourceExhausted, message: "framing: message of 4294967295 bytes exceeds the receive limit of 4194304 bytes" });
+    });
+
+    it("answers a unary request with a compressed flag of 3 at once, even split byte by byte (checklist 8)", async () => {
+      const prefix = [3, 0, 0, 0, 2].map((byte) => Buffer.from([byte]));
+      const result = await rawCall(started!.port, { body: prefix, keepOpen: true });
+      expect(statusOf(result).code).to.equal(Code.Internal);
+      expect(statusOf(result).message).to.match(/^framing: .*flag.*3/);
+    });
+
     it("rejects a truncated request message with INTERNAL", async () => {
       const result = await rawCall(started!.port, { body: [frame({ text: "cut" }).subarray(0, 8)] });
       expect(statusOf(result).code).to.equal(Code.Internal);
