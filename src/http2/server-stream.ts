@@ -167,6 +167,9 @@ export class ServerStream implements ConnectionStream {
       const response = headers === undefined || headers.size === 0 ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
       this.stream.respond(trailersFromStatus(error, trailers, response), { endStream: true });
       this.connection.onSend();
+      // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
+      // trailers-only one: without it, a client still sending would wait forever (checklist 18).
+      if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
     } else {
       this.trailers = trailersFromStatus(error, trailers);
       this.stream.end();
@@ -282,6 +285,11 @@ function onWantTrailers(this: OwnedStream): void {
 
 function onDrain(this: OwnedStream): void {
   this[OWNER]!.onDrain();
+}
+
+/** RST_STREAM(NO_ERROR) after our END_STREAM, unless the client has half-closed too. */
+function closeUnlessEnded(stream: ServerHttp2Stream): void {
+  if (!stream.closed && !stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_NO_ERROR);
 }
 
 function cancelStream(stream: ServerHttp2Stream): void {
