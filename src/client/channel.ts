@@ -15,7 +15,7 @@ export interface ChannelOptions extends ClientSessionOptions {
   compression?: Compression | string;
   /** Interceptors of every call made on this channel, outermost first. */
   interceptors?: readonly Interceptor[];
-  /** Prepended to `user-agent` ("myapp/1.2 tsgrpc/0.1.0"). */
+  /** Prepended to `user-agent` ("myapp/1.2 grpc-node-tsgrpc/0.1.0"). */
   userAgent?: string;
 }
 

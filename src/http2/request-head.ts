@@ -21,8 +21,12 @@ import {
 /** The version tsgrpc reports in `user-agent`; kept equal to package.json's version. */
 export const TSGRPC_VERSION = "0.1.0";
 
-/** The `user-agent` of every tsgrpc client, in the `<name>/<version>` form the spec suggests. */
-export const USER_AGENT = `tsgrpc/${TSGRPC_VERSION}`;
+/**
+ * The `user-agent` of every tsgrpc client, in the structure the spec recommends:
+ * "grpc-" Language "-" Variant "/" Version (grpc-js sends "grpc-node-js/<version>").
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#user-agents
+ */
+export const USER_AGENT = `grpc-node-tsgrpc/${TSGRPC_VERSION}`;
 
 /** What the headers of a gRPC request say, in both directions. */
 export interface RequestHead {
@@ -44,7 +48,7 @@ export interface RequestHead {
 export interface RequestHeadOptions {
   /** "http" for h2c (default) or "https". */
   scheme?: "http" | "https";
-  /** Overrides the default `user-agent` (tsgrpc/<version>); it is prepended to ours, as other gRPC clients do. */
+  /** Overrides the default `user-agent` (grpc-node-tsgrpc/<version>); it is prepended to ours, as other gRPC clients do. */
   userAgent?: string;
 }
 

@@ -56,7 +56,7 @@ describe("e2e: our client against a grpc-js server", () => {
       { metadata: new Metadata().set("x-user", "ada"), onHeaders: (m: Metadata) => (headers = m), onTrailers: (m: Metadata) => (trailers = m) },
     );
     expect(reply.metadata["x-user"]).to.equal("ada");
-    expect(reply.metadata["user-agent"]).to.match(/tsgrpc\/\d/);
+    expect(reply.metadata["user-agent"]).to.match(/grpc-node-tsgrpc\/\d/);
     expect(headers?.get("x-head")).to.equal("h");
     expect(trailers?.get("x-tail")).to.equal("t");
   });

@@ -37,7 +37,7 @@ describe("http2/requestHeadToHeaders (checklist 1)", () => {
 
   it("prepends a custom user-agent to tsgrpc's", () => {
     expect(requestHeadToHeaders(head, { userAgent: "my-app/2" })["user-agent"]).to.equal(`my-app/2 ${USER_AGENT}`);
-    expect(USER_AGENT).to.match(/^tsgrpc\/\d+\.\d+\.\d+/);
+    expect(USER_AGENT).to.match(/^grpc-node-tsgrpc\/\d+\.\d+\.\d+$/);
   });
 });
 
