@@ -68,7 +68,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     expect(seen[":authority"]).to.equal(`127.0.0.1:${port}`);
     expect(seen["te"]).to.equal("trailers");
     expect(seen["content-type"]).to.equal("application/grpc");
-    expect(seen["user-agent"]).to.match(/^tsgrpc\/\d+\.\d+\.\d+/);
+    expect(seen["user-agent"]).to.match(/^grpc-node-tsgrpc\/\d+\.\d+\.\d+$/);
     expect(seen["grpc-timeout"]).to.match(/^\d{1,8}[HMSmun]$/);
     expect(seen["grpc-encoding"]).to.equal("gzip");
     expect(seen["grpc-accept-encoding"]).to.include("gzip");
@@ -384,6 +384,15 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await client.echo({}); // learn the server's SETTINGS first
     await Promise.all([client.echo({}), client.echo({}), client.echo({})]);
     expect(sessions.length).to.be.at.least(2);
+  });
+
+  it("checklist 24: keepalive is off by default: no PING during a long call", async () => {
+    let pings = 0;
+    await start((stream, headers) => setTimeout(() => replyOk()(stream, headers, 0), 300));
+    server!.on("session", (session: http2.ServerHttp2Session) => session.on("ping", () => pings++));
+    expect(await client.echo({})).to.deep.equal({ text: "ok" });
+    expect(channel!.session.keepaliveTimeMs()).to.equal(undefined);
+    expect(pings).to.equal(0);
   });
 
   it("checklist 24: keepalive pings, and too_many_pings doubles the interval", async () => {
