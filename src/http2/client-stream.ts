@@ -1,6 +1,6 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import { FrameDecoder, type Frame } from "../framing/index.js";
-import type { Metadata } from "../metadata/index.js";
+import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../metadata/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { Connection } from "./client-connection.js";
 import { isGrpcContentType } from "./content-type.js";
@@ -13,6 +13,21 @@ import { statusFromTrailers } from "./trailers.js";
 const HIGH_WATER_BYTES = 64 * 1024;
 
 const OK: unique symbol = Symbol("ok");
+
+/** What node reports as the server's header list limit when the server set none. */
+const NO_HEADER_LIST_LIMIT = 0xffffffff;
+
+/** Size of a header list as HTTP/2 counts it: name + value + 32 per field (RFC 9113 6.5.2). */
+function headerListBytes(headers: OutgoingHttpHeaders): number {
+  let total = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) total += name.length + item.length + HEADER_FIELD_OVERHEAD_BYTES;
+    else total += name.length + String(value).length + HEADER_FIELD_OVERHEAD_BYTES;
+  }
+  return total;
+}
 
 const OWNER: unique symbol = Symbol("ClientStream");
 
@@ -79,6 +94,19 @@ export class ClientStream {
   constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean) {
     this.decoder = new FrameDecoder(maxReceiveBytes);
     this.paced = paced;
+    // Checklist 7: headers beyond the server's SETTINGS_MAX_HEADER_LIST_SIZE would only earn a
+    // RST_STREAM that names no cause; fail here instead, saying which limit was hit.
+    const limit = connection.session.remoteSettings.maxHeaderListSize;
+    if (limit !== undefined && limit < NO_HEADER_LIST_LIMIT) {
+      const bytes = headerListBytes(headers);
+      if (bytes > limit) {
+        this.outcome = new GrpcError(
+          Code.ResourceExhausted,
+          `metadata: the request headers take ${bytes} bytes, over the server's header list limit of ${limit} bytes (SETTINGS_MAX_HEADER_LIST_SIZE)`,
+        );
+        return;
+      }
+    }
     let stream: ClientHttp2Stream;
     try {
       stream = connection.session.request(headers);

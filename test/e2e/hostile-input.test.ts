@@ -5,7 +5,7 @@ import { expect } from "chai";
 import http2 from "node:http2";
 import { Channel, Code, createClient, Metadata, type ServerContext, type ServiceImplementation } from "../../src/index.js";
 import { Echo, grpcFrame, rejection } from "./client-fixtures.js";
-import { type Started, frame, rawCall, startServer, statusOf, unframe } from "./server-fixtures.js";
+import { Probe, type Started, frame, rawCall, startServer, statusOf, unframe } from "./server-fixtures.js";
 
 const { constants } = http2;
 
@@ -266,5 +266,24 @@ describe("e2e: hostile input", () => {
         expect(error.code, error.statusMessage).to.equal(code);
         expect(error.statusMessage).to.include("RST_STREAM").and.include(name);
       });
+  });
+
+  describe("our client against our Server", () => {
+    it("metadata beyond the server's header list limit is a clear error, and the channel carries on (checklist 7)", async () => {
+      const started = await startServer(echo, { maxHeaderListBytes: 4096 });
+      const channel = new Channel(`127.0.0.1:${started.port}`);
+      const client: any = createClient(Probe, channel);
+      try {
+        // The first call lets the server's SETTINGS arrive; the limit binds from then on.
+        expect(await client.echo({ text: "small" }, { timeoutMs: 5000 })).to.deep.equal({ text: "small", bin: [] });
+        const error = await rejection(client.echo({}, { timeoutMs: 5000, metadata: new Metadata().set("x-big", "a".repeat(8000)) }));
+        expect(error.code, error.statusMessage).to.equal(Code.ResourceExhausted);
+        expect(error.statusMessage).to.match(/^metadata: .* \d+ bytes, over the server's header list limit of 4096 bytes/);
+        expect(await client.echo({ text: "after" }, { timeoutMs: 5000 })).to.deep.equal({ text: "after", bin: [] });
+      } finally {
+        channel.close();
+        await started.server.forceShutdown();
+      }
+    });
   });
 });
