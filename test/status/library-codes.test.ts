@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { deadlineSignal } from "../../src/deadline/deadline-signal.js";
 import { parseTimeout } from "../../src/deadline/timeout-header.js";
 import { Code, codeName } from "../../src/status/code.js";
@@ -58,5 +61,18 @@ describe("checklist 28: status codes the library itself produces", () => {
     const { signal, dispose } = deadlineSignal(Date.now() - 1);
     dispose();
     expect(signal.reason).to.be.instanceOf(GrpcError).with.property("code", Code.DeadlineExceeded);
+  });
+
+  it("no source file names an application-only code; PERMISSION_DENIED only in the two spec tables", () => {
+    // Compiled next to this test (dist/ or .build/NAME/): the enum members stay as `Code.Name`.
+    const root = fileURLToPath(new URL("../../src/", import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+    expect(files.length).to.be.greaterThan(50);
+    const names = [...APPLICATION_ONLY, Code.PermissionDenied].map((code) => Code[code]).join("|");
+    const pattern = new RegExp(`\\bCode\\.(${names})\\b`, "g");
+    const found: string[] = [];
+    for (const file of files)
+      for (const match of readFileSync(join(root, file), "utf8").matchAll(pattern)) found.push(`${file.replaceAll("\\", "/")}: ${match[1]}`);
+    expect(found.sort()).to.deep.equal(["status/code-from-http-status.js: PermissionDenied", "status/code-from-rst-code.js: PermissionDenied"]);
   });
 });
