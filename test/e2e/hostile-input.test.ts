@@ -3,6 +3,7 @@
 // where there is one); the peer that survives must go on serving: no crash, no hang.
 import { expect } from "chai";
 import http2 from "node:http2";
+import { gzipSync } from "node:zlib";
 import { Channel, Code, createClient, Metadata, type ServerContext, type ServiceImplementation } from "../../src/index.js";
 import { Echo, grpcFrame, rejection } from "./client-fixtures.js";
 import { Probe, type Started, frame, rawCall, startServer, statusOf, unframe } from "./server-fixtures.js";
@@ -96,6 +97,32 @@ describe("e2e: hostile input", () => {
         expect(status.code).to.equal(Code.Internal);
         expect(status.message).to.include("grpc-timeout");
       });
+
+    it("reserved request headers never reach the handler as metadata (checklist 6)", async () => {
+      let keys: string[] = [];
+      const reserved = await startServer({
+        async echo(_request: unknown, ctx: ServerContext) {
+          keys = [...ctx.metadata.keys()].sort();
+          return {};
+        },
+      });
+      try {
+        const headers = {
+          "grpc-timeout": "10S",
+          "grpc-encoding": "identity",
+          "grpc-accept-encoding": "gzip",
+          "grpc-status": "5",
+          "grpc-message": "spoofed",
+          "grpc-status-details-bin": "CAk",
+          "x-custom": "kept",
+        };
+        const result = await rawCall(reserved.port, { headers, body: [frame({})] });
+        expect(statusOf(result).code).to.equal(Code.Ok);
+        expect(keys.filter((key) => key !== "user-agent")).to.deep.equal(["x-custom"]);
+      } finally {
+        await reserved.server.forceShutdown();
+      }
+    });
 
     // A -bin value that is not base64 is dropped (documented in src/http2/metadata-headers.ts):
     // optional metadata never fails a call, like an obs-text ASCII value (checklist 4).
@@ -204,6 +231,30 @@ describe("e2e: hostile input", () => {
       const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
       expect(error.code).to.equal(Code.Internal);
       expect(error.statusMessage).to.match(/framing|truncated|incomplete|partial/i);
+    });
+
+    it("a compressed flag without grpc-encoding is INTERNAL (checklist 9)", async () => {
+      handler = (stream) => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(grpcFrame({ text: "zipped" }, true));
+      };
+      const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
+      expect(error.code, error.statusMessage).to.equal(Code.Internal);
+      expect(error.statusMessage).to.match(/compress/i).and.match(/grpc-encoding/);
+    });
+
+    it("a gzip bomb (small on the wire, over the limit inflated) is RESOURCE_EXHAUSTED, naming the limit (checklist 27)", async () => {
+      const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+      expect(bomb.length).to.be.lessThan(256 * 1024);
+      handler = (stream) => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-encoding": "gzip" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(Buffer.concat([messageHeader(1, bomb.length), bomb]));
+      };
+      const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
+      expect(error.code, error.statusMessage).to.equal(Code.ResourceExhausted);
+      expect(error.statusMessage).to.include("4194304");
     });
 
     it("a -bin trailer with garbage base64 does not fail the call", async () => {
