@@ -268,6 +268,19 @@ describe("e2e: hostile input", () => {
       expect(trailers?.get("x-ok")).to.equal("yes");
     });
 
+    for (const where of ["headers", "trailers"])
+      it(`response ${where} over node's 64 KiB header list limit fail the call, not the channel`, async () => {
+        const big = { "x-big": "a".repeat(100_000) };
+        handler = (stream) => {
+          stream.respond({ ":status": 200, "content-type": "application/grpc", ...(where === "headers" ? big : {}) }, { waitForTrailers: true });
+          stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0", ...(where === "trailers" ? big : {}) }));
+          stream.end(grpcFrame({ text: "ok" }));
+        };
+        const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
+        // node drops the block (trailers: no grpc-status, UNKNOWN) or resets the stream (headers: INTERNAL).
+        expect([Code.Unknown, Code.Internal], error.statusMessage).to.include(error.code);
+      });
+
     it("a server that never answers: the client's deadline fires", async () => {
       handler = () => undefined;
       const started = Date.now();
