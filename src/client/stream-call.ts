@@ -1,4 +1,5 @@
 import { compressionForReceive, type Compression } from "../compression/index.js";
+import type { Frame } from "../framing/index.js";
 import { ClientStream } from "../http2/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
@@ -61,7 +62,24 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<O>> {
+  next(): Promise<IteratorResult<O>> {
+    // The fast path: a message is already here and the call is past its first one.
+    const stream = this.stream;
+    if (stream !== undefined && this.delivered > 0 && !this.ended) {
+      const frame = stream.take();
+      if (frame !== undefined) {
+        try {
+          const result = this.deliver(stream, frame);
+          return result instanceof Promise ? result : Promise.resolve(result);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    return this.receive();
+  }
+
+  private async receive(): Promise<IteratorResult<O>> {
     if (this.ended) return DONE;
     if (this.failure !== undefined) return this.fail(this.failure);
     if (this.stream === undefined) {
@@ -81,7 +99,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
         this.watch?.dispose();
         this.stream = undefined;
         this.opening = this.open();
-        return this.next();
+        return this.receive();
       }
       this.reportHeaders(stream);
       reportMetadata(stream, this.options, false, true);
@@ -93,23 +111,38 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
       reportMetadata(stream, this.options, false, true);
       return DONE;
     }
+    if (this.delivered === 0) {
+      try {
+        this.compression = compressionForReceive(stream.encoding, this.channel.compressions);
+      } catch (error) {
+        const status = receiveCompressionError(error);
+        stream.cancel(status);
+        return this.fail(status);
+      }
+    }
+    return this.deliver(stream, frame);
+  }
+
+  /** Decodes one response; a message that cannot be decoded cancels the call with its status. */
+  private deliver(stream: ClientStream, frame: Frame): IteratorResult<O> | Promise<IteratorResult<O>> {
     this.delivered++;
+    let value: O | Promise<O>;
     try {
-      if (this.delivered === 1) this.compression = compressionForReceive(stream.encoding, this.channel.compressions);
+      value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
     } catch (error) {
-      const status = receiveCompressionError(error);
-      stream.cancel(status);
-      return this.fail(status);
+      return this.decodeFailed(stream, error);
     }
-    try {
-      let value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
-      if (value instanceof Promise) value = await value;
-      return { done: false, value };
-    } catch (error) {
-      const status = error as GrpcError;
-      stream.cancel(status);
-      return this.fail(status);
-    }
+    if (!(value instanceof Promise)) return { done: false, value };
+    return value.then(
+      (message) => ({ done: false, value: message }),
+      (error: unknown) => this.decodeFailed(stream, error),
+    );
+  }
+
+  private decodeFailed(stream: ClientStream, error: unknown): never {
+    const status = error as GrpcError;
+    stream.cancel(status);
+    return this.fail(status);
   }
 
   /** Ends the call early: RST_STREAM(CANCEL) if it is still running. */

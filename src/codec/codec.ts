@@ -7,4 +7,10 @@
 export interface Codec<T> {
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /**
+   * Optional fast path: the encoding of `value` placed after `offset` bytes of unspecified
+   * content, which the caller then fills in (a frame header), so sending costs no second copy of
+   * the message. Same errors as `encode`.
+   */
+  encodeAt?(value: T, offset: number): Uint8Array;
 }

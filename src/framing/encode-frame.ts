@@ -59,3 +59,14 @@ export function encodeFrameHeader(length: number, compressed: boolean): Uint8Arr
   writeHeader(header, length, compressed);
   return header;
 }
+
+/**
+ * Fills in the 5-byte header at the start of `frame`, whose payload (the rest of it) is already in
+ * place: for codecs that encode a message after room left for its header.
+ */
+export function writeFrameHeader(frame: Uint8Array, compressed: boolean): Uint8Array {
+  const length = frame.length - FRAME_HEADER_BYTES;
+  checkLength(length);
+  writeHeader(frame, length, compressed);
+  return frame;
+}

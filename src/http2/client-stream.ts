@@ -197,6 +197,11 @@ export class ClientStream {
     return frames;
   }
 
+  /** The next frame if one is already here (no promise), whatever the call's outcome. */
+  take(): Frame | undefined {
+    return this.frameIndex < this.frames.length ? this.shift() : undefined;
+  }
+
   /** The next frame; undefined once the call ended OK; rejects with the status otherwise. */
   next(): Promise<Frame | undefined> {
     if (this.frameIndex < this.frames.length) return Promise.resolve(this.shift());

@@ -62,15 +62,19 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     return this;
   }
 
-  next(): Promise<IteratorResult<Frame>> {
+  /** The next frame if one is already here (no promise): the fast path of a consumer that decodes as it takes. */
+  take(): Frame | undefined {
     const frame = this.frames.shift();
-    if (frame !== undefined) {
-      if (this.paused && this.frames.length < HIGH_WATER_FRAMES / 2) {
-        this.paused = false;
-        this.stream.resume();
-      }
-      return Promise.resolve({ done: false, value: frame });
+    if (frame !== undefined && this.paused && this.frames.length < HIGH_WATER_FRAMES / 2) {
+      this.paused = false;
+      this.stream.resume();
     }
+    return frame;
+  }
+
+  next(): Promise<IteratorResult<Frame>> {
+    const frame = this.take();
+    if (frame !== undefined) return Promise.resolve({ done: false, value: frame });
     if (this.error !== undefined) return Promise.reject(this.error);
     if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
     return new Promise<IteratorResult<Frame>>((resolve, reject) => {

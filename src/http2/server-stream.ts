@@ -106,7 +106,7 @@ export class ServerStream implements ConnectionStream {
   }
 
   /** Reads a streaming request as frames, paced by the consumer. */
-  readFrames(maxBytes: number): AsyncIterable<Frame> {
+  readFrames(maxBytes: number): RequestReader {
     return (this.reader ??= this.openReader(maxBytes, false));
   }
 
@@ -124,7 +124,9 @@ export class ServerStream implements ConnectionStream {
    * await drain() before writing more (that is how the client's flow control paces us).
    */
   write(bytes: Uint8Array): boolean {
-    if ((this.flags & FINISHED) !== 0 || this.gone()) return true;
+    if ((this.flags & FINISHED) !== 0) return true;
+    // A stream node destroyed but has not reported closed yet: wait for its 'close' in drain().
+    if (this.gone()) return false;
     this.connection.onSend();
     return this.stream.write(bytes);
   }

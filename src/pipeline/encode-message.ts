@@ -1,6 +1,6 @@
 import type { Codec } from "../codec/index.js";
 import type { Compression } from "../compression/index.js";
-import { encodeFrame } from "../framing/index.js";
+import { FRAME_HEADER_BYTES, encodeFrame, writeFrameHeader } from "../framing/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { EncodeOptions } from "./message-options.js";
 
@@ -23,12 +23,18 @@ async function compressFrame(bytes: Uint8Array, compression: Compression, maxByt
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
  */
 export function encodeMessage<T>(value: T, codec: Codec<T>, options: EncodeOptions = {}): Uint8Array | Promise<Uint8Array> {
-  const bytes = codec.encode(value);
   const maxBytes = options.maxBytes ?? Infinity;
   const compression = options.compression;
   if (compression === undefined || compression.name === "identity") {
+    if (codec.encodeAt !== undefined) {
+      // The codec leaves room for the header: the message is written once, straight into its frame.
+      const frame = codec.encodeAt(value, FRAME_HEADER_BYTES);
+      checkSendLimit(frame.length - FRAME_HEADER_BYTES, maxBytes);
+      return writeFrameHeader(frame, false);
+    }
+    const bytes = codec.encode(value);
     checkSendLimit(bytes.length, maxBytes);
     return encodeFrame(bytes);
   }
-  return compressFrame(bytes, compression, maxBytes);
+  return compressFrame(codec.encode(value), compression, maxBytes);
 }

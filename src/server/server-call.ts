@@ -1,11 +1,12 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
-import type { ServerStream } from "../http2/index.js";
+import type { RequestReader, ServerStream } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import { RequestMessages } from "./request-messages.js";
 import type { ServerContext } from "./server-context.js";
 
 /** Server-wide settings every call reads. */
@@ -131,11 +132,13 @@ export class ServerCall implements ServerContext {
   }
 
   /** The request messages of a streaming call, decoded as they arrive. */
-  async *requests(): AsyncGenerator<unknown> {
-    for await (const frame of this.stream.readFrames(this.runtime.maxReceiveMessageBytes)) {
-      const message = this.decode(frame);
-      yield message instanceof Promise ? await message : message;
-    }
+  requests(): AsyncIterableIterator<unknown> {
+    return new RequestMessages(this);
+  }
+
+  /** The request frames of a streaming call (RequestMessages opens them on first read). */
+  readFrames(): RequestReader {
+    return this.stream.readFrames(this.runtime.maxReceiveMessageBytes);
   }
 
   /**
@@ -153,19 +156,45 @@ export class ServerCall implements ServerContext {
     return frame.then((bytes) => void (this.pendingResponse = bytes));
   }
 
-  /** Sends every response the handler produces, paced by the client's flow control. */
-  async sendAll(responses: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+  /**
+   * Sends every response the handler produces, paced by the client's flow control. A synchronous
+   * iterable is drained without a promise per message: it only waits when node's buffer is full.
+   */
+  sendAll(responses: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
     if (responses === null || typeof responses !== "object" || !(Symbol.asyncIterator in responses || Symbol.iterator in responses))
       throw new TypeError(`server: the handler of ${this.method.path} must return an iterable (use async function*)`);
-    for await (const response of responses) {
-      if (this.done) break;
-      const encoded = this.encodeNext(response);
-      const frame = encoded instanceof Uint8Array ? encoded : await encoded;
-      if (this.done) break;
-      this.sendHeaders();
-      if (!this.stream.write(frame)) await this.stream.drain();
-      if (this.done) break;
+    return Symbol.asyncIterator in responses ? this.sendEachAsync(responses) : this.sendEach(responses);
+  }
+
+  private async sendEach(responses: Iterable<unknown>): Promise<void> {
+    for (const response of responses) {
+      const sent = this.sendOne(response);
+      if (sent !== true && !(await sent)) break;
     }
+  }
+
+  private async sendEachAsync(responses: AsyncIterable<unknown>): Promise<void> {
+    for await (const response of responses) {
+      const sent = this.sendOne(response);
+      if (sent !== true && !(await sent)) break;
+    }
+  }
+
+  /**
+   * Encodes and writes one response (headers first): true to go on, false once the call is over,
+   * a promise of the same when compressing or when node's buffer is full and the client's flow
+   * control must let it drain first.
+   */
+  private sendOne(response: unknown): boolean | Promise<boolean> {
+    const frame = this.encodeNext(response);
+    return frame instanceof Uint8Array ? this.send(frame) : frame.then((bytes) => this.send(bytes));
+  }
+
+  private send(frame: Uint8Array): boolean | Promise<boolean> {
+    if (this.done) return false;
+    this.sendHeaders();
+    if (this.stream.write(frame)) return true;
+    return this.stream.drain().then(() => !this.done);
   }
 
   /**

@@ -70,6 +70,19 @@ describe("protobufCodec", () => {
   for (const [name, bytes] of malformed)
     it(`decode of ${name} is INTERNAL`, () => expectInternal(() => protobufCodec(Wrapper).decode(Uint8Array.from(bytes))));
 
+  for (const offset of [0, 1, 5, 9])
+    it(`encodeAt(value, ${offset}) is the encoding after ${offset} bytes of room`, () => {
+      const value = { name: "ab", count: 3, kind: "KIND_FAST" };
+      const bytes = codec.encodeAt!(value, offset);
+      expect(bytes.length).to.equal(offset + codec.encode(value).length);
+      expect([...bytes.subarray(offset)]).to.deep.equal([...codec.encode(value)]);
+    });
+
+  it("encodeAt fails like encode (INTERNAL, names the type)", () => {
+    const error = expectInternal(() => protobufCodec(Wrapper).encodeAt!({ item: 5 } as never, 5));
+    expect(error.statusMessage).to.include("test.codec.Wrapper");
+  });
+
   it("encode of a value protobufjs cannot convert is INTERNAL", () => {
     const error = expectInternal(() => protobufCodec(Wrapper).encode({ item: 5 } as never));
     expect(error.statusMessage).to.include("test.codec.Wrapper");

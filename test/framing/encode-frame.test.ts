@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { encodeFrame, encodeFrameHeader, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD_BYTES } from "../../src/framing/index.js";
+import { encodeFrame, encodeFrameHeader, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD_BYTES, writeFrameHeader } from "../../src/framing/index.js";
 
 describe("checklist 8: encodeFrame writes a Length-Prefixed-Message", () => {
   const cases: [string, Uint8Array, boolean, number[]][] = [
@@ -40,6 +40,21 @@ describe("encodeFrameHeader", () => {
 
   for (const length of [-1, 1.5, NaN, MAX_FRAME_PAYLOAD_BYTES + 1, Infinity])
     it(`rejects length ${length}`, () => expect(() => encodeFrameHeader(length, false)).to.throw(RangeError));
+});
+
+describe("writeFrameHeader", () => {
+  it("fills in the header of a frame whose payload is already in place", () => {
+    const frame = Uint8Array.of(9, 9, 9, 9, 9, 0xaa, 0xbb, 0xcc);
+    expect(writeFrameHeader(frame, false)).to.equal(frame);
+    expect([...frame]).to.deep.equal([0, 0, 0, 0, 3, 0xaa, 0xbb, 0xcc]);
+    writeFrameHeader(frame, true);
+    expect(frame[0]).to.equal(1);
+  });
+
+  it("writes length 0 for a frame that is only a header", () =>
+    expect([...writeFrameHeader(new Uint8Array(5).fill(7), false)]).to.deep.equal([0, 0, 0, 0, 0]));
+
+  it("rejects a buffer shorter than a header", () => expect(() => writeFrameHeader(new Uint8Array(4), false)).to.throw(RangeError));
 });
 
 describe("encodeFrame memory", () => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { rawCodec } from "../../src/codec/index.js";
+import protobuf from "protobufjs";
+import { protobufCodec, rawCodec } from "../../src/codec/index.js";
 import { deflate, gzip, identity } from "../../src/compression/index.js";
-import { FrameDecoder } from "../../src/framing/index.js";
+import { FrameDecoder, encodeFrame } from "../../src/framing/index.js";
 import { encodeMessage } from "../../src/pipeline/index.js";
 import { Code } from "../../src/status/index.js";
 import { grpcErrorOf } from "./helpers.js";
@@ -48,6 +49,32 @@ describe("encodeMessage", () => {
       expect(frame.length).to.be.lessThan(1000);
       const error = await grpcErrorOf(() => encodeMessage(message, rawCodec, { compression: gzip, maxBytes: 10 }));
       expect(error.code).to.equal(Code.ResourceExhausted);
+    });
+  });
+
+  describe("a codec with encodeAt (the message written straight into its frame)", () => {
+    const Item = protobuf.parse(`syntax = "proto3"; message Item { bytes data = 1; }`).root.lookupType("Item");
+    const codec = protobufCodec(Item);
+
+    it("gives the same frame as encode + encodeFrame, header filled in", () => {
+      const value = { data: new Uint8Array(300).fill(7) };
+      const frame = encodeMessage(value, codec) as Uint8Array;
+      expect([...frame]).to.deep.equal([...encodeFrame(codec.encode(value))]);
+      expect([...frame.subarray(0, 5)]).to.deep.equal([0, 0, 0, 0x01, 0x2f]); // 303 = tag (1) + length varint (2) + 300
+    });
+
+    it("checks the send limit on the payload, not the frame", async () => {
+      const value = { data: new Uint8Array(8) }; // 10 bytes encoded
+      expect((encodeMessage(value, codec, { maxBytes: 10 }) as Uint8Array).length).to.equal(15);
+      expect((await grpcErrorOf(() => encodeMessage(value, codec, { maxBytes: 9 }))).code).to.equal(Code.ResourceExhausted);
+    });
+
+    it("is not used when compressing (the compressor needs the bare message)", async () => {
+      const value = { data: new Uint8Array(1000) };
+      const frame = await encodeMessage(value, codec, { compression: gzip });
+      expect(frame[0]).to.equal(1);
+      const [decoded] = new FrameDecoder().push(frame);
+      expect([...(await gzip.decompress(decoded!.payload, Infinity))]).to.deep.equal([...codec.encode(value)]);
     });
   });
 
