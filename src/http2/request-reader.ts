@@ -9,10 +9,18 @@ const HIGH_WATER_FRAMES = 16;
 
 type ReaderStream = ServerHttp2Stream & { [READER]?: RequestReader };
 
+/** Who receives a request that should hold one message (see RequestReader.readSingle). */
+export interface SingleRequestConsumer {
+  /** The frames: on END_STREAM, or at a second frame (the caller checks the count). */
+  onRequest(frames: Frame[]): void;
+  /** The read failed: a framing error, a message cut short, or the stream closed first. */
+  onRequestError(error: GrpcError): void;
+}
+
 /**
  * Turns the DATA of one request into frames, driven by node's 'data' events (no generator per
- * chunk): either all at once for single-request calls (`readSingle`), or as an async iterable with
- * backpressure for streaming requests (`[Symbol.asyncIterator]`).
+ * chunk): either all at once for single-request calls (`readSingle`, a callback from the 'data' or
+ * 'end' event itself), or as an async iterable with backpressure for streaming requests.
  *
  * Errors end the read: a framing error (limit, flag), a message cut short at END_STREAM, or the
  * stream closing before END_STREAM (CANCELLED, or the reason given to `abort`).
@@ -30,6 +38,7 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   private readonly frames: Frame[] = [];
   private readonly single: boolean;
   private error: GrpcError | undefined;
+  private consumer: SingleRequestConsumer | undefined;
   private resolve: ((value: any) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
   private paused = false;
@@ -46,16 +55,14 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   }
 
   /**
-   * Resolves with the frames of a request that should hold exactly one message: on END_STREAM,
+   * Hands `consumer` the frames of a request that should hold exactly one message: on END_STREAM,
    * or as soon as a second frame shows the request has too many (the caller checks the count).
+   * Called at once if that is already known, else from node's event.
    */
-  readSingle(): Promise<Frame[]> {
-    if (this.error !== undefined) return Promise.reject(this.error);
-    if (this.ended || this.frames.length > 1) return Promise.resolve(this.frames);
-    return new Promise<Frame[]>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+  readSingle(consumer: SingleRequestConsumer): void {
+    if (this.error !== undefined) consumer.onRequestError(this.error);
+    else if (this.ended || this.frames.length > 1) consumer.onRequest(this.frames);
+    else this.consumer = consumer;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
@@ -203,9 +210,9 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   }
 
   private settle(): void {
-    const resolve = this.resolve;
-    this.resolve = this.reject = undefined;
-    resolve?.(this.frames);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    consumer?.onRequest(this.frames);
   }
 
   private fail(error: GrpcError): void {
@@ -215,6 +222,9 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     const reject = this.reject;
     this.resolve = this.reject = undefined;
     reject?.(this.error);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    consumer?.onRequestError(this.error);
   }
 }
 

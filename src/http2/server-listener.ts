@@ -67,8 +67,8 @@ const POLICY_DEFAULTS: Required<ConnectionPolicy> = {
 };
 
 /**
- * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands them out as
- * ServerStreams through `incoming()`.
+ * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
+ * `onCall` as a ServerStream, in the same tick as node's 'stream' event (no queue, no promise).
  *
  * Requests that are not gRPC never get that far: a method other than POST is answered with HTTP
  * 405, a content-type that is not application/grpc* with HTTP 415, and a malformed grpc-timeout
@@ -81,12 +81,12 @@ export class Http2Listener {
   private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
   private readonly policy: Required<ConnectionPolicy>;
   private readonly connections = new Set<ServerConnection>();
-  private readonly queue: ServerStream[] = [];
-  private waiter: ((result: IteratorResult<ServerStream>) => void) | undefined;
+  private readonly onCall: (stream: ServerStream) => void;
   private closed = false;
 
-  constructor(options: ListenerOptions, tls?: ServerTlsOptions) {
+  constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
     this.options = options;
+    this.onCall = onCall;
     this.baseHeaders = baseResponseHeaders(options.acceptEncoding);
     const policy = { ...POLICY_DEFAULTS };
     for (const key of Object.keys(POLICY_DEFAULTS) as (keyof ConnectionPolicy)[])
@@ -135,18 +135,13 @@ export class Http2Listener {
     });
   }
 
-  /** The accepted gRPC calls, in arrival order; ends after close(). One consumer only. */
-  incoming(): AsyncIterable<ServerStream> {
-    return { [Symbol.asyncIterator]: () => ({ next: () => this.next() }) };
-  }
-
   /**
    * Stops accepting connections and sends GOAWAY on every open one; calls in flight get `graceMs`
    * to finish, then the rest are cancelled with RST_STREAM(CANCEL) and the connections closed.
    * Resolves once every connection is gone.
    */
   async close(graceMs: number): Promise<void> {
-    this.stop();
+    this.closed = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.goAway();
     if (this.connections.size > 0) {
@@ -158,7 +153,7 @@ export class Http2Listener {
 
   /** Cancels every call and closes every connection at once. */
   forceClose(): Promise<void> {
-    this.stop();
+    this.closed = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.destroyAll();
     return closed;
@@ -167,21 +162,6 @@ export class Http2Listener {
   private destroyAll(): void {
     const reason = new GrpcError(Code.Unavailable, "server: shutting down");
     for (const connection of this.connections) connection.destroy(reason);
-  }
-
-  private stop(): void {
-    if (this.closed) return;
-    this.closed = true;
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.({ done: true, value: undefined });
-  }
-
-  private next(): Promise<IteratorResult<ServerStream>> {
-    const stream = this.queue.shift();
-    if (stream !== undefined) return Promise.resolve({ done: false, value: stream });
-    if (this.closed) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => (this.waiter = resolve));
   }
 
   private onSession(session: TrackedSession): void {
@@ -220,11 +200,7 @@ export class Http2Listener {
       call.cancel(constants.NGHTTP2_REFUSED_STREAM, new GrpcError(Code.Unavailable, "server: shutting down"));
       return;
     }
-    const waiter = this.waiter;
-    if (waiter !== undefined) {
-      this.waiter = undefined;
-      waiter({ done: false, value: call });
-    } else this.queue.push(call);
+    this.onCall(call);
   }
 }
 

@@ -1,10 +1,9 @@
 import { type OutgoingHttpHeaders, type ServerHttp2Stream, constants } from "node:http2";
-import type { Frame } from "../framing/index.js";
 import type { Metadata } from "../metadata/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "./header-names.js";
 import { metadataToHeaders } from "./metadata-headers.js";
-import { RequestReader } from "./request-reader.js";
+import { RequestReader, type SingleRequestConsumer } from "./request-reader.js";
 import type { RequestHead } from "./request-head.js";
 import type { ConnectionStream, ServerConnection } from "./server-connection.js";
 import { trailersFromStatus } from "./trailers.js";
@@ -22,6 +21,13 @@ const OK_TRAILERS: Readonly<OutgoingHttpHeaders> = Object.freeze(trailersFromSta
 export function baseResponseHeaders(acceptEncoding: string): Readonly<OutgoingHttpHeaders> {
   return Object.freeze({ [HEADER_STATUS]: 200, [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC, [GRPC_ACCEPT_ENCODING]: acceptEncoding });
 }
+
+/**
+ * respond() options: no `date` header (node adds one by default; gRPC servers do not send it, and
+ * it costs a clock read and a header per response). node copies the options it is given.
+ */
+const WITH_TRAILERS = Object.freeze({ waitForTrailers: true, sendDate: false });
+const TRAILERS_ONLY = Object.freeze({ endStream: true, sendDate: false });
 
 /** How long an expired call's trailers may wait behind flow control before the stream is reset anyway. */
 const CANCEL_FALLBACK_MS = 1000;
@@ -101,8 +107,8 @@ export class ServerStream implements ConnectionStream {
   }
 
   /** Reads a request that should hold one message (unary, server streaming): see RequestReader.readSingle. */
-  readSingle(maxBytes: number): Promise<Frame[]> {
-    return (this.reader ??= this.openReader(maxBytes, true)).readSingle();
+  readSingle(maxBytes: number, consumer: SingleRequestConsumer): void {
+    (this.reader ??= this.openReader(maxBytes, true)).readSingle(consumer);
   }
 
   /** Reads a streaming request as frames, paced by the consumer. */
@@ -115,7 +121,7 @@ export class ServerStream implements ConnectionStream {
     if ((this.flags & HEADERS_SENT) !== 0 || this.gone()) return;
     this.flags |= HEADERS_SENT;
     this.stream.on("wantTrailers", onWantTrailers);
-    this.stream.respond(this.responseHeaders(metadata, encoding), { waitForTrailers: true });
+    this.stream.respond(this.responseHeaders(metadata, encoding), WITH_TRAILERS);
     this.connection.onSend();
   }
 
@@ -167,7 +173,7 @@ export class ServerStream implements ConnectionStream {
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
       const response = headers === undefined || headers.size === 0 ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
-      this.stream.respond(trailersFromStatus(error, trailers, response), { endStream: true });
+      this.stream.respond(trailersFromStatus(error, trailers, response), TRAILERS_ONLY);
       this.connection.onSend();
       // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
       // trailers-only one: without it, a client still sending would wait forever (checklist 18).

@@ -1,5 +1,6 @@
 import { compressionForReceive } from "../compression/index.js";
-import type { ServerStream } from "../http2/index.js";
+import type { Frame } from "../framing/index.js";
+import type { ServerStream, SingleRequestConsumer } from "../http2/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { BidiStreamingHandler, ClientStreamingHandler, ServerStreamingHandler, UnaryHandler } from "./handler.js";
 import type { Route, Router } from "./router.js";
@@ -36,19 +37,80 @@ export function serveCall(stream: ServerStream, runtime: ServeRuntime): void {
     return;
   }
   const intercept = runtime.intercept;
-  if (intercept === undefined) void serveDirect(call, route);
+  if (intercept === undefined) serveDirect(call, route);
   else void serveIntercepted(call, route, intercept);
 }
 
-/** The common case: no interceptors, the core's outcome is the status. */
-async function serveDirect(call: ServerCall, route: Route): Promise<void> {
-  try {
-    await runCore(call, route);
-  } catch (error) {
-    call.end(error);
+/**
+ * The common case: no interceptors, the core's outcome is the status. A single-request call is
+ * served from node's own event when its request is complete, with no promise unless the handler
+ * returns one (or the request is compressed).
+ */
+function serveDirect(call: ServerCall, route: Route): void {
+  const kind = route.method.kind;
+  if (kind === "unary" || kind === "server_streaming") {
+    call.readSingle(new SingleRequestCall(call, route));
     return;
   }
-  call.end();
+  runCore(call, route).then(
+    () => call.end(),
+    (error: unknown) => call.end(error),
+  );
+}
+
+/** A unary or server-streaming call without interceptors, run as its request arrives. */
+class SingleRequestCall implements SingleRequestConsumer {
+  private readonly call: ServerCall;
+  private readonly route: Route;
+
+  constructor(call: ServerCall, route: Route) {
+    this.call = call;
+    this.route = route;
+  }
+
+  onRequest(frames: Frame[]): void {
+    const call = this.call;
+    try {
+      const request = call.decodeSingle(frames);
+      if (request instanceof Promise) request.then((decoded) => this.run(decoded), (error: unknown) => call.end(error));
+      else this.run(request);
+    } catch (error) {
+      call.end(error);
+    }
+  }
+
+  onRequestError(error: GrpcError): void {
+    this.call.end(error);
+  }
+
+  private run(request: unknown): void {
+    const call = this.call;
+    try {
+      if (this.route.method.kind === "server_streaming") {
+        call.sendAll((this.route.handler as ServerStreamingHandler)(request, call)).then(
+          () => call.end(),
+          (error: unknown) => call.end(error),
+        );
+        return;
+      }
+      const response = (this.route.handler as UnaryHandler)(request, call);
+      if (response instanceof Promise) response.then((value) => respond(call, value), (error: unknown) => call.end(error));
+      else respond(call, response);
+    } catch (error) {
+      call.end(error);
+    }
+  }
+}
+
+/** Sends a unary response and the status. */
+function respond(call: ServerCall, response: unknown): void {
+  try {
+    const sending = call.setResponse(response);
+    if (sending === undefined) call.end();
+    else sending.then(() => call.end(), (error: unknown) => call.end(error));
+  } catch (error) {
+    call.end(error);
+  }
 }
 
 async function serveIntercepted(call: ServerCall, route: Route, intercept: Intercept): Promise<void> {
@@ -83,9 +145,13 @@ function recordError(call: ServerCall, run: Promise<void>): Promise<void> {
   });
 }
 
-// The unary path awaits only what is really asynchronous: the request, and the handler's promise.
+/** The frames of a single-request call, as a promise (the interceptor path). */
+function requestFrames(call: ServerCall): Promise<Frame[]> {
+  return new Promise((onRequest, onRequestError) => call.readSingle({ onRequest, onRequestError }));
+}
+
 async function serveUnary(call: ServerCall, handler: UnaryHandler): Promise<void> {
-  let request = call.decodeSingle(await call.readSingle());
+  let request = call.decodeSingle(await requestFrames(call));
   if (request instanceof Promise) request = await request;
   let response = handler(request, call);
   if (response instanceof Promise) response = await response;
@@ -94,7 +160,7 @@ async function serveUnary(call: ServerCall, handler: UnaryHandler): Promise<void
 }
 
 async function serveServerStreaming(call: ServerCall, handler: ServerStreamingHandler): Promise<void> {
-  let request = call.decodeSingle(await call.readSingle());
+  let request = call.decodeSingle(await requestFrames(call));
   if (request instanceof Promise) request = await request;
   await call.sendAll(handler(request, call));
 }

@@ -1,7 +1,7 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
-import type { RequestReader, ServerStream } from "../http2/index.js";
+import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
@@ -126,9 +126,9 @@ export class ServerCall implements ServerContext {
     return this.decode(frames[0]!);
   }
 
-  /** The frames of a single-request call (see ServerStream.readSingle). */
-  readSingle(): Promise<Frame[]> {
-    return this.stream.readSingle(this.runtime.maxReceiveMessageBytes);
+  /** Hands `consumer` the frames of a single-request call (see ServerStream.readSingle). */
+  readSingle(consumer: SingleRequestConsumer): void {
+    this.stream.readSingle(this.runtime.maxReceiveMessageBytes, consumer);
   }
 
   /** The request messages of a streaming call, decoded as they arrive. */

@@ -43,7 +43,6 @@ export class Server {
   private readonly runtime: ServeRuntime;
   private readonly options: ServerOptions;
   private readonly listeners: Http2Listener[] = [];
-  private readonly loops: Promise<void>[] = [];
 
   constructor(options: ServerOptions = {}) {
     for (const key of ["maxReceiveMessageBytes", "maxSendMessageBytes", "maxTimeoutMs"] as const) {
@@ -92,11 +91,11 @@ export class Server {
         maxHeaderListBytes: this.options.maxHeaderListBytes,
         acceptEncoding: acceptEncodingHeader(this.runtime.compressions),
       },
+      (stream) => serveCall(stream, this.runtime),
       tls,
     );
     const bound = await listener.listen(address);
     this.listeners.push(listener);
-    this.loops.push(this.accept(listener));
     return bound;
   }
 
@@ -107,17 +106,11 @@ export class Server {
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     const graceMs = options.graceMs ?? Infinity;
     await Promise.all(this.listeners.map((listener) => listener.close(graceMs)));
-    await Promise.all(this.loops);
   }
 
   /** Cancels every call and closes every connection now. */
   async forceShutdown(): Promise<void> {
     await Promise.all(this.listeners.map((listener) => listener.forceClose()));
-    await Promise.all(this.loops);
-  }
-
-  private async accept(listener: Http2Listener): Promise<void> {
-    for await (const stream of listener.incoming()) serveCall(stream, this.runtime);
   }
 
   private connectionPolicy(): ConnectionPolicy {
