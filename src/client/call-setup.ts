@@ -12,9 +12,12 @@ const EMPTY_METADATA = new Metadata();
 /** The HTTP/2 request headers of a call, as the http2 layer builds them (node:http2 stays below us). */
 type RequestHeaders = ReturnType<typeof requestHeadToHeaders>;
 
+/** Per channel, per method path: the request headers of a call with no metadata, deadline or compression. */
+const plainHeaders = new WeakMap<Channel, Map<string, Readonly<RequestHeaders>>>();
+
 /** Everything a call needs before it opens its stream, computed once from the options. */
 export interface CallSetup {
-  readonly headers: RequestHeaders;
+  readonly headers: Readonly<RequestHeaders>;
   /** Absolute deadline (epoch ms), undefined for none. */
   readonly deadline: number | undefined;
   readonly compression: Compression | undefined;
@@ -47,18 +50,22 @@ export function setupCall(channel: Channel, method: Method, options: CallOptions
   const timeoutMs = deadline === undefined ? undefined : deadline - now;
   if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlineError(deadline!, now);
   const compression = lookupCompression(channel, options.compression ?? channel.compression);
-  const session = channel.session;
-  const headers = requestHeadToHeaders(
-    {
-      path: method.path,
-      authority: session.authority,
-      metadata: options.metadata ?? EMPTY_METADATA,
-      timeoutMs,
-      encoding: compression?.name,
-      acceptEncoding: channel.acceptEncoding,
-    },
-    { scheme: session.scheme, userAgent: channel.userAgent },
-  );
+  const metadata = options.metadata ?? EMPTY_METADATA;
+  // The common call (no metadata, deadline or compression) reuses its method's headers: node copies them.
+  const plain = metadata.size === 0 && timeoutMs === undefined && compression === undefined;
+  let headers = plain ? plainHeaders.get(channel)?.get(method.path) : undefined;
+  if (headers === undefined) {
+    const session = channel.session;
+    headers = requestHeadToHeaders(
+      { path: method.path, authority: session.authority, metadata, timeoutMs, encoding: compression?.name, acceptEncoding: channel.acceptEncoding },
+      { scheme: session.scheme, userAgent: channel.userAgent },
+    );
+    if (plain) {
+      let byPath = plainHeaders.get(channel);
+      if (byPath === undefined) plainHeaders.set(channel, (byPath = new Map()));
+      byPath.set(method.path, Object.freeze(headers));
+    }
+  }
   return {
     headers,
     deadline,

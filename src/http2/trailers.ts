@@ -58,6 +58,7 @@ const DECIMAL = /^(0|[1-9]\d{0,9})$/;
  */
 export function statusFromTrailers(headers: IncomingHttpHeaders, httpStatus?: number): GrpcError | undefined {
   const status = headers[GRPC_STATUS];
+  if (status === "0") return undefined;
   const metadata = metadataFromHeaders(headers);
   if (typeof status !== "string") {
     if (httpStatus !== undefined && httpStatus !== 200)
