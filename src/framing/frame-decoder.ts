@@ -21,7 +21,8 @@ function checkMaxBytes(maxBytes: number): void {
  */
 export class FrameDecoder {
   readonly #maxBytes: number;
-  readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
+  /** A header split across chunks is gathered here; created the first time one is. */
+  #header: Uint8Array | undefined;
   #headerFilled = 0;
   /** The message being assembled across chunks, or undefined while reading a header. */
   #payload: Uint8Array | undefined;
@@ -69,7 +70,7 @@ export class FrameDecoder {
         length = chunk[offset + 1]! * 0x100_0000 + ((chunk[offset + 2]! << 16) | (chunk[offset + 3]! << 8) | chunk[offset + 4]!);
         offset += FRAME_HEADER_BYTES;
       } else {
-        const header = this.#header;
+        const header = (this.#header ??= new Uint8Array(FRAME_HEADER_BYTES));
         while (this.#headerFilled < FRAME_HEADER_BYTES && offset < end) header[this.#headerFilled++] = chunk[offset++]!;
         if (this.#headerFilled < FRAME_HEADER_BYTES) break;
         this.#headerFilled = 0;

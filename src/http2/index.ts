@@ -23,7 +23,7 @@ export { ClientSession, type ClientSessionOptions, type LoadBalancingPolicy } fr
 export { type Connection } from "./client-connection.js";
 export { ClientStream } from "./client-stream.js";
 export { ServerStream } from "./server-stream.js";
-export { type RequestReader, type SingleRequestConsumer } from "./request-reader.js";
+export { type FrameWaiter, type RequestReader, type SingleRequestConsumer } from "./request-reader.js";
 export {
   Http2Listener,
   type BoundAddress,

@@ -17,15 +17,25 @@ export interface SingleRequestConsumer {
   onRequestError(error: GrpcError): void;
 }
 
+/** Who waits for the next frame of a streaming request (see RequestReader.waitForFrame). */
+export interface FrameWaiter {
+  onFrame(frame: Frame): void;
+  /** END_STREAM: every frame was delivered. */
+  onEnd(): void;
+  /** The read failed: a framing error, a message cut short, or the stream closed first. */
+  onRequestError(error: GrpcError): void;
+}
+
 /**
  * Turns the DATA of one request into frames, driven by node's 'data' events (no generator per
  * chunk): either all at once for single-request calls (`readSingle`, a callback from the 'data' or
- * 'end' event itself), or as an async iterable with backpressure for streaming requests.
+ * 'end' event itself), or one at a time for streaming requests (`take`, else `waitForFrame`), with
+ * backpressure: the stream pauses while frames pile up unread.
  *
  * Errors end the read: a framing error (limit, flag), a message cut short at END_STREAM, or the
  * stream closing before END_STREAM (CANCELLED, or the reason given to `abort`).
  */
-export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame> {
+export class RequestReader {
   /** True once END_STREAM arrived and every byte was framed. */
   ended = false;
   private readonly stream: ReaderStream;
@@ -39,8 +49,7 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
   private readonly single: boolean;
   private error: GrpcError | undefined;
   private consumer: SingleRequestConsumer | undefined;
-  private resolve: ((value: any) => void) | undefined;
-  private reject: ((reason: unknown) => void) | undefined;
+  private waiter: FrameWaiter | undefined;
   private paused = false;
   private stopped = false;
 
@@ -65,10 +74,6 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     else this.consumer = consumer;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Frame> {
-    return this;
-  }
-
   /** The next frame if one is already here (no promise): the fast path of a consumer that decodes as it takes. */
   take(): Frame | undefined {
     const frame = this.frames.shift();
@@ -79,21 +84,14 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     return frame;
   }
 
-  next(): Promise<IteratorResult<Frame>> {
-    const frame = this.take();
-    if (frame !== undefined) return Promise.resolve({ done: false, value: frame });
-    if (this.error !== undefined) return Promise.reject(this.error);
-    if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
-    return new Promise<IteratorResult<Frame>>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-
-  /** Called by `for await` on break: later DATA is read and dropped, so the peer is never stalled. */
-  return(): Promise<IteratorResult<Frame>> {
-    this.stop();
-    return Promise.resolve({ done: true, value: undefined });
+  /**
+   * For a streaming request when take() found nothing: calls `waiter` back with the next frame,
+   * the end, or the error (at once if the read is already over).
+   */
+  waitForFrame(waiter: FrameWaiter): void {
+    if (this.error !== undefined) waiter.onRequestError(this.error);
+    else if (this.ended || this.stopped) waiter.onEnd();
+    else this.waiter = waiter;
   }
 
   /** Stops delivering frames; what still arrives is discarded. */
@@ -105,6 +103,9 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
       this.paused = false;
       this.stream.resume();
     }
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.onEnd();
   }
 
   /** Ends the read with `reason` (peer reset, deadline, shutdown), unless it already ended. */
@@ -143,10 +144,10 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     }
     this.ended = true;
     if (this.single) this.settle();
-    else if (this.resolve !== undefined) {
-      const resolve = this.resolve;
-      this.resolve = this.reject = undefined;
-      resolve({ done: true, value: undefined });
+    else {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter?.onEnd();
     }
   }
 
@@ -198,10 +199,10 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
       if (this.frames.length > 1) this.settle();
       return;
     }
-    if (this.resolve !== undefined && this.frames.length > 0) {
-      const resolve = this.resolve;
-      this.resolve = this.reject = undefined;
-      resolve({ done: false, value: this.frames.shift() });
+    const waiter = this.waiter;
+    if (waiter !== undefined && this.frames.length > 0) {
+      this.waiter = undefined;
+      waiter.onFrame(this.frames.shift()!);
     }
     if (!this.paused && this.frames.length >= HIGH_WATER_FRAMES) {
       this.paused = true;
@@ -219,12 +220,11 @@ export class RequestReader implements AsyncIterator<Frame>, AsyncIterable<Frame>
     this.error = error instanceof GrpcError ? error : new GrpcError(Code.Internal, "http2: request could not be read", { cause: error });
     this.frames.length = 0;
     this.held = undefined;
-    const reject = this.reject;
-    this.resolve = this.reject = undefined;
-    reject?.(this.error);
     const consumer = this.consumer;
-    this.consumer = undefined;
+    const waiter = this.waiter;
+    this.consumer = this.waiter = undefined;
     consumer?.onRequestError(this.error);
+    waiter?.onRequestError(this.error);
   }
 }
 

@@ -42,20 +42,27 @@ export function serveCall(stream: ServerStream, runtime: ServeRuntime): void {
 }
 
 /**
- * The common case: no interceptors, the core's outcome is the status. A single-request call is
- * served from node's own event when its request is complete, with no promise unless the handler
- * returns one (or the request is compressed).
+ * The common case: no interceptors, the core's outcome is the status. No async function wraps
+ * the handler: a single-request call is served from node's own event when its request is
+ * complete, and promises exist only where the handler or the transport is really asynchronous.
  */
 function serveDirect(call: ServerCall, route: Route): void {
-  const kind = route.method.kind;
-  if (kind === "unary" || kind === "server_streaming") {
-    call.readSingle(new SingleRequestCall(call, route));
-    return;
+  const handler = route.handler;
+  try {
+    switch (route.method.kind) {
+      case "unary":
+      case "server_streaming":
+        call.readSingle(new SingleRequestCall(call, route));
+        return;
+      case "client_streaming":
+        respondWith(call, (handler as ClientStreamingHandler)(call.requests(), call));
+        return;
+      default:
+        sendAllThenEnd(call, (handler as BidiStreamingHandler)(call.requests(), call));
+    }
+  } catch (error) {
+    call.end(error);
   }
-  runCore(call, route).then(
-    () => call.end(),
-    (error: unknown) => call.end(error),
-  );
 }
 
 /** A unary or server-streaming call without interceptors, run as its request arrives. */
@@ -86,23 +93,28 @@ class SingleRequestCall implements SingleRequestConsumer {
   private run(request: unknown): void {
     const call = this.call;
     try {
-      if (this.route.method.kind === "server_streaming") {
-        call.sendAll((this.route.handler as ServerStreamingHandler)(request, call)).then(
-          () => call.end(),
-          (error: unknown) => call.end(error),
-        );
-        return;
-      }
-      const response = (this.route.handler as UnaryHandler)(request, call);
-      if (response instanceof Promise) response.then((value) => respond(call, value), (error: unknown) => call.end(error));
-      else respond(call, response);
+      if (this.route.method.kind === "server_streaming") sendAllThenEnd(call, (this.route.handler as ServerStreamingHandler)(request, call));
+      else respondWith(call, (this.route.handler as UnaryHandler)(request, call));
     } catch (error) {
       call.end(error);
     }
   }
 }
 
-/** Sends a unary response and the status. */
+/** Sends every response of a streaming handler, then the status. Throws if `responses` is not iterable. */
+function sendAllThenEnd(call: ServerCall, responses: AsyncIterable<unknown> | Iterable<unknown>): void {
+  call.sendAll(responses).then(
+    () => call.end(),
+    (error: unknown) => call.end(error),
+  );
+}
+
+/** Sends a single-response handler's response (a value or a promise of one), then the status. */
+function respondWith(call: ServerCall, response: unknown): void {
+  if (response instanceof Promise) response.then((value) => respond(call, value), (error: unknown) => call.end(error));
+  else respond(call, response);
+}
+
 function respond(call: ServerCall, response: unknown): void {
   try {
     const sending = call.setResponse(response);
