@@ -1,8 +1,8 @@
 import { compressionForReceive } from "../compression/index.js";
-import { ClientStream, type Connection } from "../http2/index.js";
+import type { Frame } from "../framing/index.js";
+import { ClientStream, type Connection, type StreamEndListener } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
-import { encodeMessage } from "../pipeline/index.js";
-import { decodeMessage } from "../pipeline/index.js";
+import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
@@ -11,8 +11,9 @@ import type { Channel } from "./channel.js";
 
 /**
  * Runs a unary call on the fast path: one `session.request()`, one write with END_STREAM,
- * DATA into the stream's FrameDecoder, the status from trailers, one promise. No iterables, no
- * AbortSignal and no timer unless the caller asked for a deadline or gave a signal.
+ * DATA into the stream's FrameDecoder, the status from trailers, and one promise: the one the
+ * caller gets, settled from node's 'close' event. No iterables, no AbortSignal and no timer
+ * unless the caller asked for a deadline or gave a signal.
  *
  * A call the server never saw (REFUSED_STREAM, GOAWAY) is retried once on another connection.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
@@ -26,55 +27,105 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
     if (error instanceof GrpcError) return Promise.reject(error);
     throw error;
   }
-  return runUnary(channel, method, request, options, setup);
-}
-
-async function runUnary<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I>, setup: CallSetup): Promise<O> {
-  let frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
-  if (frame instanceof Promise) frame = await frame;
-  const frames = await exchange(channel, setup, frame, options, false);
-  const stream = frames.stream;
-  if (frames.list.length !== 1)
-    throw new GrpcError(Code.Unimplemented, `cardinality violation: expected 1 response message, received ${frames.list.length}`);
-  let compression;
-  try {
-    compression = compressionForReceive(stream.encoding, channel.compressions);
-  } catch (error) {
-    throw receiveCompressionError(error);
-  }
-  return decodeMessage(frames.list[0]!, method.responseCodec, { compression, maxBytes: setup.maxReceiveBytes });
-}
-
-/** The frames a finished call received, with its stream (for headers and encoding). */
-interface Exchange {
-  stream: ClientStream;
-  list: import("../framing/index.js").Frame[];
-}
-
-/**
- * Sends one request frame and waits for the call's end; reports headers and trailers to the
- * options' callbacks. Shared with server-streaming calls when they are read whole.
- */
-async function exchange(channel: Channel, setup: CallSetup, frame: Uint8Array, options: CallOptions<any>, retried: boolean): Promise<Exchange> {
-  let connection = pickConnection(channel, setup);
-  if (connection instanceof Promise) connection = await connection;
-  const stream = new ClientStream(connection as Connection, setup.headers, setup.maxReceiveBytes, false);
-  stream.end(frame);
-  const watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
-  try {
-    await stream.finished();
-  } catch (error) {
-    if (stream.refused && !retried) {
-      watch?.dispose();
-      return exchange(channel, setup, frame, options, true);
+  return new Promise<O>((resolve, reject) => {
+    const call = new UnaryCall(channel, method, options, setup, resolve, reject);
+    let frame: Uint8Array | Promise<Uint8Array>;
+    try {
+      frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
+    } catch (error) {
+      reject(error);
+      return;
     }
-    reportMetadata(stream, options);
-    throw finalError(error, setup.deadline);
-  } finally {
-    watch?.dispose();
+    if (frame instanceof Uint8Array) call.send(frame);
+    else frame.then((bytes) => call.send(bytes), reject);
+  });
+}
+
+/** One unary call in flight: opens the stream, then turns its end into the caller's result. */
+class UnaryCall<O> implements StreamEndListener {
+  private readonly channel: Channel;
+  private readonly method: Method<unknown, O>;
+  private readonly options: CallOptions<any>;
+  private readonly setup: CallSetup;
+  private readonly resolve: (response: O | Promise<O>) => void;
+  private readonly reject: (error: unknown) => void;
+  private frame: Uint8Array | undefined;
+  private stream: ClientStream | undefined;
+  private watch: CallWatch | undefined;
+  private retried = false;
+
+  constructor(
+    channel: Channel,
+    method: Method<any, O>,
+    options: CallOptions<any>,
+    setup: CallSetup,
+    resolve: (response: O | Promise<O>) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.channel = channel;
+    this.method = method;
+    this.options = options;
+    this.setup = setup;
+    this.resolve = resolve;
+    this.reject = reject;
   }
-  reportMetadata(stream, options);
-  return { stream, list: stream.takeFrames() };
+
+  /** Sends the request frame on a connection picked now, or when the channel has one. */
+  send(frame: Uint8Array): void {
+    this.frame = frame;
+    try {
+      const connection = pickConnection(this.channel, this.setup);
+      if (connection instanceof Promise) connection.then((ready) => this.open(ready), this.reject);
+      else this.open(connection);
+    } catch (error) {
+      this.reject(error);
+    }
+  }
+
+  /**
+   * @internal StreamEndListener: the call ended, OK (undefined) or with a status. Runs in node's
+   * 'close' event, so nothing may escape: a throwing onHeaders/onTrailers fails the call.
+   */
+  onStreamEnd(error: GrpcError | undefined): void {
+    const stream = this.stream!;
+    this.watch?.dispose();
+    if (error !== undefined && stream.refused && !this.retried) {
+      this.retried = true;
+      this.send(this.frame!);
+      return;
+    }
+    try {
+      reportMetadata(stream, this.options);
+      if (error !== undefined) this.reject(finalError(error, this.setup.deadline));
+      else this.resolve(this.decode(stream, stream.takeFrames()));
+    } catch (failure) {
+      this.reject(failure);
+    }
+  }
+
+  private open(connection: Connection): void {
+    try {
+      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false);
+      this.stream = stream;
+      stream.end(this.frame!);
+      this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;
+      stream.whenFinished(this);
+    } catch (error) {
+      this.reject(error);
+    }
+  }
+
+  private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
+    if (frames.length !== 1)
+      throw new GrpcError(Code.Unimplemented, `cardinality violation: expected 1 response message, received ${frames.length}`);
+    let compression;
+    try {
+      compression = compressionForReceive(stream.encoding, this.channel.compressions);
+    } catch (error) {
+      throw receiveCompressionError(error);
+    }
+    return decodeMessage(frames[0]!, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+  }
 }
 
 /** Calls `onHeaders` / `onTrailers` with what arrived; trailers-only responses have empty headers. */

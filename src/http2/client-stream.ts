@@ -54,12 +54,17 @@ function onStreamClose(this: OwnedStream): void {
   this[OWNER].onClose();
 }
 
+/** Who is told when a ClientStream's call ended (see whenFinished). */
+export interface StreamEndListener {
+  onStreamEnd(error: GrpcError | undefined): void;
+}
+
 /**
  * The client half of one gRPC call on an HTTP/2 stream, driven by node:http2 events: response
  * headers, DATA into a FrameDecoder, status from trailers or a trailers-only response, or from
  * RST_STREAM, a protocol violation or a local cancel.
  *
- * Readers pull (`next()` per frame, or `finished()` then `takeFrames()` for unary calls, which
+ * Readers pull (`next()` per frame, or `whenFinished()` then `takeFrames()` for unary calls, which
  * end at a second message: cardinality violation, UNIMPLEMENTED). When `paced` is set, queued frames beyond 64 KiB pause the stream, so flow control holds back the
  * server and memory stays bounded. `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is
  * ever handed to node:http2 (it would send INTERNAL_ERROR).
@@ -87,9 +92,9 @@ export class ClientStream {
   private localError: GrpcError | undefined;
   private nodeError: Error | undefined;
   private waiter: { resolve(value: Frame | undefined): void; reject(error: GrpcError): void } | undefined;
-  private finishWaiter: { resolve(): void; reject(error: GrpcError): void } | undefined;
   private headersWaiter: ((headers: IncomingHttpHeaders | undefined) => void) | undefined;
   private drainWaiter: (() => void) | undefined;
+  private endListener: StreamEndListener | undefined;
 
   constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean) {
     this.decoder = new FrameDecoder(maxReceiveBytes);
@@ -183,13 +188,16 @@ export class ClientStream {
     if (this.paused) stream.resume();
   }
 
-  /** Resolves when the call ended OK, rejects with its status otherwise. */
-  finished(): Promise<void> {
-    if (this.outcome !== undefined) return this.outcome === OK ? Promise.resolve() : Promise.reject(this.outcome);
-    return new Promise((resolve, reject) => (this.finishWaiter = { resolve, reject }));
+  /**
+   * Calls `listener` back once the call ended: with undefined for OK, else its status. At once
+   * if it already ended, else from node's 'close' event. One listener per stream.
+   */
+  whenFinished(listener: StreamEndListener): void {
+    if (this.outcome !== undefined) listener.onStreamEnd(this.outcome === OK ? undefined : this.outcome);
+    else this.endListener = listener;
   }
 
-  /** The frames received so far (for unary calls, after `finished()`). */
+  /** The frames received so far (for unary calls, once finished). */
   takeFrames(): Frame[] {
     const frames = this.frameIndex === 0 ? this.frames : this.frames.slice(this.frameIndex);
     this.frames = [];
@@ -335,12 +343,9 @@ export class ClientStream {
     const headersWaiter = this.headersWaiter;
     this.headersWaiter = undefined;
     headersWaiter?.(undefined);
-    const finish = this.finishWaiter;
-    this.finishWaiter = undefined;
-    if (finish !== undefined) {
-      if (outcome === OK) finish.resolve();
-      else finish.reject(outcome);
-    }
+    const listener = this.endListener;
+    this.endListener = undefined;
+    listener?.onStreamEnd(outcome === OK ? undefined : outcome);
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter !== undefined) {

@@ -21,7 +21,7 @@ export { resolveTarget } from "./client-resolver.js";
 export { type TlsOptions } from "./client-subchannel.js";
 export { ClientSession, type ClientSessionOptions, type LoadBalancingPolicy } from "./client-session.js";
 export { type Connection } from "./client-connection.js";
-export { ClientStream } from "./client-stream.js";
+export { ClientStream, type StreamEndListener } from "./client-stream.js";
 export { ServerStream } from "./server-stream.js";
 export { type FrameWaiter, type RequestReader, type SingleRequestConsumer } from "./request-reader.js";
 export {

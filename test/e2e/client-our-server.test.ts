@@ -83,6 +83,14 @@ describe("e2e: our client against our server", () => {
     expect(events).to.deep.equal(["headers", "trailers"]);
   });
 
+  it("a unary call whose onHeaders or onTrailers throws fails with that error, and the process carries on", async () => {
+    const boom = new Error("callback broke");
+    const thrown = (promise: Promise<unknown>) => promise.then(() => "resolved", (error: unknown) => error);
+    expect(await thrown(client.echo({}, { onHeaders: () => { throw boom; } }))).to.equal(boom);
+    expect(await thrown(client.echo({}, { onTrailers: () => { throw boom; } }))).to.equal(boom);
+    expect(await client.echo({ text: "still fine" })).to.deep.equal({ text: "still fine" });
+  });
+
   it("streaming errors end the iteration with the status", async () => {
     const replies: unknown[] = [];
     const error = await rejection(
