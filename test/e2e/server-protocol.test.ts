@@ -84,6 +84,14 @@ describe("e2e server: protocol", () => {
       expect(result.trailers?.["grpc-status"]).to.equal("0");
     });
 
+    it("sends no date header, in a response or a trailers-only one (gRPC servers do not; node would add one)", async () => {
+      const result = await rawCall(started!.port, { body: [frame({ text: "hi" })] });
+      expect(result.headers).to.not.have.property("date");
+      const trailersOnly = await rawCall(started!.port, { path: "/test.Probe/Nope", body: [frame({})] });
+      expect(trailersOnly.trailersOnly).to.equal(true);
+      expect(trailersOnly.headers).to.not.have.property("date");
+    });
+
     it("decodes a request split into one-byte DATA frames", async () => {
       const bytes = frame({ text: "split" });
       const body = [...bytes].map((byte) => Buffer.from([byte]));
