@@ -21,9 +21,14 @@ export interface ConnectionPolicy {
   maxConnectionAgeGraceMs?: number;
 }
 
-/** The part of ServerStream a connection needs, to cancel what it still holds when it closes. */
+/**
+ * The part of ServerStream a connection needs, to cancel what it still holds when it closes. The
+ * two links make the connection's list of open streams (no Set entry to allocate and rehash per call).
+ */
 export interface ConnectionStream {
   cancel(rstCode: number, reason: GrpcError): void;
+  previousOnConnection: ConnectionStream | undefined;
+  nextOnConnection: ConnectionStream | undefined;
 }
 
 const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
@@ -48,7 +53,9 @@ const ABUSE_CLOSE_DELAY_MS = 1000;
  */
 export class ServerConnection {
   readonly session: ServerHttp2Session;
-  readonly streams = new Set<ConnectionStream>();
+  /** How many calls are open on this connection. */
+  openStreams = 0;
+  private firstStream: ConnectionStream | undefined;
   private readonly policy: Required<ConnectionPolicy>;
   private pingStrikes = 0;
   private lastPingAt = -Infinity;
@@ -75,7 +82,11 @@ export class ServerConnection {
 
   /** Registers a call on this connection. */
   add(stream: ConnectionStream): void {
-    this.streams.add(stream);
+    const first = this.firstStream;
+    stream.nextOnConnection = first;
+    if (first !== undefined) first.previousOnConnection = stream;
+    this.firstStream = stream;
+    this.openStreams++;
     if (this.idleTimer !== undefined) {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -84,8 +95,13 @@ export class ServerConnection {
 
   /** Forgets a finished call; the last one starts the idle clock. */
   remove(stream: ConnectionStream): void {
-    this.streams.delete(stream);
-    if (this.streams.size === 0) this.armIdle();
+    const { previousOnConnection: previous, nextOnConnection: next } = stream;
+    if (previous !== undefined) previous.nextOnConnection = next;
+    else if (this.firstStream === stream) this.firstStream = next;
+    else return; // not (or no longer) on this connection
+    if (next !== undefined) next.previousOnConnection = previous;
+    stream.previousOnConnection = stream.nextOnConnection = undefined;
+    if (--this.openStreams === 0) this.armIdle();
   }
 
   /** Called whenever HEADERS or DATA go out: the peer may then ping again freely (gRFC A8). */
@@ -104,7 +120,9 @@ export class ServerConnection {
   /** Cancels every open call with RST_STREAM(CANCEL) and closes the connection now. */
   destroy(reason: GrpcError): void {
     this.closing = true;
-    for (const stream of [...this.streams]) stream.cancel(constants.NGHTTP2_CANCEL, reason);
+    const open: ConnectionStream[] = [];
+    for (let stream = this.firstStream; stream !== undefined; stream = stream.nextOnConnection) open.push(stream);
+    for (const stream of open) stream.cancel(constants.NGHTTP2_CANCEL, reason);
     this.clearTimers();
     if (!this.session.destroyed) this.session.destroy();
   }
@@ -117,7 +135,7 @@ export class ServerConnection {
     this.bytesWrittenAtLastPing = written;
     const now = performance.now();
     const allowedMs =
-      this.streams.size === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;
+      this.openStreams === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;
     if (now - this.lastPingAt < allowedMs) this.pingStrikes++;
     this.lastPingAt = now;
     if (this.pingStrikes <= this.policy.maxPingStrikes || this.closing) return;
@@ -135,7 +153,7 @@ export class ServerConnection {
     if (!Number.isFinite(this.policy.maxConnectionIdleMs) || this.idleTimer !== undefined) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.streams.size === 0) this.goAway();
+      if (this.openStreams === 0) this.goAway();
     }, this.policy.maxConnectionIdleMs).unref();
   }
 

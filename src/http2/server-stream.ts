@@ -53,6 +53,10 @@ export class ServerStream implements ConnectionStream {
   private readonly connection: ServerConnection;
   private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
   private flags = 0;
+  /** @internal Links of the connection's list of open streams (ServerConnection). */
+  previousOnConnection: ConnectionStream | undefined;
+  /** @internal */
+  nextOnConnection: ConnectionStream | undefined;
   private reader: RequestReader | undefined;
   private controller: AbortController | undefined;
   private closeReason: GrpcError | undefined;
