@@ -63,22 +63,25 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
   }
 
   next(): Promise<IteratorResult<O>> {
-    // The fast path: a message is already here and the call is past its first one.
+    // Past the first message, no async function: a queued frame is decoded at once, and a
+    // missing one is waited for with a single then().
     const stream = this.stream;
-    if (stream !== undefined && this.delivered > 0 && !this.ended) {
-      const frame = stream.take();
-      if (frame !== undefined) {
-        try {
-          const result = this.deliver(stream, frame);
-          return result instanceof Promise ? result : Promise.resolve(result);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      }
+    if (stream === undefined || this.delivered === 0 || this.ended) return this.receive();
+    const frame = stream.take();
+    if (frame === undefined)
+      return stream.next().then(
+        (next) => (next === undefined ? this.complete(stream) : this.deliver(stream, next)),
+        (error: unknown) => this.failWith(stream, error),
+      );
+    try {
+      const result = this.deliver(stream, frame);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.receive();
   }
 
+  /** The first response (opening the call, retrying a refused one), or the end of a call that never got one. */
   private async receive(): Promise<IteratorResult<O>> {
     if (this.ended) return DONE;
     if (this.failure !== undefined) return this.fail(this.failure);
@@ -101,16 +104,10 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
         this.opening = this.open();
         return this.receive();
       }
-      this.reportHeaders(stream);
-      reportMetadata(stream, this.options, false, true);
-      return this.fail(finalError(error, this.setup!.deadline));
+      return this.failWith(stream, error);
     }
     this.reportHeaders(stream);
-    if (frame === undefined) {
-      this.finish();
-      reportMetadata(stream, this.options, false, true);
-      return DONE;
-    }
+    if (frame === undefined) return this.complete(stream);
     if (this.delivered === 0) {
       try {
         this.compression = compressionForReceive(stream.encoding, this.channel.compressions);
@@ -121,6 +118,20 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
       }
     }
     return this.deliver(stream, frame);
+  }
+
+  /** The call ended OK: trailers to onTrailers, the iteration done. */
+  private complete(stream: ClientStream): IteratorResult<O> {
+    this.finish();
+    reportMetadata(stream, this.options, false, true);
+    return DONE;
+  }
+
+  /** The call ended with a status (or the connection failed): metadata reported, the iteration rejects. */
+  private failWith(stream: ClientStream, error: unknown): never {
+    this.reportHeaders(stream);
+    reportMetadata(stream, this.options, false, true);
+    return this.fail(finalError(error, this.setup!.deadline));
   }
 
   /** Decodes one response; a message that cannot be decoded cancels the call with its status. */
