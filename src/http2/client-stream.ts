@@ -92,7 +92,6 @@ export class ClientStream {
   private localError: GrpcError | undefined;
   private nodeError: Error | undefined;
   private waiter: { resolve(value: Frame | undefined): void; reject(error: GrpcError): void } | undefined;
-  private headersWaiter: ((headers: IncomingHttpHeaders | undefined) => void) | undefined;
   private drainWaiter: (() => void) | undefined;
   private endListener: StreamEndListener | undefined;
 
@@ -146,12 +145,6 @@ export class ClientStream {
   /** Trailing metadata, once the call ended. */
   trailerMetadata(): Metadata | undefined {
     return this.trailers === undefined ? undefined : metadataFromHeaders(this.trailers);
-  }
-
-  /** Resolves with the response headers when they arrive, or undefined if the call ends without them. */
-  headers(): Promise<IncomingHttpHeaders | undefined> {
-    if (this.responseHeaders !== undefined || this.outcome !== undefined) return Promise.resolve(this.responseHeaders);
-    return new Promise((resolve) => (this.headersWaiter = resolve));
   }
 
   /**
@@ -212,7 +205,8 @@ export class ClientStream {
 
   /** The next frame; undefined once the call ended OK; rejects with the status otherwise. */
   next(): Promise<Frame | undefined> {
-    if (this.frameIndex < this.frames.length) return Promise.resolve(this.shift());
+    const frame = this.take();
+    if (frame !== undefined) return Promise.resolve(frame);
     if (this.outcome !== undefined) return this.outcome === OK ? Promise.resolve(undefined) : Promise.reject(this.outcome);
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
@@ -258,9 +252,6 @@ export class ClientStream {
         new GrpcError(Code.Unknown, `protocol: response content-type ${JSON.stringify(contentType ?? "")} is not application/grpc`),
       );
     }
-    const wake = this.headersWaiter;
-    this.headersWaiter = undefined;
-    wake?.(headers);
   }
 
   /** @internal */
@@ -340,9 +331,6 @@ export class ClientStream {
     drain?.();
     const outcome = this.localError ?? this.remoteOutcome();
     this.outcome = outcome;
-    const headersWaiter = this.headersWaiter;
-    this.headersWaiter = undefined;
-    headersWaiter?.(undefined);
     const listener = this.endListener;
     this.endListener = undefined;
     listener?.onStreamEnd(outcome === OK ? undefined : outcome);
