@@ -29,7 +29,12 @@ class FloorClient implements BenchClient {
   }
 
   /** Sends one request body, resolves with the number of response messages after an OK status. */
-  private call(method: string, body: Buffer | undefined, counter = new MessageCounter()): Promise<number> {
+  private call(
+    method: string,
+    body: Buffer | undefined,
+    counter = new MessageCounter(),
+    writeFirst?: (stream: http2.ClientHttp2Stream) => void,
+  ): Promise<number> {
     return new Promise((resolve, reject) => {
       const stream = this.session.request(headersFor(method));
       let status: string | undefined;
@@ -38,6 +43,7 @@ class FloorClient implements BenchClient {
       stream.on("data", (chunk: Buffer) => counter.push(chunk));
       stream.on("error", reject);
       stream.on("close", () => (status === "0" ? resolve(counter.count) : reject(new Error(`floor: grpc-status ${status}`))));
+      writeFirst?.(stream);
       stream.end(body);
     });
   }
@@ -63,18 +69,10 @@ class FloorClient implements BenchClient {
   }
 
   /** Writes `count` copies of `message`, one write each as a streaming application would; resolves with the responses counted. */
+  /** Writes `count` copies of one request message, then resolves like call(). */
   private stream(method: string, message: Buffer, count: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const stream = this.session.request(headersFor(method));
-      const counter = new MessageCounter();
-      let status: string | undefined;
-      stream.on("response", (headers) => (status = headers["grpc-status"] as string | undefined));
-      stream.on("trailers", (trailers) => (status = trailers["grpc-status"] as string | undefined));
-      stream.on("data", (chunk: Buffer) => counter.push(chunk));
-      stream.on("error", reject);
-      stream.on("close", () => (status === "0" ? resolve(counter.count) : reject(new Error(`floor: grpc-status ${status}`))));
+    return this.call(method, undefined, undefined, (stream) => {
       for (let i = 0; i < count; i++) stream.write(message);
-      stream.end();
     });
   }
 
