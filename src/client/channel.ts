@@ -1,6 +1,7 @@
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
-import { ClientSession, ConnectivityState, type ClientSessionOptions } from "../http2/index.js";
+import { ConnectivityState } from "../channel/index.js";
+import { ClientSession, type ClientSessionOptions } from "../http2/client/index.js";
 import type { Interceptor } from "./interceptor.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */

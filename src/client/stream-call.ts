@@ -1,6 +1,6 @@
 import { compressionForReceive, type Compression } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
-import { ClientStream } from "../http2/index.js";
+import { ClientStream } from "../http2/client/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";

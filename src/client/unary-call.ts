@@ -1,6 +1,6 @@
 import { compressionForReceive } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
-import { ClientStream, type Connection, type StreamEndListener } from "../http2/index.js";
+import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { Metadata } from "../metadata/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";

@@ -1,5 +1,5 @@
 import type { Frame } from "../framing/index.js";
-import type { FrameWaiter, RequestReader } from "../http2/index.js";
+import type { FrameWaiter, RequestReader } from "../http2/server/index.js";
 import type { GrpcError } from "../status/index.js";
 import type { ServerCall } from "./server-call.js";
 

@@ -1,6 +1,6 @@
 import { compressionForReceive } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
-import type { ServerStream, SingleRequestConsumer } from "../http2/index.js";
+import type { ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { BidiStreamingHandler, ClientStreamingHandler, ServerStreamingHandler, UnaryHandler } from "./handler.js";
 import type { Route, Router } from "./router.js";

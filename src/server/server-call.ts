@@ -1,7 +1,7 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
-import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/index.js";
+import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
 import { Metadata } from "../metadata/index.js";
 import { decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";

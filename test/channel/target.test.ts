@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatAddress, parseTarget } from "../../src/http2/client-target.js";
+import { formatAddress, parseTarget } from "../../src/channel/target.js";
 
 describe("http2/client-target: parseTarget", () => {
   const valid: [string, object][] = [

@@ -1,5 +1,5 @@
 import { type ServerHttp2Session, constants } from "node:http2";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError } from "../../status/index.js";
 
 /** How a server treats each HTTP/2 connection over its life (gRFC A8 keepalive, A9 idle and age). */
 export interface ConnectionPolicy {

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { EventEmitter } from "node:events";
 import type { ClientHttp2Session } from "node:http2";
 import { constants } from "node:http2";
-import { Connection, type ConnectionTimers } from "../../src/http2/client-connection.js";
-import { Code, GrpcError } from "../../src/status/index.js";
+import { Connection, type ConnectionTimers } from "../../../src/http2/client/connection.js";
+import { Code, GrpcError } from "../../../src/status/index.js";
 
 /** Just enough of a ClientHttp2Session for Connection; pings are answered only when `answerPings` is set. */
 class FakeSession extends EventEmitter {

@@ -1,12 +1,12 @@
 import { connect as http2Connect, type ClientHttp2Session, type SecureClientSessionOptions } from "node:http2";
 import { isIP, connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { Code, GrpcError } from "../status/index.js";
-import { Backoff, type BackoffOptions } from "./client-backoff.js";
-import { Connection, type ConnectionOwner, type ConnectionTimers } from "./client-connection.js";
-import { ConnectivityState } from "./client-connectivity.js";
-import { formatAddress, type Address } from "./client-target.js";
-import { grpcErrorFromNode } from "./node-error.js";
+import { Code, GrpcError } from "../../status/index.js";
+import { Backoff, type BackoffOptions } from "../../channel/index.js";
+import { Connection, type ConnectionOwner, type ConnectionTimers } from "./connection.js";
+import { ConnectivityState } from "../../channel/index.js";
+import { formatAddress, type Address } from "../../channel/index.js";
+import { grpcErrorFromNode } from "../index.js";
 
 /** TLS settings of a channel. All optional: `{}` means TLS with the system's CAs. */
 export interface TlsOptions {

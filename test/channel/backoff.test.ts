@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Backoff } from "../../src/http2/client-backoff.js";
+import { Backoff } from "../../src/channel/backoff.js";
 
 describe("http2/client-backoff: checklist 25, connection backoff", () => {
   it("starts at 1 s, grows x1.6, caps at 120 s (no jitter at random = 0.5)", () => {

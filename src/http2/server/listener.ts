@@ -11,12 +11,12 @@ import {
   createServer,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { Code, GrpcError } from "../status/index.js";
-import { isGrpcContentType } from "./content-type.js";
-import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD_POST } from "./header-names.js";
-import { grpcErrorFromNode } from "./node-error.js";
-import { type RequestHead, requestHeadFromHeaders } from "./request-head.js";
-import { type ConnectionPolicy, ServerConnection } from "./server-connection.js";
+import { Code, GrpcError } from "../../status/index.js";
+import { isGrpcContentType } from "../index.js";
+import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD_POST } from "../index.js";
+import { grpcErrorFromNode } from "../index.js";
+import { type RequestHead, requestHeadFromHeaders } from "../index.js";
+import { type ConnectionPolicy, ServerConnection } from "./connection.js";
 import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */

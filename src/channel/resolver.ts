@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { Code, GrpcError } from "../status/index.js";
-import type { Address, Target } from "./client-target.js";
+import type { Address, Target } from "./target.js";
 
 /**
  * Resolves a target to the addresses to connect to: every address the system resolver returns

@@ -1,10 +1,10 @@
-import { Code, GrpcError } from "../status/index.js";
-import type { BackoffOptions } from "./client-backoff.js";
-import type { Connection } from "./client-connection.js";
-import { ConnectivityState, StateCell } from "./client-connectivity.js";
-import { resolveTarget } from "./client-resolver.js";
-import { Subchannel, type SubchannelOwner, type TlsOptions } from "./client-subchannel.js";
-import { formatAddress, parseTarget, type Address, type Target } from "./client-target.js";
+import { Code, GrpcError } from "../../status/index.js";
+import type { BackoffOptions } from "../../channel/index.js";
+import type { Connection } from "./connection.js";
+import { ConnectivityState, StateCell } from "../../channel/index.js";
+import { resolveTarget } from "../../channel/index.js";
+import { Subchannel, type SubchannelOwner, type TlsOptions } from "./subchannel.js";
+import { formatAddress, parseTarget, type Address, type Target } from "../../channel/index.js";
 
 /** How a channel spreads calls over the resolved addresses. */
 export type LoadBalancingPolicy = "pick_first" | "round_robin";

@@ -1,6 +1,6 @@
 import { constants, type ClientHttp2Session } from "node:http2";
-import { Code, GrpcError } from "../status/index.js";
-import { grpcErrorFromGoaway, grpcErrorFromNode } from "./node-error.js";
+import { Code, GrpcError } from "../../status/index.js";
+import { grpcErrorFromGoaway, grpcErrorFromNode } from "../index.js";
 
 /** Keepalive and idle settings of one HTTP/2 connection (doc/keepalive.md, gRFC A8). */
 export interface ConnectionTimers {

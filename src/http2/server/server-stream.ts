@@ -1,12 +1,12 @@
 import { type OutgoingHttpHeaders, type ServerHttp2Stream, constants } from "node:http2";
-import type { Metadata } from "../metadata/index.js";
-import { Code, GrpcError } from "../status/index.js";
-import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "./header-names.js";
-import { metadataToHeaders } from "./metadata-headers.js";
+import type { Metadata } from "../../metadata/index.js";
+import { Code, GrpcError } from "../../status/index.js";
+import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
+import { metadataToHeaders } from "../index.js";
 import { RequestReader, type SingleRequestConsumer } from "./request-reader.js";
-import type { RequestHead } from "./request-head.js";
-import type { ConnectionStream, ServerConnection } from "./server-connection.js";
-import { trailersFromStatus } from "./trailers.js";
+import type { RequestHead } from "../index.js";
+import type { ConnectionStream, ServerConnection } from "./connection.js";
+import { trailersFromStatus } from "../index.js";
 
 const OWNER = Symbol("tsgrpc.serverStream");
 type OwnedStream = ServerHttp2Stream & { [OWNER]?: ServerStream };

@@ -1,13 +1,13 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
-import { FrameDecoder, type Frame } from "../framing/index.js";
-import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../metadata/index.js";
-import { Code, GrpcError } from "../status/index.js";
-import type { Connection } from "./client-connection.js";
-import { isGrpcContentType } from "./content-type.js";
-import { GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "./header-names.js";
-import { metadataFromHeaders } from "./metadata-headers.js";
-import { grpcErrorFromNode, grpcErrorFromRstCode } from "./node-error.js";
-import { statusFromTrailers } from "./trailers.js";
+import { FrameDecoder, type Frame } from "../../framing/index.js";
+import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../../metadata/index.js";
+import { Code, GrpcError } from "../../status/index.js";
+import type { Connection } from "./connection.js";
+import { isGrpcContentType } from "../index.js";
+import { GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
+import { metadataFromHeaders } from "../index.js";
+import { grpcErrorFromNode, grpcErrorFromRstCode } from "../index.js";
+import { statusFromTrailers } from "../index.js";
 
 /** Frames queued beyond this many bytes pause the HTTP/2 stream until the reader catches up. */
 const HIGH_WATER_BYTES = 64 * 1024;

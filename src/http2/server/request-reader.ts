@@ -1,6 +1,6 @@
 import type { ServerHttp2Stream } from "node:http2";
-import { FRAME_HEADER_BYTES, type Frame, FrameDecoder } from "../framing/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import { FRAME_HEADER_BYTES, type Frame, FrameDecoder } from "../../framing/index.js";
+import { Code, GrpcError } from "../../status/index.js";
 
 const READER = Symbol("tsgrpc.requestReader");
 
