@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError, describeError } from "../status/index.js";
 import type { Address, Target } from "./target.js";
 
 /**
@@ -16,7 +16,6 @@ export async function resolveTarget(target: Target): Promise<Address[]> {
     if (found.length === 0) throw new Error("no addresses");
     return found.map((entry) => ({ host: entry.address, port: target.port }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new GrpcError(Code.Unavailable, `DNS: cannot resolve ${JSON.stringify(target.host)}: ${message}`, { cause: error });
+    throw new GrpcError(Code.Unavailable, `DNS: cannot resolve ${JSON.stringify(target.host)}: ${describeError(error)}`, { cause: error });
   }
 }

@@ -4,7 +4,7 @@ import { ClientStream, type Connection } from "../http2/client/index.js";
 import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError, abortError } from "../status/index.js";
 import type { CallOptions } from "./call-options.js";
 import type { Channel } from "./channel.js";
 
@@ -125,7 +125,7 @@ export function needsWatch(setup: CallSetup): boolean {
  * DEADLINE_EXCEEDED (PROTOCOL-HTTP2.md: the client checks its deadline on CANCELLED).
  */
 export function finalError(error: unknown, deadline: number | undefined): GrpcError {
-  const status = error instanceof GrpcError ? error : GrpcError.from(error, Code.Unknown, "client: unexpected error");
+  const status = GrpcError.from(error, Code.Unknown, "client: unexpected error");
   if (status.code === Code.Cancelled && deadline !== undefined && Date.now() >= deadline)
     return new GrpcError(Code.DeadlineExceeded, `deadline: exceeded (the server's ${status.statusMessage || "CANCELLED"} came after it)`, {
       metadata: status.metadata,
@@ -150,10 +150,4 @@ function lookupCompression(channel: Channel, wanted: Compression | string | unde
 
 function deadlineError(deadline: number, start: number): GrpcError {
   return new GrpcError(Code.DeadlineExceeded, `deadline: exceeded after ${Math.max(0, Math.round(deadline - start))} ms`);
-}
-
-function abortError(signal: AbortSignal, who = "signal"): GrpcError {
-  const reason = signal.reason;
-  if (reason instanceof GrpcError) return reason;
-  return new GrpcError(Code.Cancelled, `cancelled: the call's ${who} aborted`, { cause: reason });
 }

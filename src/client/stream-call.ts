@@ -1,9 +1,9 @@
 import { compressionForReceive, type Compression } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
 import { ClientStream } from "../http2/client/index.js";
-import { decodeMessage, encodeMessage } from "../pipeline/index.js";
+import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError, describeError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
@@ -204,11 +204,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
       }
       stream.end();
     } catch (error) {
-      stream.cancel(
-        error instanceof GrpcError
-          ? error
-          : new GrpcError(Code.Cancelled, `cancelled: the request iterable threw: ${(error as Error)?.message ?? String(error)}`, { cause: error }),
-      );
+      stream.cancel(GrpcError.from(error, Code.Cancelled, `cancelled: the request iterable threw: ${describeError(error)}`));
     }
   }
 
@@ -244,11 +240,11 @@ export function clientStreamingCall<I, O>(
 
 async function singleResponse<I, O>(call: StreamCall<I, O>): Promise<O> {
   const first = await call.next();
-  if (first.done) throw new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received 0");
+  if (first.done) throw cardinalityError("response", 0);
   const second = await call.next();
   if (!second.done) {
     await call.return();
-    throw new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received more");
+    throw cardinalityError("response", 2);
   }
   return first.value;
 }

@@ -2,7 +2,7 @@ import { compressionForReceive } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
 import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { Metadata } from "../metadata/index.js";
-import { decodeMessage, encodeMessage } from "../pipeline/index.js";
+import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
@@ -117,7 +117,7 @@ class UnaryCall<O> implements StreamEndListener {
 
   private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
     if (frames.length !== 1)
-      throw new GrpcError(Code.Unimplemented, `cardinality violation: expected 1 response message, received ${frames.length}`);
+      throw cardinalityError("response", frames.length);
     let compression;
     try {
       compression = compressionForReceive(stream.encoding, this.channel.compressions);

@@ -1,5 +1,5 @@
 import protobuf from "protobufjs";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError, describeError } from "../status/index.js";
 import type { Codec } from "./codec.js";
 
 /** Options of protobufCodec. */
@@ -9,10 +9,6 @@ export interface ProtobufCodecOptions {
    * strings); by default it returns the decoded message instance, which is faster.
    */
   toObject?: protobuf.IConversionOptions;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A protobufjs Writer that starts with `bytes` zero bytes (space the caller fills in later). */
@@ -39,7 +35,7 @@ export function protobufCodec<T = any>(type: protobuf.Type, options: ProtobufCod
       const message = value instanceof ctor ? value : type.fromObject(value as { [key: string]: unknown });
       return type.encode(message, reserve(offset)).finish();
     } catch (error) {
-      throw new GrpcError(Code.Internal, `codec: cannot encode ${type.fullName.slice(1)}: ${describe(error)}`, { cause: error });
+      throw new GrpcError(Code.Internal, `codec: cannot encode ${type.fullName.slice(1)}: ${describeError(error)}`, { cause: error });
     }
   };
   return {
@@ -50,7 +46,7 @@ export function protobufCodec<T = any>(type: protobuf.Type, options: ProtobufCod
       try {
         message = type.decode(bytes);
       } catch (error) {
-        throw new GrpcError(Code.Internal, `codec: cannot decode ${type.fullName.slice(1)}: ${describe(error)}`, { cause: error });
+        throw new GrpcError(Code.Internal, `codec: cannot decode ${type.fullName.slice(1)}: ${describeError(error)}`, { cause: error });
       }
       return (conversion === undefined ? message : type.toObject(message, conversion)) as T;
     },

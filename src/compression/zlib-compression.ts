@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from "node:buffer";
 import { deflate as zlibDeflate, gzip as zlibGzip, gunzip, inflate, type ZlibOptions } from "node:zlib";
-import { Code, GrpcError } from "../status/index.js";
+import { Code, GrpcError, describeError } from "../status/index.js";
 import type { Compression } from "./compression.js";
 import { decompressedTooLarge } from "./size-limit.js";
 
@@ -32,7 +32,7 @@ function zlibCompression(name: string, compress: ZlibCall, decompress: ZlibCall)
         result = await promisify(decompress, bytes, { maxOutputLength });
       } catch (error) {
         if (isOutputTooLarge(error)) throw decompressedTooLarge(name, maxBytes);
-        throw new GrpcError(Code.Internal, `compression: corrupt ${name} data: ${(error as Error).message}`, { cause: error });
+        throw new GrpcError(Code.Internal, `compression: corrupt ${name} data: ${describeError(error)}`, { cause: error });
       }
       if (result.length > maxBytes) throw decompressedTooLarge(name, maxBytes, result.length);
       return result;

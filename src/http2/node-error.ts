@@ -1,4 +1,12 @@
-import { Code, GrpcError, codeFromRstCode, describeRstCode, explainRstCode } from "../status/index.js";
+import {
+  Code,
+  GrpcError,
+  codeFromRstCode,
+  describeError,
+  describeHttp2ErrorCode,
+  explainRstCode,
+  http2ErrorCodeFromName,
+} from "../status/index.js";
 
 /** The fields Node puts on system, TLS and http2 errors. */
 interface NodeError extends Error {
@@ -51,7 +59,7 @@ const TLS_CODES = new Set([
  */
 export function grpcErrorFromNode(reason: unknown): GrpcError {
   if (reason instanceof GrpcError) return reason;
-  if (!(reason instanceof Error)) return new GrpcError(Code.Unknown, `transport: ${String(reason)}`, { cause: reason });
+  if (!(reason instanceof Error)) return new GrpcError(Code.Unknown, `transport: ${describeError(reason)}`, { cause: reason });
   const error = reason as NodeError;
   const code = error.code ?? "";
   if (error.name === "AbortError" || code === "ABORT_ERR" || code === "ERR_HTTP2_STREAM_CANCEL")
@@ -65,31 +73,14 @@ export function grpcErrorFromNode(reason: unknown): GrpcError {
   if (code === "ERR_HTTP2_GOAWAY_SESSION")
     return new GrpcError(Code.Unavailable, "http2: connection is going away (GOAWAY received); the call was not started", { cause: error });
   if (code === "ERR_HTTP2_STREAM_ERROR") {
-    const match = /NGHTTP2_([A-Z_]+)/.exec(error.message);
-    const rstCode = match ? RST_CODE_BY_NAME[match[1]!] : undefined;
-    if (rstCode !== undefined) return grpcErrorFromRstCode(rstCode, error);
+    const match = /NGHTTP2_([A-Z_0-9]+)/.exec(error.message);
+    const entry = match ? http2ErrorCodeFromName(match[1]!) : undefined;
+    if (entry !== undefined) return grpcErrorFromRstCode(entry.wire, error);
   }
   if (code.startsWith("ERR_HTTP2_") || code.startsWith("ERR_STREAM_"))
     return new GrpcError(Code.Unavailable, `http2: ${error.message} (${code})`, { cause: error });
   return new GrpcError(Code.Unavailable, `transport: ${error.message}${code ? ` (${code})` : ""}`, { cause: error });
 }
-
-const RST_CODE_BY_NAME: Record<string, number> = {
-  NO_ERROR: 0,
-  PROTOCOL_ERROR: 1,
-  INTERNAL_ERROR: 2,
-  FLOW_CONTROL_ERROR: 3,
-  SETTINGS_TIMEOUT: 4,
-  STREAM_CLOSED: 5,
-  FRAME_SIZE_ERROR: 6,
-  REFUSED_STREAM: 7,
-  CANCEL: 8,
-  COMPRESSION_ERROR: 9,
-  CONNECT_ERROR: 10,
-  ENHANCE_YOUR_CALM: 11,
-  INADEQUATE_SECURITY: 12,
-  HTTP_1_1_REQUIRED: 13,
-};
 
 /**
  * The status of a stream the peer reset: the code from status/codeFromRstCode, and a message
@@ -109,7 +100,7 @@ export function grpcErrorFromRstCode(rstCode: number, cause?: unknown): GrpcErro
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#goaway-frame
  */
 export function grpcErrorFromGoaway(errorCode: number, debugData?: Uint8Array): GrpcError {
-  const name = describeRstCode(errorCode).replace(/^RST_STREAM /, "");
+  const name = describeHttp2ErrorCode(errorCode);
   const debug = debugData !== undefined && debugData.byteLength > 0 ? ` "${Buffer.from(debugData).toString("latin1")}"` : "";
   return new GrpcError(Code.Unavailable, `http2: connection closed by peer with GOAWAY ${name}${debug}`);
 }

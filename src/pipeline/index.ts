@@ -4,4 +4,4 @@ export { encodeMessage } from "./encode-message.js";
 export { decodeMessage } from "./decode-message.js";
 export { readMessages } from "./read-messages.js";
 export { writeMessages } from "./write-messages.js";
-export { expectSingle } from "./single-message.js";
+export { cardinalityError, expectSingle } from "./single-message.js";

@@ -3,7 +3,7 @@ import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
 import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
 import { Metadata } from "../metadata/index.js";
-import { decodeMessage, encodeMessage } from "../pipeline/index.js";
+import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { RequestMessages } from "./request-messages.js";
@@ -119,10 +119,7 @@ export class ServerCall implements ServerContext {
    */
   decodeSingle(frames: Frame[]): unknown {
     if (frames.length !== 1)
-      throw new GrpcError(
-        Code.Unimplemented,
-        `server: cardinality violation: ${this.method.path} expects exactly one request message, got ${frames.length === 0 ? "none" : "more than one"}`,
-      );
+      throw cardinalityError("request", frames.length);
     return this.decode(frames[0]!);
   }
 

@@ -47,9 +47,23 @@ export class GrpcError extends Error {
   /**
    * Returns `value` if it is a GrpcError; anything else becomes `code` (UNKNOWN by default) with
    * `message`, the original kept as `cause` so its text never reaches the peer.
+   *
+   * The one conversion of foreign errors into statuses: a layer that catches what it did not throw
+   * (a handler's error, a resolver's, an abort reason) passes it here with the code the spec gives
+   * that layer's failures, and a message starting with its prefix. Node's own errors go through
+   * http2's grpcErrorFromNode, which picks the code from the Node error code, then calls this.
    */
   static from(value: unknown, code: Code = Code.Unknown, message = "unexpected error"): GrpcError {
     if (value instanceof GrpcError) return value;
     return new GrpcError(code, message, { cause: value });
   }
+}
+
+/**
+ * The text of a foreign error for a local status message: an Error's `message`, anything else as
+ * String() gives it. Only for errors whose text may be shown (a resolver's, a codec's), never a
+ * handler's, which stays out of the status sent to the peer.
+ */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,17 @@
 export { Code, codeName, isCode, parseStatusCode } from "./code.js";
-export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
+export { GrpcError, describeError, type GrpcErrorOptions } from "./grpc-error.js";
+export { abortError } from "./abort-error.js";
 export { decodeStatusMessage, encodeStatusMessage } from "./status-message.js";
 export { codeFromHttpStatus } from "./code-from-http-status.js";
-export { RstCode, codeFromRstCode, describeRstCode, explainRstCode } from "./code-from-rst-code.js";
+export {
+  HTTP2_ERROR_CODES,
+  RstCode,
+  codeFromRstCode,
+  describeHttp2ErrorCode,
+  describeRstCode,
+  explainRstCode,
+  http2ErrorCode,
+  http2ErrorCodeFromName,
+  type Http2ErrorCode,
+} from "./http2-error-code.js";
 export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type StatusDetails } from "./status-details.js";

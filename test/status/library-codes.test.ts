@@ -7,7 +7,7 @@ import { deadlineSignal } from "../../src/deadline/deadline-signal.js";
 import { parseTimeout } from "../../src/deadline/timeout-header.js";
 import { Code, codeName } from "../../src/status/code.js";
 import { codeFromHttpStatus } from "../../src/status/code-from-http-status.js";
-import { codeFromRstCode } from "../../src/status/code-from-rst-code.js";
+import { codeFromRstCode } from "../../src/status/http2-error-code.js";
 import { GrpcError } from "../../src/status/grpc-error.js";
 
 /** The codes the library itself may produce (doc/statuscodes.md). */
@@ -73,6 +73,6 @@ describe("checklist 28: status codes the library itself produces", () => {
     const found: string[] = [];
     for (const file of files)
       for (const match of readFileSync(join(root, file), "utf8").matchAll(pattern)) found.push(`${file.replaceAll("\\", "/")}: ${match[1]}`);
-    expect(found.sort()).to.deep.equal(["status/code-from-http-status.js: PermissionDenied", "status/code-from-rst-code.js: PermissionDenied"]);
+    expect(found.sort()).to.deep.equal(["status/code-from-http-status.js: PermissionDenied", "status/http2-error-code.js: PermissionDenied"]);
   });
 });

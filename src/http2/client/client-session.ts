@@ -1,4 +1,4 @@
-import { Code, GrpcError } from "../../status/index.js";
+import { Code, GrpcError, abortError, describeError } from "../../status/index.js";
 import type { BackoffOptions } from "../../channel/index.js";
 import type { Connection } from "./connection.js";
 import { ConnectivityState, StateCell } from "../../channel/index.js";
@@ -237,10 +237,7 @@ export class ClientSession implements SubchannelOwner {
       },
       (error: unknown) => {
         this.resolving = false;
-        this.resolveError =
-          error instanceof GrpcError
-            ? error
-            : new GrpcError(Code.Unavailable, `resolver: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
         this.state.set(ConnectivityState.TransientFailure);
         this.subchannelChanged();
         this.resolveRetry = setTimeout(() => {
@@ -287,8 +284,4 @@ export class ClientSession implements SubchannelOwner {
 
 function shutdownError(): GrpcError {
   return new GrpcError(Code.Unavailable, "channel: closed");
-}
-
-function abortError(signal: AbortSignal): GrpcError {
-  return signal.reason instanceof GrpcError ? signal.reason : new GrpcError(Code.Cancelled, "call cancelled by its AbortSignal", { cause: signal.reason });
 }

@@ -1,6 +1,7 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import { FrameDecoder, type Frame } from "../../framing/index.js";
 import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../../metadata/index.js";
+import { cardinalityError } from "../../pipeline/index.js";
 import { Code, GrpcError } from "../../status/index.js";
 import type { Connection } from "./connection.js";
 import { isGrpcContentType } from "../index.js";
@@ -280,7 +281,7 @@ export class ClientStream {
     }
     // An unpaced (unary) call wants one message: a second one ends it now instead of buffering more.
     if (!this.paced && this.frames.length > 1)
-      this.cancel(new GrpcError(Code.Unimplemented, "cardinality violation: expected 1 response message, received more"));
+      this.cancel(cardinalityError("response", 2));
     else if (this.paced && !this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
       this.paused = true;
       this.stream!.pause();
@@ -311,7 +312,7 @@ export class ClientStream {
     const session = connection.session;
     if (session.destroyed || (session.closed && this.nodeError !== undefined)) {
       // The connection went away under the call (checklist 23): UNAVAILABLE, whatever RST code Node made up.
-      return connection.closeReason ?? new GrpcError(Code.Unavailable, "connection: lost before the call ended", { cause: this.nodeError });
+      return connection.closeReason ?? new GrpcError(Code.Unavailable, "http2: connection lost before the call ended", { cause: this.nodeError });
     }
     if (rstCode !== constants.NGHTTP2_NO_ERROR) {
       return grpcErrorFromRstCode(rstCode, this.nodeError);

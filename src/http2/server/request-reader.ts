@@ -217,7 +217,7 @@ export class RequestReader {
   }
 
   private fail(error: GrpcError): void {
-    this.error = error instanceof GrpcError ? error : new GrpcError(Code.Internal, "http2: request could not be read", { cause: error });
+    this.error = GrpcError.from(error, Code.Internal, "http2: request could not be read");
     this.frames.length = 0;
     this.held = undefined;
     const consumer = this.consumer;
