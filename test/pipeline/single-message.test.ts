@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { expectSingle } from "../../src/pipeline/index.js";
+import { cardinalityError, expectSingle } from "../../src/pipeline/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { chunksOf, grpcErrorOf } from "./helpers.js";
 
@@ -47,4 +47,18 @@ describe("checklist 16: expectSingle (cardinality)", () => {
   });
 
   it("returns falsy messages too", async () => expect(await expectSingle(chunksOf(0), "response")).to.equal(0));
+});
+
+describe("cardinalityError: the one status of a wrong message count", () => {
+  for (const [what, received, text] of [
+    ["request", 0, "cardinality violation: expected one request message, received none"],
+    ["request", 2, "cardinality violation: expected one request message, received more than one"],
+    ["response", 0, "cardinality violation: expected one response message, received none"],
+    ["response", 5, "cardinality violation: expected one response message, received more than one"],
+  ] as const)
+    it(`${received} ${what}s: UNIMPLEMENTED "${text}"`, () => {
+      const error = cardinalityError(what, received);
+      expect(error.code).to.equal(Code.Unimplemented);
+      expect(error.statusMessage).to.equal(text);
+    });
 });

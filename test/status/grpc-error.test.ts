@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Metadata } from "../../src/metadata/metadata.js";
 import { Code } from "../../src/status/code.js";
-import { GrpcError } from "../../src/status/grpc-error.js";
+import { GrpcError, describeError } from "../../src/status/grpc-error.js";
 import { encodeStatusDetails } from "../../src/status/status-details.js";
 
 describe("GrpcError", () => {
@@ -63,4 +63,16 @@ describe("GrpcError", () => {
       expect(error.statusMessage).to.equal("connection refused");
     });
   });
+});
+
+describe("describeError", () => {
+  for (const [value, text] of [
+    [new Error("boom"), "boom"],
+    [new TypeError("bad type"), "bad type"],
+    ["plain text", "plain text"],
+    [42, "42"],
+    [undefined, "undefined"],
+    [null, "null"],
+  ] as const)
+    it(`reads ${String(value)} as ${JSON.stringify(text)}`, () => expect(describeError(value)).to.equal(text));
 });

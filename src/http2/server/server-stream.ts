@@ -1,6 +1,6 @@
 import { type OutgoingHttpHeaders, type ServerHttp2Stream, constants } from "node:http2";
 import type { Metadata } from "../../metadata/index.js";
-import { Code, GrpcError } from "../../status/index.js";
+import { Code, GrpcError, describeRstCode } from "../../status/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataToHeaders } from "../index.js";
 import { RequestReader, type SingleRequestConsumer } from "./request-reader.js";
@@ -269,7 +269,7 @@ export class ServerStream implements ConnectionStream {
         Code.Cancelled,
         rstCode === constants.NGHTTP2_CANCEL
           ? "http2: the client cancelled the call (RST_STREAM CANCEL)"
-          : `http2: the stream closed before the call finished (RST_STREAM code ${rstCode})`,
+          : `http2: the stream closed before the call finished (${describeRstCode(rstCode)})`,
       );
       this.reader?.abort(this.closeReason);
       this.controller?.abort(this.closeReason);
