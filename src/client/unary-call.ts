@@ -4,7 +4,7 @@ import { ClientStream, type Connection, type StreamEndListener } from "../http2/
 import { Metadata } from "../metadata/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";

@@ -6,7 +6,7 @@ import {
   codeFromHttpStatus,
   decodeStatusMessage,
   encodeStatusMessage,
-  isCode,
+  parseStatusCode,
 } from "../status/index.js";
 import { GRPC_MESSAGE, GRPC_STATUS, GRPC_STATUS_DETAILS_BIN } from "./header-names.js";
 import { metadataFromHeaders, metadataToHeaders } from "./metadata-headers.js";
@@ -46,7 +46,6 @@ function mergeMetadataHeaders(headers: OutgoingHttpHeaders, extra: OutgoingHttpH
   }
 }
 
-const DECIMAL = /^(0|[1-9]\d{0,9})$/;
 
 /**
  * Reads the status a server sent, from trailers or a trailers-only response: undefined for OK,
@@ -69,11 +68,11 @@ export function statusFromTrailers(headers: IncomingHttpHeaders, httpStatus?: nu
       );
     return new GrpcError(Code.Unknown, "http: response ended without grpc-status", { metadata });
   }
-  const code = DECIMAL.test(status) ? Number(status) : Number.NaN;
+  const code = parseStatusCode(status);
   if (code === Code.Ok) return undefined;
   const rawMessage = headers[GRPC_MESSAGE];
   const message = typeof rawMessage === "string" ? decodeStatusMessage(rawMessage) : "";
-  if (!isCode(code))
+  if (code === undefined)
     return new GrpcError(Code.Unknown, `http: received invalid grpc-status ${JSON.stringify(status)}${message ? `: ${message}` : ""}`, {
       metadata,
     });

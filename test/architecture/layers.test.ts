@@ -27,6 +27,7 @@ const LEVELS: Record<string, number> = {
   "http2/server": 3.5,
   server: 4,
   client: 4,
+  // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
   ".": 5,
 };
 
