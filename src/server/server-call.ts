@@ -221,7 +221,7 @@ export class ServerCall implements ServerContext {
     this.timer = undefined;
     if (this.done) return;
     this.ended = true;
-    this.expired = new GrpcError(Code.DeadlineExceeded, "server: deadline exceeded");
+    this.expired = new GrpcError(Code.DeadlineExceeded, "deadline: exceeded on the server");
     this.controller?.abort(this.expired);
     this.stream.finishAndCancel(this.expired, this.responseTrailers);
   }

@@ -1,0 +1,215 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// dist/test/architecture/ → project root
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const SRC = join(ROOT, "src");
+
+/**
+ * The message prefixes of tsgrpc, listed once. Every error message starts with the name of the
+ * layer that detected the problem, then ": ", so a status read in a log says where to look
+ * ("framing: message of 5000000 bytes exceeds the receive limit of 4194304 bytes"). Each prefix
+ * names one concern of the spec, and lists the folders that may use it: a folder uses its own
+ * name, plus the concerns it is the one to detect (a deadline expiring while a connection is
+ * awaited is still "deadline: "). A status received from the peer is passed on as it came.
+ * A new prefix, or a folder using an existing one, is a row here first.
+ */
+const PREFIXES: Record<string, { names: string; folders: string[] }> = {
+  "metadata: ": { names: "custom metadata keys, values, and their size on the wire", folders: ["metadata", "http2/client"] },
+  "cancelled: ": { names: "a call cancelled by its caller (an AbortSignal, a closed iterator)", folders: ["status", "client"] },
+  "GrpcError: ": { names: "misuse of GrpcError itself (Code.Ok is not an error)", folders: ["status"] },
+  "deadline: ": { names: "grpc-timeout and deadlines, wherever one expires", folders: ["deadline", "client", "http2/client", "server"] },
+  "framing: ": { names: "the Length-Prefixed-Message", folders: ["framing"] },
+  "compression: ": { names: "grpc-encoding, grpc-accept-encoding, compressed data", folders: ["compression"] },
+  "codec: ": { names: "message serialization", folders: ["codec"] },
+  "service: ": { names: "service and method descriptors", folders: ["service"] },
+  "pipeline: ": { names: "messages to frames and back: size limits, the compressed flag", folders: ["pipeline"] },
+  "cardinality violation: ": { names: "a call with the wrong number of messages (statuscodes.md)", folders: ["pipeline"] },
+  "target: ": { names: "a channel target string", folders: ["channel"] },
+  "backoff: ": { names: "connection backoff options", folders: ["channel"] },
+  "DNS: ": { names: "name resolution through DNS", folders: ["channel"] },
+  "resolver: ": { names: "name resolution through a custom resolver", folders: ["http2/client"] },
+  "channel: ": { names: "the channel's own state and options", folders: ["http2/client"] },
+  "connect: ": { names: "opening a connection (TCP, unix socket)", folders: ["http2", "http2/client"] },
+  "tls: ": { names: "the TLS handshake and certificates", folders: ["http2"] },
+  "transport: ": { names: "any other socket failure node reports", folders: ["http2"] },
+  "http2: ": { names: "HTTP/2 streams and sessions: resets, GOAWAY, keepalive pings", folders: ["http2", "http2/client", "http2/server"] },
+  "keepalive: ": { names: "the client's keepalive pings (keepalive.md)", folders: ["http2/client"] },
+  "http: ": { names: "an HTTP response that carries no valid gRPC status", folders: ["http2"] },
+  "protocol: ": { names: "a response that breaks gRPC's HTTP/2 mapping (content-type, missing trailers)", folders: ["http2/client"] },
+  "server: ": { names: "the server: routing, handlers, options, shutdown", folders: ["server", "http2/server"] },
+  "client: ": { names: "the client: call options, unexpected failures", folders: ["client"] },
+};
+
+/**
+ * Messages that are not a literal at the place they are built, each with the reason it needs no
+ * prefix of its own there (file relative to src/, the expression as written).
+ */
+const PASSED_THROUGH: Record<string, string> = {
+  "status/grpc-error.ts: message": "GrpcError.from's parameter; its callers' literals are checked",
+  "framing/frame-decoder.ts: message": "FrameDecoder's #fail(code, message); its callers' literals are checked",
+  "http2/trailers.ts: message": "the peer's grpc-message, reported as it came",
+  "http2/node-error.ts: `${error.syscall ?? \"connect\"}: ${code}${where ? ` ${where}` : \"\"}`":
+    "names the failed system call as node does (connect, getaddrinfo, ...); connect: by default",
+  "http2/client/client-session.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
+  "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
+  "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
+};
+
+/** Where a message is an argument: the call, and which argument (0-based). */
+const MESSAGE_ARGUMENTS: [RegExp, number][] = [
+  [/new GrpcError\(/g, 1],
+  [/GrpcError\.from\(/g, 2],
+  [/new (?:TypeError|RangeError)\(/g, 0],
+  [/this\.#fail\(/g, 1],
+];
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+function folderOf(file: string): string {
+  const parts = relative(SRC, file).split(sep);
+  if (parts.length === 1) return ".";
+  if (parts[0] === "http2" && parts.length > 2) return `${parts[0]}/${parts[1]}`;
+  return parts[0]!;
+}
+
+/** The end of the string or template literal that starts at `at` (the index after its closing quote). */
+function skipLiteral(text: string, at: number): number {
+  const quote = text[at]!;
+  let i = at + 1;
+  let depth = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "\\") i += 2;
+    else if (quote === "`" && c === "$" && text[i + 1] === "{") {
+      depth++;
+      i += 2;
+    } else if (quote === "`" && depth > 0 && c === "`") i = skipLiteral(text, i);
+    else if (quote === "`" && depth > 0 && c === "}") {
+      depth--;
+      i++;
+    } else if (c === quote && depth === 0) return i + 1;
+    else i++;
+  }
+  throw new Error(`unterminated literal at ${at}`);
+}
+
+/** The arguments of the call whose "(" is at `open`, as written (trimmed). */
+function argumentsAt(text: string, open: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open + 1; i < text.length; ) {
+    const c = text[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      i = skipLiteral(text, i);
+      continue;
+    }
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) {
+        args.push(text.slice(start, i).trim());
+        return args;
+      }
+      depth--;
+    } else if (c === "," && depth === 0) {
+      args.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+    i++;
+  }
+  throw new Error(`unclosed call at ${open}`);
+}
+
+/** The literal texts an expression can evaluate to, when it is literals (joined by ?: at most); undefined otherwise. */
+function literalsOf(expression: string): string[] | undefined {
+  const literals: string[] = [];
+  let outside = "";
+  for (let i = 0; i < expression.length; ) {
+    const c = expression[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      const end = skipLiteral(expression, i);
+      literals.push(expression.slice(i + 1, end - 1));
+      i = end;
+    } else {
+      outside += c;
+      i++;
+    }
+  }
+  // A template that opens with a substitution has no fixed prefix to check.
+  if (literals.length === 0 || literals.some((literal) => literal.startsWith("${"))) return undefined;
+  return /^[\s\w.=!?:()]*$/.test(outside) ? literals : undefined;
+}
+
+interface Message {
+  site: string;
+  folder: string;
+  text: string | undefined;
+  expression: string;
+}
+
+function messages(): Message[] {
+  const found: Message[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, "utf8");
+    const name = relative(SRC, file).split(sep).join("/");
+    for (const [pattern, index] of MESSAGE_ARGUMENTS)
+      for (const match of text.matchAll(pattern)) {
+        const expression = argumentsAt(text, match.index! + match[0].length - 1)[index];
+        if (expression === undefined || expression === "") continue;
+        const line = text.slice(0, match.index).split("\n").length;
+        const literals = literalsOf(expression);
+        if (literals === undefined) found.push({ site: `${name}: ${expression}`, folder: folderOf(file), text: undefined, expression });
+        else
+          for (const literal of literals)
+            found.push({ site: `${name}:${line}`, folder: folderOf(file), text: literal, expression });
+      }
+  }
+  return found;
+}
+
+describe("architecture: error message prefixes", () => {
+  const found = messages();
+
+  it("finds the messages (the scan works)", () => {
+    expect(found.length).to.be.greaterThan(80);
+    expect(found.some((message) => message.text?.startsWith("framing: stream ended inside a message"))).to.equal(true);
+  });
+
+  it("every prefix is 'word: ' and says what it names", () => {
+    for (const [prefix, { names, folders }] of Object.entries(PREFIXES)) {
+      expect(prefix).to.match(/^[A-Za-z][A-Za-z0-9 ]*: $/);
+      expect(names, prefix).to.not.equal("");
+      expect(folders, prefix).to.not.be.empty;
+    }
+  });
+
+  for (const message of found.filter((message) => message.text !== undefined))
+    it(`${message.site} "${message.text!.slice(0, 48)}" starts with a prefix of ${message.folder}/`, () => {
+      const prefix = Object.keys(PREFIXES).find((candidate) => message.text!.startsWith(candidate));
+      expect(prefix, `${message.site}: ${message.text} has no known prefix`).to.not.equal(undefined);
+      expect(PREFIXES[prefix!]!.folders, `${message.site}: "${prefix}" is not listed for ${message.folder}/`).to.include(message.folder);
+    });
+
+  it("every message that is not a literal is a known pass-through", () => {
+    const unknown = found.filter((message) => message.text === undefined && !(message.site in PASSED_THROUGH)).map((message) => message.site);
+    expect(unknown).to.deep.equal([]);
+  });
+
+  it("every listed pass-through and prefix is still in use", () => {
+    const sites = new Set(found.map((message) => message.site));
+    for (const site of Object.keys(PASSED_THROUGH)) expect(sites.has(site), site).to.equal(true);
+    for (const prefix of Object.keys(PREFIXES))
+      expect(found.some((message) => message.text?.startsWith(prefix)), prefix).to.equal(true);
+  });
+});
