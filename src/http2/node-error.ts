@@ -53,13 +53,13 @@ const TLS_CODES = new Set([
  * names the layer that failed: "connect: ECONNREFUSED 127.0.0.1:9", "tls: ...", "http2: ...".
  *
  * Transport failures are UNAVAILABLE (the call may be retried), the original error is kept as
- * `cause`. A GrpcError passes through unchanged. This and server/serve-call.ts are the only two
- * places where foreign errors become statuses (ARCHITECTURE.md §6).
+ * `cause`. A GrpcError passes through unchanged. This is GrpcError.from for Node's errors: the
+ * code and the message's prefix come from the Node error code; a stream reset is read through
+ * the one HTTP/2 error-code table (status/HTTP2_ERROR_CODES).
  * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
  */
 export function grpcErrorFromNode(reason: unknown): GrpcError {
-  if (reason instanceof GrpcError) return reason;
-  if (!(reason instanceof Error)) return new GrpcError(Code.Unknown, `transport: ${describeError(reason)}`, { cause: reason });
+  if (!(reason instanceof Error) || reason instanceof GrpcError) return GrpcError.from(reason, Code.Unknown, `transport: ${describeError(reason)}`);
   const error = reason as NodeError;
   const code = error.code ?? "";
   if (error.name === "AbortError" || code === "ABORT_ERR" || code === "ERR_HTTP2_STREAM_CANCEL")

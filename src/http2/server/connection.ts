@@ -1,5 +1,5 @@
-import { type ServerHttp2Session, constants } from "node:http2";
-import { Code, GrpcError } from "../../status/index.js";
+import type { ServerHttp2Session } from "node:http2";
+import { Code, GrpcError, RstCode } from "../../status/index.js";
 
 /** How a server treats each HTTP/2 connection over its life (gRFC A8 keepalive, A9 idle and age). */
 export interface ConnectionPolicy {
@@ -122,7 +122,7 @@ export class ServerConnection {
     this.closing = true;
     const open: ConnectionStream[] = [];
     for (let stream = this.firstStream; stream !== undefined; stream = stream.nextOnConnection) open.push(stream);
-    for (const stream of open) stream.cancel(constants.NGHTTP2_CANCEL, reason);
+    for (const stream of open) stream.cancel(RstCode.Cancel, reason);
     this.clearTimers();
     if (!this.session.destroyed) this.session.destroy();
   }
@@ -142,7 +142,7 @@ export class ServerConnection {
     this.closing = true;
     if (this.session.destroyed) return;
     // lastStreamID 0 lets node fill in the last stream it processed, so those calls may finish.
-    this.session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, TOO_MANY_PINGS);
+    this.session.goaway(RstCode.EnhanceYourCalm, 0, TOO_MANY_PINGS);
     this.graceTimer = setTimeout(
       () => this.destroy(new GrpcError(Code.Unavailable, "http2: connection closed for too many pings")),
       ABUSE_CLOSE_DELAY_MS,

@@ -6,12 +6,11 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
   type Settings,
-  constants,
   createSecureServer,
   createServer,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { Code, GrpcError } from "../../status/index.js";
+import { Code, GrpcError, RstCode } from "../../status/index.js";
 import { isGrpcContentType } from "../index.js";
 import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD_POST } from "../index.js";
 import { grpcErrorFromNode } from "../index.js";
@@ -197,7 +196,7 @@ export class Http2Listener {
     }
     const call = new ServerStream(stream, head, connection, this.baseHeaders);
     if (this.closed) {
-      call.cancel(constants.NGHTTP2_REFUSED_STREAM, new GrpcError(Code.Unavailable, "server: shutting down"));
+      call.cancel(RstCode.RefusedStream, new GrpcError(Code.Unavailable, "server: shutting down"));
       return;
     }
     this.onCall(call);

@@ -1,6 +1,6 @@
-import { type OutgoingHttpHeaders, type ServerHttp2Stream, constants } from "node:http2";
+import type { OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import type { Metadata } from "../../metadata/index.js";
-import { Code, GrpcError, describeRstCode } from "../../status/index.js";
+import { Code, GrpcError, describeRstCode, RstCode } from "../../status/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataToHeaders } from "../index.js";
 import { RequestReader, type SingleRequestConsumer } from "./request-reader.js";
@@ -199,7 +199,7 @@ export class ServerStream implements ConnectionStream {
     this.reader?.abort(error);
     const trailersOnly = (this.flags & HEADERS_SENT) === 0;
     this.finish(error, trailers);
-    if (trailersOnly) this.cancel(constants.NGHTTP2_CANCEL, error);
+    if (trailersOnly) this.cancel(RstCode.Cancel, error);
     else {
       this.flags |= CANCEL_AFTER_TRAILERS;
       setTimeout(cancelStream, CANCEL_FALLBACK_MS, this.stream).unref();
@@ -264,10 +264,10 @@ export class ServerStream implements ConnectionStream {
     this.connection.remove(this);
     if ((this.flags & FINISHED) === 0 || this.closeReason !== undefined) {
       this.flags |= FINISHED;
-      const rstCode = this.stream.rstCode ?? constants.NGHTTP2_CANCEL;
+      const rstCode = this.stream.rstCode ?? RstCode.Cancel;
       this.closeReason ??= new GrpcError(
         Code.Cancelled,
-        rstCode === constants.NGHTTP2_CANCEL
+        rstCode === RstCode.Cancel
           ? "http2: the client cancelled the call (RST_STREAM CANCEL)"
           : `http2: the stream closed before the call finished (${describeRstCode(rstCode)})`,
       );
@@ -301,11 +301,11 @@ function onDrain(this: OwnedStream): void {
 
 /** RST_STREAM(NO_ERROR) after our END_STREAM, unless the client has half-closed too. */
 function closeUnlessEnded(stream: ServerHttp2Stream): void {
-  if (!stream.closed && !stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+  if (!stream.closed && !stream.destroyed && !stream.readableEnded) stream.close(RstCode.NoError);
 }
 
 function cancelStream(stream: ServerHttp2Stream): void {
-  if (!stream.closed && !stream.destroyed) stream.close(constants.NGHTTP2_CANCEL);
+  if (!stream.closed && !stream.destroyed) stream.close(RstCode.Cancel);
 }
 
 // 'error' is always followed by 'close', which reports the reset through `signal`.
