@@ -4,7 +4,16 @@
 // README.md, "The protocol layers", shows them at work.
 
 // metadata/: custom metadata, its key rules and the base64 of -bin values.
-export { Metadata, isBinaryKey, isReservedKey, isValidKey, type MetadataValue } from "./metadata/index.js";
+export {
+  Metadata,
+  isBinaryKey,
+  isReservedKey,
+  isValidKey,
+  decodeBase64,
+  decodeBinaryHeader,
+  encodeBase64,
+  type MetadataValue,
+} from "./metadata/index.js";
 // status/: codes, grpc-status, grpc-message, grpc-status-details-bin, and the statuses of HTTP and HTTP/2 failures.
 export {
   Code,

@@ -26,6 +26,7 @@ describe("tsgrpc/protocol", () => {
       "Metadata",
       "metadataToHeaders",
       "metadataFromHeaders",
+      "decodeBinaryHeader",
       "Code",
       "parseStatusCode",
       "encodeStatusMessage",
