@@ -188,7 +188,7 @@ describe("architecture: error message prefixes", () => {
 
   it("every prefix is 'word: ' and says what it names", () => {
     for (const [prefix, { names, folders }] of Object.entries(PREFIXES)) {
-      expect(prefix).to.match(/^[A-Za-z][A-Za-z0-9 ]*: $/);
+      expect(prefix).to.match(/^[A-Za-z][\w -]*: $/);
       expect(names, prefix).to.not.equal("");
       expect(folders, prefix).to.not.be.empty;
     }
