@@ -26,7 +26,7 @@ export interface Policy {
   exitIdle(subchannels: readonly Subchannel<Transport>[]): void;
   /**
    * The channel's state after a subchannel changed (`current` is the state before); a policy
-   * may start the next attempt here through `control`.
+   * may start the next attempt here, through the ChannelControl it was created with.
    */
   aggregateState(subchannels: readonly Subchannel<Transport>[], current: ConnectivityState): ConnectivityState;
 }
