@@ -1,6 +1,12 @@
-// The channel layer's surface: target names, resolution, connection backoff and connectivity
-// states. None of it touches node:http2.
+// The channel layer's surface: target names, resolution, connection backoff, connectivity
+// states, subchannels, load-balancing policies and the balancer that ties them together.
+// None of it touches node:http2: the connection is handed in as a `Connect` function.
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { ConnectivityState, StateCell } from "./connectivity.js";
 export { parseTarget, formatAddress, type Address, type Target } from "./target.js";
 export { resolveTarget } from "./resolver.js";
+export { type Connect, type ConnectAttempt, type Transport, type TransportOwner } from "./transport.js";
+export { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
+export { type ChannelControl, type Policy } from "./policy.js";
+export { type LoadBalancingPolicy } from "./policies.js";
+export { Balancer, type BalancerOptions } from "./balancer.js";

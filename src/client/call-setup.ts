@@ -6,7 +6,7 @@ import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
 import type { CallOptions } from "./call-options.js";
-import type { Channel } from "./channel.js";
+import { channelCore, type Channel } from "./channel.js";
 
 const EMPTY_METADATA = new Metadata();
 
@@ -56,10 +56,10 @@ export function setupCall(channel: Channel, method: Method, options: CallOptions
   const plain = metadata.size === 0 && timeoutMs === undefined && compression === undefined;
   let headers = plain ? plainHeaders.get(channel)?.get(method.path) : undefined;
   if (headers === undefined) {
-    const session = channel.session;
+    const core = channelCore(channel);
     headers = requestHeadToHeaders(
-      { path: method.path, authority: session.authority, metadata, timeoutMs, encoding: compression?.name, acceptEncoding: channel.acceptEncoding },
-      { scheme: session.scheme, userAgent: channel.userAgent },
+      { path: method.path, authority: core.authority, metadata, timeoutMs, encoding: compression?.name, acceptEncoding: channel.acceptEncoding },
+      { scheme: core.scheme, userAgent: channel.userAgent },
     );
     if (plain) {
       let byPath = plainHeaders.get(channel);
@@ -81,7 +81,7 @@ export function setupCall(channel: Channel, method: Method, options: CallOptions
 
 /** A connection for the call: at once on the fast path, else when the channel is ready. */
 export function pickConnection(channel: Channel, setup: CallSetup): Connection | Promise<Connection> {
-  return channel.session.connection(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
+  return channelCore(channel).balancer.pick(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
 }
 
 /**

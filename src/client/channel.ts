@@ -1,11 +1,31 @@
+import { Balancer, ConnectivityState, parseTarget, type Address, type BackoffOptions, type LoadBalancingPolicy, type Target } from "../channel/index.js";
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
-import { ConnectivityState } from "../channel/index.js";
-import { ClientSession, type ClientSessionOptions } from "../http2/client/index.js";
+import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
 import type { Interceptor } from "./interceptor.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
-export interface ChannelOptions extends ClientSessionOptions {
+export interface ChannelOptions {
+  /** TLS (true or an options object) or plaintext h2c (default, unless the target is https://). */
+  tls?: boolean | TlsOptions;
+  /** Default "pick_first": the first address that connects takes every call. */
+  loadBalancingPolicy?: LoadBalancingPolicy;
+  /** Keepalive ping period in ms. Default: off. */
+  keepaliveTimeMs?: number;
+  /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
+  keepaliveTimeoutMs?: number;
+  /** Send keepalive pings without active calls. Default false. */
+  keepalivePermitWithoutCalls?: boolean;
+  /** Close a connection unused for this long. Default 30 minutes; Infinity keeps it. */
+  idleTimeoutMs?: number;
+  /** Reconnect backoff; defaults are the spec's. */
+  backoff?: BackoffOptions;
+  /**
+   * Custom name resolution (service discovery): the addresses for the target. Default: the
+   * system resolver for dns targets, the literal addresses otherwise. Called again when every
+   * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
+   */
+  resolver?: (target: Target) => Promise<Address[]>;
   /** Receive limit per message. Default 4 MiB. */
   maxReceiveMessageBytes?: number;
   /** Send limit per message. Default unlimited. */
@@ -20,6 +40,18 @@ export interface ChannelOptions extends ClientSessionOptions {
   userAgent?: string;
 }
 
+/** What this folder's calls need of a channel beyond its public surface. */
+export interface ChannelCore {
+  /** Picks the HTTP/2 connection of each call. */
+  readonly balancer: Balancer<Connection>;
+  /** The `:authority` of every call. */
+  readonly authority: string;
+  /** "https" with TLS, else "http". */
+  readonly scheme: "http" | "https";
+}
+
+let coreOf: (channel: Channel) => ChannelCore;
+
 /**
  * A virtual connection to a target ("host:port", "dns:host:port", "ipv4:a:p,b:p",
  * "ipv6:[::1]:p", "unix:path", "http(s)://host:port"): connects lazily, multiplexes calls over
@@ -27,8 +59,6 @@ export interface ChannelOptions extends ClientSessionOptions {
  * https://github.com/grpc/grpc/blob/master/doc/naming.md
  */
 export class Channel {
-  /** Connection management (internal to tsgrpc's client). */
-  readonly session: ClientSession;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
   readonly compressions: readonly Compression[];
@@ -37,9 +67,34 @@ export class Channel {
   readonly userAgent: string | undefined;
   /** The `grpc-accept-encoding` sent with every call. */
   readonly acceptEncoding: string;
+  readonly #core: ChannelCore;
+
+  static {
+    coreOf = (channel) => channel.#core;
+  }
 
   constructor(target: string, options: ChannelOptions = {}) {
-    this.session = new ClientSession(target, options);
+    // The wiring: the channel layer balances, http2/client opens its connections.
+    const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
+    const parsed = parseTarget(target, tls === undefined ? 80 : 443);
+    const secure = tls !== undefined || parsed.secure;
+    const connect = createHttp2Connect({
+      tls: secure ? (tls ?? {}) : undefined,
+      serverName: parsed.host,
+      timers: {
+        keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 20_000,
+        keepalivePermitWithoutCalls: options.keepalivePermitWithoutCalls ?? false,
+        idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
+      },
+    });
+    const balancer = new Balancer<Connection>(parsed, {
+      connect,
+      loadBalancingPolicy: options.loadBalancingPolicy,
+      resolver: options.resolver,
+      backoff: options.backoff,
+      keepaliveTimeMs: options.keepaliveTimeMs,
+    });
+    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
     this.compressions = options.compressions ?? DEFAULT_COMPRESSIONS;
@@ -51,12 +106,12 @@ export class Channel {
 
   /** The connectivity state; `tryToConnect` starts connecting when IDLE. */
   getState(tryToConnect = false): ConnectivityState {
-    return this.session.getState(tryToConnect);
+    return this.#core.balancer.getState(tryToConnect);
   }
 
   /** Resolves with the new state once it differs from `current`. */
   waitForStateChange(current: ConnectivityState): Promise<ConnectivityState> {
-    return this.session.waitForStateChange(current);
+    return this.#core.balancer.waitForStateChange(current);
   }
 
   /** Every state the channel goes through from now on, ending after SHUTDOWN. */
@@ -71,12 +126,20 @@ export class Channel {
 
   /** Connects now; resolves when READY, rejects (UNAVAILABLE or DEADLINE_EXCEEDED) otherwise. */
   async connect(deadline?: number): Promise<void> {
-    const connection = this.session.connection(true, deadline);
+    const connection = this.#core.balancer.pick(true, deadline);
     if (connection instanceof Promise) await connection;
   }
 
   /** Closes the channel: new calls fail UNAVAILABLE, active calls finish. */
   close(): void {
-    this.session.close();
+    this.#core.balancer.close();
   }
+}
+
+/**
+ * The balancer, `:authority` and scheme of a channel, for this folder's calls (and tests): not
+ * part of the public API, which is `src/index.ts`.
+ */
+export function channelCore(channel: Channel): ChannelCore {
+  return coreOf(channel);
 }

@@ -12,5 +12,5 @@ export {
   type BidiStreamingFunction,
 } from "./create-client.js";
 export { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
-export { ConnectivityState, type BackoffOptions } from "../channel/index.js";
-export { type LoadBalancingPolicy, type TlsOptions } from "../http2/client/index.js";
+export { ConnectivityState, type BackoffOptions, type LoadBalancingPolicy } from "../channel/index.js";
+export { type TlsOptions } from "../http2/client/index.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Backoff } from "../../src/channel/backoff.js";
 
-describe("http2/client-backoff: checklist 25, connection backoff", () => {
+describe("channel/backoff: checklist 25, connection backoff", () => {
   it("starts at 1 s, grows x1.6, caps at 120 s (no jitter at random = 0.5)", () => {
     const backoff = new Backoff({}, () => 0.5);
     const delays = Array.from({ length: 14 }, () => Math.round(backoff.next()));

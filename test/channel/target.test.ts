@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { formatAddress, parseTarget } from "../../src/channel/target.js";
 
-describe("http2/client-target: parseTarget", () => {
+describe("channel/target: parseTarget", () => {
   const valid: [string, object][] = [
     ["localhost:50051", { scheme: "dns", host: "localhost", port: 50051, authority: "localhost:50051", secure: false }],
     ["example.com", { scheme: "dns", host: "example.com", port: 80, authority: "example.com:80" }],

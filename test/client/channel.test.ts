@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Channel, ConnectivityState, createClient } from "../../src/client/index.js";
+import { channelCore } from "../../src/client/channel.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { Echo, grpcFrame } from "../e2e/client-fixtures.js";
 
@@ -175,7 +176,7 @@ describe("client/channel: connection management", () => {
     expect((await client.echo({}).catch((e: unknown) => e)) as GrpcError).to.have.property("code", Code.Unavailable);
     expect(await client.echo({}, { waitForReady: true, timeoutMs: 5000 })).to.deep.equal({ text: "moved" });
     expect(lookups).to.equal(2);
-    expect(ch.session.addresses().map((address) => ("port" in address ? address.port : 0))).to.deep.equal([dead, live]);
+    expect(channelCore(ch).balancer.addresses().map((address) => ("port" in address ? address.port : 0))).to.deep.equal([dead, live]);
   });
 
   it("a failing custom resolver is UNAVAILABLE", async () => {
@@ -237,7 +238,7 @@ describe("client/channel: connection management", () => {
       let authority = "";
       const ch = channel(`127.0.0.1:${port}`, { tls: { ca: ca(), serverNameOverride: "foo.test.google.fr" } });
       const reply = await createClient(Echo, ch).echo({}, { onHeaders: () => undefined });
-      authority = ch.session.authority;
+      authority = channelCore(ch).authority;
       expect(reply.text).to.equal("foo.test.google.fr|anonymous|h2");
       expect(authority).to.equal("foo.test.google.fr");
     });

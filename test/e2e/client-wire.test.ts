@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import * as http2 from "node:http2";
 import { Channel, createClient } from "../../src/client/index.js";
+import { channelCore } from "../../src/client/channel.js";
 import { Metadata } from "../../src/metadata/index.js";
 import { Code, encodeStatusDetails } from "../../src/status/index.js";
 import { Echo, eventually, fromArray, grpcFrame, rejection } from "./client-fixtures.js";
@@ -391,7 +392,7 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await start((stream, headers) => setTimeout(() => replyOk()(stream, headers, 0), 300));
     server!.on("session", (session: http2.ServerHttp2Session) => session.on("ping", () => pings++));
     expect(await client.echo({})).to.deep.equal({ text: "ok" });
-    expect(channel!.session.keepaliveTimeMs()).to.equal(undefined);
+    expect(channelCore(channel!).balancer.keepaliveTimeMs()).to.equal(undefined);
     expect(pings).to.equal(0);
   });
 
@@ -402,6 +403,6 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     await client.echo({});
     expect(await eventually(() => pings >= 2)).to.equal(true);
     sessions[0]!.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from("too_many_pings"));
-    expect(await eventually(() => channel!.session.keepaliveTimeMs() === 60)).to.equal(true);
+    expect(await eventually(() => channelCore(channel!).balancer.keepaliveTimeMs() === 60)).to.equal(true);
   });
 });

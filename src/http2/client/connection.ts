@@ -1,11 +1,13 @@
 import { constants, type ClientHttp2Session } from "node:http2";
+import type { Transport, TransportOwner } from "../../channel/index.js";
 import { Code, GrpcError } from "../../status/index.js";
 import { grpcErrorFromGoaway, grpcErrorFromNode } from "../index.js";
 
-/** Keepalive and idle settings of one HTTP/2 connection (doc/keepalive.md, gRFC A8). */
+/**
+ * Keepalive and idle settings of one HTTP/2 connection (doc/keepalive.md, gRFC A8). The ping
+ * period itself comes from the owner (the subchannel), which doubles it after "too_many_pings".
+ */
 export interface ConnectionTimers {
-  /** Ping period in ms; undefined or Infinity turns keepalive off (the default). */
-  keepaliveTimeMs: number | undefined;
   /** How long a ping may stay unanswered before the connection is dropped. */
   keepaliveTimeoutMs: number;
   /** Ping even when no call is active. */
@@ -14,11 +16,11 @@ export interface ConnectionTimers {
   idleTimeoutMs: number;
 }
 
-/** What a connection reports to its subchannel (same folder): it closed, or it was told to go away. */
-export interface ConnectionOwner {
-  connectionGone(connection: Connection): void;
-  tooManyPings(): void;
-}
+/**
+ * What a connection reports to its subchannel (it closed, or it was told to go away) and reads
+ * from it (the keepalive period: undefined or Infinity is off, the default).
+ */
+export type ConnectionOwner = Pick<TransportOwner<Connection>, "connectionGone" | "tooManyPings" | "keepaliveTimeMs">;
 
 /**
  * One connected HTTP/2 session and its bookkeeping: active stream count against the peer's
@@ -26,7 +28,7 @@ export interface ConnectionOwner {
  *
  * The session is unref'ed while no call is active, so an idle channel never keeps Node alive.
  */
-export class Connection {
+export class Connection implements Transport {
   readonly session: ClientHttp2Session;
   active = 0;
   /** No new streams: GOAWAY arrived, or we are closing. */
@@ -117,7 +119,7 @@ export class Connection {
   }
 
   private armKeepalive(): void {
-    const ms = this.timers.keepaliveTimeMs;
+    const ms = this.owner.keepaliveTimeMs;
     if (ms === undefined || !Number.isFinite(ms) || this.draining) return;
     this.keepaliveTimer = setTimeout(() => this.ping(), ms);
     this.keepaliveTimer.unref();

@@ -38,11 +38,11 @@ class FakeSession extends EventEmitter {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function connect(timers: Partial<ConnectionTimers> = {}) {
+function connect({ keepaliveTimeMs, ...timers }: Partial<ConnectionTimers> & { keepaliveTimeMs?: number } = {}) {
   const session = new FakeSession();
-  const owner = { gone: 0, pingStrikes: 0, connectionGone: () => owner.gone++, tooManyPings: () => owner.pingStrikes++ };
+  // The keepalive period is the owner's (the subchannel doubles it after too_many_pings).
+  const owner = { gone: 0, pingStrikes: 0, keepaliveTimeMs, connectionGone: () => owner.gone++, tooManyPings: () => owner.pingStrikes++ };
   const connection = new Connection(session as unknown as ClientHttp2Session, owner as never, {
-    keepaliveTimeMs: undefined,
     keepaliveTimeoutMs: 20_000,
     keepalivePermitWithoutCalls: false,
     idleTimeoutMs: Infinity,

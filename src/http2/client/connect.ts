@@ -1,0 +1,94 @@
+import { connect as http2Connect, type ClientHttp2Session, type SecureClientSessionOptions } from "node:http2";
+import { isIP, connect as netConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { formatAddress, type Address, type Connect, type ConnectAttempt, type TransportOwner } from "../../channel/index.js";
+import { Code, GrpcError } from "../../status/index.js";
+import { grpcErrorFromNode } from "../index.js";
+import { Connection, type ConnectionTimers } from "./connection.js";
+
+/** TLS settings of a channel. All optional: `{}` means TLS with the system's CAs. */
+export interface TlsOptions {
+  /** CA certificate(s) to trust instead of the system's (PEM). */
+  ca?: string | Uint8Array | (string | Uint8Array)[];
+  /** Client certificate chain (PEM), for mutual TLS. */
+  cert?: string | Uint8Array;
+  /** Client private key (PEM), for mutual TLS. */
+  key?: string | Uint8Array;
+  /** The name to verify the server certificate against and to send as SNI and `:authority`. */
+  serverNameOverride?: string;
+}
+
+/** How a channel's HTTP/2 connections are opened; built once per channel. */
+export interface ConnectOptions {
+  /** TLS settings, or undefined for plaintext h2c. */
+  tls: TlsOptions | undefined;
+  /** TLS server name (SNI and certificate check) when not overridden: the target's host. */
+  serverName: string;
+  /** Keepalive and idle settings of every connection. */
+  timers: ConnectionTimers;
+}
+
+/**
+ * Returns the channel's `Connect` for HTTP/2: each attempt opens a node:http2 session (h2c,
+ * TLS with ALPN "h2", or either over a unix socket) and is connected on the server's first
+ * SETTINGS, when its max concurrent streams is known.
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
+ */
+export function createHttp2Connect(options: ConnectOptions): Connect<Connection> {
+  return (address, owner) => connectSession(address, owner, options);
+}
+
+function connectSession(address: Address, owner: TransportOwner<Connection>, options: ConnectOptions): ConnectAttempt {
+  const session = openSession(address, options);
+  let settled = false;
+  const fail = (error: GrpcError): void => {
+    if (settled) return;
+    settled = true;
+    owner.connectFailed(error);
+  };
+  // Ready on the server's SETTINGS, not on TCP connect: until then its max concurrent streams is unknown.
+  session.once("remoteSettings", () => {
+    if (settled) return;
+    settled = true;
+    session.removeListener("error", onError);
+    session.removeListener("close", onClose);
+    owner.connected(new Connection(session, owner, options.timers));
+  });
+  // These stay after a failure or cancel: a late 'error' must still find a listener.
+  const onError = (error: Error): void => fail(grpcErrorFromNode(error));
+  const onClose = (): void => fail(new GrpcError(Code.Unavailable, `connect: connection to ${formatAddress(address)} closed during setup`));
+  session.on("error", onError);
+  session.on("close", onClose);
+  return {
+    cancel(): void {
+      settled = true;
+      session.destroy();
+    },
+  };
+}
+
+function openSession(address: Address, options: ConnectOptions): ClientHttp2Session {
+  const tls = options.tls;
+  const settings = { enablePush: false, initialWindowSize: 1 << 20 };
+  if (tls === undefined) {
+    if ("path" in address) return http2Connect("http://localhost", { settings, createConnection: () => netConnect(address.path) });
+    return http2Connect(`http://${formatAddress(address)}`, { settings });
+  }
+  const servername = tls.serverNameOverride ?? options.serverName;
+  const secure: SecureClientSessionOptions = { settings, ALPNProtocols: ["h2"] };
+  if (tls.ca !== undefined) secure.ca = toPem(tls.ca);
+  if (tls.cert !== undefined) secure.cert = toPem(tls.cert) as string | Buffer;
+  if (tls.key !== undefined) secure.key = toPem(tls.key) as string | Buffer;
+  // SNI cannot carry an IP address; without it Node checks the certificate against the URL's host.
+  if (isIP(servername) === 0) secure.servername = servername;
+  if ("path" in address) {
+    const path = address.path;
+    return http2Connect(`https://${servername}`, { ...secure, createConnection: () => tlsConnect({ ...secure, path }) });
+  }
+  return http2Connect(`https://${formatAddress(address)}`, secure);
+}
+
+function toPem(value: string | Uint8Array | (string | Uint8Array)[]): string | Buffer | (string | Buffer)[] {
+  if (Array.isArray(value)) return value.map((item) => toPem(item) as string | Buffer);
+  return typeof value === "string" ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
