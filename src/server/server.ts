@@ -74,7 +74,7 @@ export class Server {
    * Serves `service` with `implementation`, whose keys are method localNames ("unaryCall") or
    * proto names ("UnaryCall"). Methods left out answer UNIMPLEMENTED.
    */
-  add<S extends Service>(service: S, implementation: ServiceImplementation<S>): this {
+  add<S extends Service<any>>(service: S, implementation: ServiceImplementation<S>): this {
     this.router.add(service, implementation as ServiceImplementation);
     return this;
   }
