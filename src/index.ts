@@ -18,6 +18,7 @@ export {
   type UnaryHandler,
   type UntypedHandler,
 } from "./server/index.js";
+export { type BoundAddress, type ConnectionPolicy, type ListenAddress, type ServerTlsOptions } from "./http2/server/index.js";
 export {
   Channel,
   ConnectivityState,
@@ -41,6 +42,8 @@ export {
   type UnaryFunction,
   type UntypedFunction,
 } from "./client/index.js";
+export { type Address, type Target } from "./channel/index.js";
+export { type Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {
   serviceFromProtobuf,
@@ -58,4 +61,4 @@ export {
   type ServiceFromProtobufOptions,
   type UnaryMethod,
 } from "./service/index.js";
-export { protobufCodec, rawCodec, type Codec } from "./codec/index.js";
+export { protobufCodec, rawCodec, type Codec, type ProtobufCodecOptions } from "./codec/index.js";
