@@ -4,7 +4,9 @@
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /** Compiles only when `T` is `true`: `expectTrue<Equal<typeof x, string>>()`. */
-export function expectTrue<T extends true>(): void {}
+export function expectTrue<T extends true>(proof?: T): void {
+  void proof;
+}
 
 /** A value of any type, for checking what a call accepts without running it. */
 export declare function value<T>(): T;

@@ -15,7 +15,7 @@ import {
   type UnaryMethod,
 } from "../../src/index.js";
 import { expectTrue, value, type Equal } from "./assert.js";
-import { Greeter, jsonCodec, type HelloReply, type HelloRequest } from "./greeter.js";
+import { Greeter, type HelloReply, type HelloRequest } from "./greeter.js";
 
 // defineService infers every method's kind and message types.
 expectTrue<Equal<(typeof Greeter)["methods"]["sayHello"], UnaryMethod<HelloRequest, HelloReply>>>();
@@ -68,4 +68,3 @@ export async function typedByArgument(root: protobuf.Root): Promise<void> {
 // @ts-expect-error the kind of a UnaryMethod is "unary"
 const wrongKind: UnaryMethod<Uint8Array, Uint8Array> = { name: "A", localName: "a", path: "/s/A", kind: "bidi_streaming", requestCodec: rawCodec, responseCodec: rawCodec };
 void wrongKind;
-void jsonCodec;
