@@ -42,7 +42,8 @@ export type MethodHandler<M> = M extends Method<infer I, infer O, infer K> ? Han
  * For a typed service (from defineService, or loadService with its methods' types) every method
  * needs a handler of its kind, and a key that names no method is an error; handler parameters
  * are inferred. For an untyped `Service` any key is accepted, the proto name ("UnaryCall") too,
- * and a method without a handler answers UNIMPLEMENTED.
+ * and a method without a handler answers UNIMPLEMENTED: to leave methods out of a typed service
+ * on purpose, add it as a `Service`.
  */
 export type ServiceImplementation<S extends Service<any> = Service> = {
   [L in keyof S["methods"]]: MethodHandler<S["methods"][L]>;

@@ -71,6 +71,10 @@ server.add(Greeter, {
   lotsOfGreetings: async () => ({ message: "" }),
 });
 
+// Leaving methods out on purpose (they answer UNIMPLEMENTED) takes adding the service untyped.
+const untypedGreeter: Service = Greeter;
+server.add(untypedGreeter, { sayHello: async (request) => ({ message: String(request.name) }) });
+
 server.add(Greeter, {
   // @ts-expect-error a unary handler returns the wrong message type
   sayHello: async () => ({ text: "" }),

@@ -2,11 +2,14 @@
 // services read from a .proto at run time are untyped unless given their methods' types.
 import protobuf from "protobufjs";
 import {
+  Server,
+  createClient,
   defineService,
   loadService,
   rawCodec,
   serviceFromProtobuf,
   type BidiStreamingMethod,
+  type Channel,
   type ClientStreamingMethod,
   type Method,
   type MethodKind,
@@ -55,9 +58,17 @@ interface GreeterMethods {
 }
 
 // With a type argument, loadService and serviceFromProtobuf give a typed service; an interface fits.
-export async function typedByArgument(root: protobuf.Root): Promise<void> {
+export async function typedByArgument(root: protobuf.Root, channel: Channel): Promise<void> {
   const loaded = await loadService<GreeterMethods>("greeter.proto", "helloworld.Greeter", { includeDirs: ["protos"] });
   expectTrue<Equal<typeof loaded, Service<GreeterMethods>>>();
+  new Server().add(loaded, {
+    sayHello: (request) => ({ message: request.name }),
+    async *chat(requests) {
+      for await (const request of requests) yield { message: request.name };
+    },
+  });
+  const reply = await createClient(loaded, channel).sayHello({ name: "Ada" });
+  expectTrue<Equal<typeof reply, HelloReply>>();
   const described = serviceFromProtobuf<GreeterMethods>(root.lookupService("helloworld.Greeter"));
   expectTrue<Equal<(typeof described)["methods"]["chat"], BidiStreamingMethod<HelloRequest, HelloReply>>>();
   // @ts-expect-error a type argument must map names to methods
