@@ -7,10 +7,22 @@ import ts from "typescript";
 // dist/test/architecture/ → project root
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The declaration file of the package entry point, as package.json's "exports" names it. */
+/** The first "types" path in an "exports" entry, whatever conditions nest it. */
+function typesPath(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== "object") return undefined;
+  for (const [key, value] of Object.entries(entry)) {
+    const found = key === "types" && typeof value === "string" ? value : typesPath(value);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The declaration file of the package entry point, as package.json's "exports" (or "types") names it. */
 function entryDeclarations(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: { ".": { types: string } } };
-  return join(ROOT, manifest.exports["."].types);
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports?: Record<string, unknown>; types?: string };
+  const path = typesPath(manifest.exports?.["."]) ?? manifest.types;
+  if (path === undefined) throw new Error("package.json names no declaration file for the entry point");
+  return join(ROOT, path);
 }
 
 /**
