@@ -4,28 +4,61 @@ export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type Statu
 export { Metadata, type MetadataValue } from "./metadata/index.js";
 export {
   Server,
+  type BidiStreamingHandler,
+  type ClientStreamingHandler,
+  type Handler,
+  type HandlerOfKind,
+  type MethodHandler,
   type ServerContext,
+  type ServerStreamingHandler,
   type ServerInterceptor,
   type ServerOptions,
   type ServiceImplementation,
   type ShutdownOptions,
+  type UnaryHandler,
+  type UntypedHandler,
 } from "./server/index.js";
+export { type BoundAddress, type ConnectionPolicy, type ListenAddress, type ServerTlsOptions } from "./http2/server/index.js";
 export {
   Channel,
   ConnectivityState,
   createClient,
   type BackoffOptions,
+  type BidiStreamingFunction,
   type CallInvoker,
   type CallOptions,
   type ChannelOptions,
   type Client,
   type ClientCall,
+  type ClientFunction,
   type ClientOptions,
+  type ClientStreamingFunction,
+  type FunctionOfKind,
   type Interceptor,
   type LoadBalancingPolicy,
   type ParentContext,
+  type ServerStreamingFunction,
   type TlsOptions,
+  type UnaryFunction,
+  type UntypedFunction,
 } from "./client/index.js";
+export { type Address, type Target } from "./channel/index.js";
+export { type Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
-export { serviceFromProtobuf, defineService, loadService, type Service, type Method, type MethodKind } from "./service/index.js";
-export { protobufCodec, rawCodec, type Codec } from "./codec/index.js";
+export {
+  serviceFromProtobuf,
+  defineService,
+  loadService,
+  type BidiStreamingMethod,
+  type ClientStreamingMethod,
+  type DefinedMethods,
+  type LoadServiceOptions,
+  type Method,
+  type MethodDefinition,
+  type MethodKind,
+  type ServerStreamingMethod,
+  type Service,
+  type ServiceFromProtobufOptions,
+  type UnaryMethod,
+} from "./service/index.js";
+export { protobufCodec, rawCodec, type Codec, type ProtobufCodecOptions } from "./codec/index.js";

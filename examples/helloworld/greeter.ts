@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
-import { serviceFromProtobuf, type Service } from "../../src/index.js";
+import { serviceFromProtobuf, type Service, type UnaryMethod } from "../../src/index.js";
 
 function projectRoot(start: string): string {
   for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
@@ -14,8 +14,21 @@ function projectRoot(start: string): string {
 /** The path of greeter.proto. */
 export const GREETER_PROTO = join(projectRoot(dirname(fileURLToPath(import.meta.url))), "examples", "helloworld", "greeter.proto");
 
+/** helloworld.HelloRequest. */
+export interface HelloRequest {
+  name: string;
+}
+
+/** helloworld.HelloReply. */
+export interface HelloReply {
+  message: string;
+}
+
+/** The methods of helloworld.Greeter, which type its handlers and clients. */
+export type GreeterMethods = { sayHello: UnaryMethod<HelloRequest, HelloReply> };
+
 /** helloworld.Greeter, described from the .proto file. */
-export async function loadGreeter(): Promise<Service> {
+export async function loadGreeter(): Promise<Service<GreeterMethods>> {
   const root = await protobuf.load(GREETER_PROTO);
-  return serviceFromProtobuf(root.lookupService("helloworld.Greeter"));
+  return serviceFromProtobuf<GreeterMethods>(root.lookupService("helloworld.Greeter"));
 }

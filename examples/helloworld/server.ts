@@ -7,7 +7,7 @@ export async function startServer(port = 50051): Promise<{ server: Server; port:
   const Greeter = await loadGreeter();
   const server = new Server();
   server.add(Greeter, {
-    async sayHello(request: { name: string }) {
+    async sayHello(request) {
       if (!request.name) throw new GrpcError(Code.InvalidArgument, "name is required");
       return { message: `Hello ${request.name}` };
     },

@@ -1,4 +1,4 @@
-import type { Method, Service } from "../service/index.js";
+import type { Method, MethodKind, Service } from "../service/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import type { Channel } from "./channel.js";
 import { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
@@ -14,20 +14,28 @@ export type ClientStreamingFunction<I, O> = (requests: AsyncIterable<I>, options
 /** A bidi method: any async iterable of requests, an async iterable of responses. */
 export type BidiStreamingFunction<I, O> = (requests: AsyncIterable<I>, options?: CallOptions<I>) => AsyncIterable<O>;
 
-/** The function for a method, typed by its kind when the kind is a literal type. */
-export type ClientFunction<M> =
-  M extends Method<infer I, infer O> & { kind: "unary" }
-    ? UnaryFunction<I, O>
-    : M extends Method<infer I, infer O> & { kind: "server_streaming" }
-      ? ServerStreamingFunction<I, O>
-      : M extends Method<infer I, infer O> & { kind: "client_streaming" }
-        ? ClientStreamingFunction<I, O>
-        : M extends Method<infer I, infer O> & { kind: "bidi_streaming" }
-          ? BidiStreamingFunction<I, O>
-          : (request: any, options?: CallOptions<any>) => any;
+/** The function of a method whose kind is known only at run time: a request or requests in, a promise or iterable out. */
+export type UntypedFunction = (requestOrRequests: any, options?: CallOptions<any>) => any;
 
-/** One function per method of `S`, keyed by the method's local name ("unaryCall"). */
-export type Client<S extends Service = Service> = { [K in keyof S["methods"]]: ClientFunction<S["methods"][K]> };
+/** The client function of one kind with messages `I` and `O`; every kind at once (no literal) gives UntypedFunction. */
+export type FunctionOfKind<I, O, K extends MethodKind> = [K] extends ["unary"]
+  ? UnaryFunction<I, O>
+  : [K] extends ["server_streaming"]
+    ? ServerStreamingFunction<I, O>
+    : [K] extends ["client_streaming"]
+      ? ClientStreamingFunction<I, O>
+      : [K] extends ["bidi_streaming"]
+        ? BidiStreamingFunction<I, O>
+        : UntypedFunction;
+
+/** The client function of method `M`, typed by its kind and message types. */
+export type ClientFunction<M> = M extends Method<infer I, infer O, infer K> ? FunctionOfKind<I, O, K> : UntypedFunction;
+
+/**
+ * One function per method of `S`, keyed by the method's local name ("unaryCall"). For a typed
+ * service, calling a method it does not have is a compile error.
+ */
+export type Client<S extends Service<any> = Service> = { [L in keyof S["methods"]]: ClientFunction<S["methods"][L]> };
 
 /** Options of createClient. */
 export interface ClientOptions {
@@ -40,11 +48,11 @@ export interface ClientOptions {
  * promise; server-streaming an AsyncIterable; client-streaming takes any AsyncIterable and
  * returns a promise; bidi takes an AsyncIterable and returns one.
  */
-export function createClient<S extends Service>(service: S, channel: Channel, options: ClientOptions = {}): Client<S> {
+export function createClient<S extends Service<any>>(service: S, channel: Channel, options: ClientOptions = {}): Client<S> {
   const interceptors = [...channel.interceptors, ...(options.interceptors ?? [])];
   const invoke = interceptors.length === 0 ? undefined : chainInterceptors(interceptors, (call) => perform(channel, call));
   const client: Record<string, unknown> = {};
-  for (const [localName, method] of Object.entries(service.methods)) client[localName] = methodFunction(channel, method, invoke);
+  for (const [localName, method] of Object.entries<Method>(service.methods)) client[localName] = methodFunction(channel, method, invoke);
   return client as Client<S>;
 }
 

@@ -6,6 +6,8 @@ export {
   type Client,
   type ClientFunction,
   type ClientOptions,
+  type FunctionOfKind,
+  type UntypedFunction,
   type UnaryFunction,
   type ServerStreamingFunction,
   type ClientStreamingFunction,

@@ -1,4 +1,4 @@
-import type { Service } from "../service/index.js";
+import type { Method, MethodKind, Service } from "../service/index.js";
 import type { ServerContext } from "./server-context.js";
 
 /** A unary handler: one request in, one response out (or a thrown status). */
@@ -17,7 +17,34 @@ export type BidiStreamingHandler<I = any, O = any> = (requests: AsyncIterable<I>
 export type Handler = UnaryHandler | ServerStreamingHandler | ClientStreamingHandler | BidiStreamingHandler;
 
 /**
- * The handlers of a service, keyed by method localName ("unaryCall") or proto name ("UnaryCall").
- * A method without a handler answers UNIMPLEMENTED.
+ * The handler of a method whose kind is known only at run time: one signature, so that its
+ * parameters still get a type (`any` for the request or requests) without annotations.
  */
-export type ServiceImplementation<S extends Service = Service> = { [K in keyof S["methods"]]?: Handler } & Record<string, Handler>;
+export type UntypedHandler = (requestOrRequests: any, ctx: ServerContext) => unknown;
+
+/** The handler type of one kind with messages `I` and `O`; every kind at once (no literal) gives UntypedHandler. */
+export type HandlerOfKind<I, O, K extends MethodKind> = [K] extends ["unary"]
+  ? UnaryHandler<I, O>
+  : [K] extends ["server_streaming"]
+    ? ServerStreamingHandler<I, O>
+    : [K] extends ["client_streaming"]
+      ? ClientStreamingHandler<I, O>
+      : [K] extends ["bidi_streaming"]
+        ? BidiStreamingHandler<I, O>
+        : UntypedHandler;
+
+/** The handler type of method `M`, from its kind and message types. */
+export type MethodHandler<M> = M extends Method<infer I, infer O, infer K> ? HandlerOfKind<I, O, K> : UntypedHandler;
+
+/**
+ * The handlers of a service, keyed by method localName ("unaryCall").
+ *
+ * For a typed service (from defineService, or loadService with its methods' types) every method
+ * needs a handler of its kind, and a key that names no method is an error; handler parameters
+ * are inferred. For an untyped `Service` any key is accepted, the proto name ("UnaryCall") too,
+ * and a method without a handler answers UNIMPLEMENTED: to leave methods out of a typed service
+ * on purpose, add it as a `Service`.
+ */
+export type ServiceImplementation<S extends Service<any> = Service> = {
+  [L in keyof S["methods"]]: MethodHandler<S["methods"][L]>;
+};

@@ -72,9 +72,10 @@ export class Server {
 
   /**
    * Serves `service` with `implementation`, whose keys are method localNames ("unaryCall") or
-   * proto names ("UnaryCall"). Methods left out answer UNIMPLEMENTED.
+   * proto names ("UnaryCall"). Methods left out answer UNIMPLEMENTED. For a typed service the
+   * compiler wants one handler per method, by localName (see ServiceImplementation).
    */
-  add<S extends Service>(service: S, implementation: ServiceImplementation<S>): this {
+  add<S extends Service<any>>(service: S, implementation: ServiceImplementation<S>): this {
     this.router.add(service, implementation as ServiceImplementation);
     return this;
   }

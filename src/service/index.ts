@@ -1,6 +1,13 @@
 export { isMethodKind, methodKindFromStreaming, type MethodKind } from "./method-kind.js";
-export { methodPath, type Method } from "./method.js";
-export { defineService, type MethodDefinition, type Service } from "./service.js";
+export {
+  methodPath,
+  type BidiStreamingMethod,
+  type ClientStreamingMethod,
+  type Method,
+  type ServerStreamingMethod,
+  type UnaryMethod,
+} from "./method.js";
+export { defineService, type DefinedMethods, type MethodDefinition, type Service } from "./service.js";
 export {
   loadService,
   serviceFromProtobuf,

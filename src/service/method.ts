@@ -3,18 +3,31 @@ import type { MethodKind } from "./method-kind.js";
 
 /**
  * One method of a service: its names, its HTTP/2 :path, its kind and its two codecs.
+ *
+ * `I` and `O` are the request and response message types and `K` the kind as a literal type
+ * ("unary"), so that clients and handlers of the method are typed. The defaults (`any` and every
+ * kind) describe a method known only at run time, whose client and handler are loosely typed.
  */
-export interface Method<I = any, O = any> {
+export interface Method<I = any, O = any, K extends MethodKind = MethodKind> {
   /** The method name as in the .proto file: "UnaryCall". */
   name: string;
   /** The name on client objects and service implementations: "unaryCall". */
   localName: string;
   /** The :path of its requests: "/grpc.testing.TestService/UnaryCall". */
   path: string;
-  kind: MethodKind;
+  kind: K;
   requestCodec: Codec<I>;
   responseCodec: Codec<O>;
 }
+
+/** A unary method: one request of type `I`, one response of type `O`. */
+export type UnaryMethod<I, O> = Method<I, O, "unary">;
+/** A server-streaming method: one request of type `I`, a stream of responses of type `O`. */
+export type ServerStreamingMethod<I, O> = Method<I, O, "server_streaming">;
+/** A client-streaming method: a stream of requests of type `I`, one response of type `O`. */
+export type ClientStreamingMethod<I, O> = Method<I, O, "client_streaming">;
+/** A bidi-streaming method: a stream of requests of type `I`, a stream of responses of type `O`. */
+export type BidiStreamingMethod<I, O> = Method<I, O, "bidi_streaming">;
 
 /**
  * The :path of a method: "/" + full service name (no leading ".") + "/" + method name.

@@ -23,8 +23,16 @@ export interface LoadServiceOptions extends ServiceFromProtobufOptions {
  * Method kind comes from the `stream` flags; localName is the method name with a lower-case
  * first letter; path is "/" + full service name (no leading ".") + "/" + method name.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
+ *
+ * The .proto is read at run time, so the compiler cannot see its types: by default the service
+ * is loosely typed. Pass the methods' types to type its clients and handlers, as in
+ * `serviceFromProtobuf<{ sayHello: UnaryMethod<HelloRequest, HelloReply> }>(...)`; they are
+ * taken on trust, not checked against the .proto.
  */
-export function serviceFromProtobuf(service: protobuf.Service, options: ServiceFromProtobufOptions = {}): Service {
+export function serviceFromProtobuf<M extends Record<keyof M, Method> = Record<string, Method>>(
+  service: protobuf.Service,
+  options: ServiceFromProtobufOptions = {},
+): Service<M> {
   service.resolveAll();
   const name = service.fullName.slice(1);
   const codecs = new Map<protobuf.Type, Codec<unknown>>();
@@ -45,19 +53,20 @@ export function serviceFromProtobuf(service: protobuf.Service, options: ServiceF
       responseCodec: codecFor(method.resolvedResponseType!),
     };
   }
-  return { name, methods };
+  return { name, methods: methods as M };
 }
 
 /**
  * Loads .proto files and describes one service from them (a convenience over protobufjs and serviceFromProtobuf).
  *
- * A service name that is not in the files is a TypeError.
+ * A service name that is not in the files is a TypeError. As with serviceFromProtobuf, the
+ * service is loosely typed unless its methods' types are given: `loadService<GreeterMethods>(...)`.
  */
-export async function loadService(
+export async function loadService<M extends Record<keyof M, Method> = Record<string, Method>>(
   protoFiles: string | string[],
   serviceName: string,
   options: LoadServiceOptions = {},
-): Promise<Service> {
+): Promise<Service<M>> {
   const root = new protobuf.Root();
   const includeDirs = options.includeDirs ?? [];
   root.resolvePath = (origin, target) => {
@@ -72,5 +81,5 @@ export async function loadService(
   const found = root.lookup(serviceName);
   if (!(found instanceof protobuf.Service))
     throw new TypeError(`service: no service ${JSON.stringify(serviceName)} in ${JSON.stringify(protoFiles)}`);
-  return serviceFromProtobuf(found, { toObject: options.toObject });
+  return serviceFromProtobuf<M>(found, { toObject: options.toObject });
 }
