@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The package as a user gets it: packs this checkout (`npm pack` runs prepack, the library build),
+# The package as a user gets it: packs this checkout (`npm pack` runs prepare, the library build),
 # installs the tarball into a fresh app in a temporary folder, then checks that
 #   - the tarball holds the library, its declarations and maps, src/ for the maps, and the meta files;
 #   - import("tsgrpc") and require("tsgrpc") load it, and both give the same GrpcError class;
 #   - the installed declarations type-check under strict TypeScript;
 #   - the helloworld example, compiled against the installed package, runs: a server and a client
-#     on 127.0.0.1 (port 0), one call, then both stop.
+#     on 127.0.0.1 (port 0), one call, then both stop;
+#   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
+#     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
 # Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
 # Ends with one line "N passed, M failed".
 set -uo pipefail
@@ -45,7 +47,7 @@ if [ -z "$tarball" ]; then
     npm pack --silent --pack-destination "$tmp" >"$tmp/pack-name" || return 1
     [ -f "$tmp/$(tail -n 1 "$tmp/pack-name")" ]
   }
-  check "npm pack (prepack builds the library)" pack
+  check "npm pack (prepare builds the library)" pack
   [ "$failed" -eq 0 ] || finish
   tarball="$tmp/$(tail -n 1 "$tmp/pack-name")"
 fi
@@ -131,5 +133,23 @@ helloworld() {
   grep -q 'received "Hello world"' "$tmp/check.log"
 }
 check "helloworld runs against the installed package (server and client on 127.0.0.1)" helloworld
+
+# An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
+if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then
+  git_app="$tmp/git-app"
+  mkdir -p "$git_app"
+  cat >"$git_app/package.json" <<'JSON'
+{ "name": "pack-test-git-app", "version": "1.0.0", "private": true }
+JSON
+  git_install() {
+    (cd "$git_app" && npm install --no-audit --no-fund --no-package-lock "git+file://$root#$head") || return 1
+    (cd "$git_app" && node -e '
+      const tsgrpc = require("tsgrpc");
+      if (typeof tsgrpc.Server !== "function") throw new Error("no Server");
+      console.log("git install: ok");
+    ')
+  }
+  check "npm install from git (HEAD $(echo "$head" | cut -c1-7)) builds a package that loads" git_install
+fi
 
 finish
