@@ -1,6 +1,7 @@
 // tsgrpc/protocol: the pure protocol layers, for people who study, test or reuse gRPC's wire
 // format without a Server or a Channel. Each line re-exports one folder's surface; the same
-// functions run inside every tsgrpc call, and errors are tsgrpc's GrpcError (from "tsgrpc").
+// functions run inside every tsgrpc call, and errors are tsgrpc's GrpcError (the same class
+// as the one "tsgrpc" exports).
 // README.md, "The protocol layers", shows them at work.
 
 // metadata/: custom metadata, its key rules and the base64 of -bin values.
@@ -18,6 +19,8 @@ export {
 export {
   Code,
   codeName,
+  GrpcError,
+  type GrpcErrorOptions,
   isCode,
   parseStatusCode,
   decodeStatusMessage,

@@ -17,9 +17,9 @@ import {
   METHOD_POST,
   TE_TRAILERS,
 } from "./header-names.js";
+import { TSGRPC_VERSION } from "./package-version.js";
 
-/** The version tsgrpc reports in `user-agent`; kept equal to package.json's version. */
-export const TSGRPC_VERSION = "0.1.0";
+export { TSGRPC_VERSION };
 
 /**
  * The `user-agent` of every tsgrpc client, in the structure the spec recommends:

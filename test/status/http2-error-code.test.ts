@@ -11,6 +11,13 @@ import {
   http2ErrorCodeFromName,
 } from "../../src/status/http2-error-code.js";
 
+describe("RstCode", () => {
+  it("names every row of HTTP2_ERROR_CODES by its PascalCase name, and nothing else", () => {
+    const pascal = (name: string) => name.split("_").map((word) => word.charAt(0) + word.slice(1).toLowerCase()).join("");
+    expect(RstCode).to.deep.equal(Object.fromEntries(HTTP2_ERROR_CODES.map((entry) => [pascal(entry.name), entry.wire])));
+  });
+});
+
 describe("checklist 19: RST_STREAM code to status", () => {
   const mapped: [number, string, Code][] = [
     [0x0, "NO_ERROR", Code.Internal],

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The package as a user gets it: packs this checkout (`npm pack` runs prepare, the library build),
+# installs the tarball into a fresh app in a temporary folder, then checks that
+#   - the tarball holds the library, its declarations and maps, src/ for the maps, and the meta files;
+#   - import("tsgrpc") and require("tsgrpc") load it, and both give the same GrpcError class;
+#   - the installed declarations type-check under strict TypeScript;
+#   - the helloworld example, compiled against the installed package, runs: a server and a client
+#     on 127.0.0.1 (port 0), one call, then both stop;
+#   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
+#     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
+# Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
+# Ends with one line "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# Runs a named check; prints its output only when it fails.
+check() {
+  local name=$1
+  shift
+  if "$@" >"$tmp/check.log" 2>&1; then
+    echo "ok   $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    sed 's/^/     /' "$tmp/check.log"
+    failed=$((failed + 1))
+  fi
+}
+
+finish() {
+  echo
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+
+echo "pack-test: node $(node --version)"
+
+tarball=${1:-}
+if [ -z "$tarball" ]; then
+  pack() {
+    npm pack --silent --pack-destination "$tmp" >"$tmp/pack-name" || return 1
+    [ -f "$tmp/$(tail -n 1 "$tmp/pack-name")" ]
+  }
+  check "npm pack (prepare builds the library)" pack
+  [ "$failed" -eq 0 ] || finish
+  tarball="$tmp/$(tail -n 1 "$tmp/pack-name")"
+fi
+tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
+
+contents() {
+  tar tzf "$tarball" | sed 's|^package/||' >"$tmp/contents" || return 1
+  local missing=0
+  for file in package.json LICENSE README.md CHANGELOG.md dist/src/index.js dist/src/index.d.ts dist/src/index.js.map \
+    dist/src/index.d.ts.map dist/src/http2/package-version.js src/index.ts; do
+    grep -qx "$file" "$tmp/contents" || { echo "missing: $file"; missing=1; }
+  done
+  if grep -E '^(dist/(test|bench|interop|examples)|test|bench|interop|node_modules)/' "$tmp/contents"; then
+    echo "^ tests, benchmarks or dependencies in the package"
+    missing=1
+  fi
+  return "$missing"
+}
+check "the tarball holds dist/src (js, d.ts, maps), src/, LICENSE, README.md, CHANGELOG.md and nothing else" contents
+
+app="$tmp/app"
+mkdir -p "$app/examples/helloworld"
+cat >"$app/package.json" <<'JSON'
+{ "name": "pack-test-app", "version": "1.0.0", "private": true, "type": "module" }
+JSON
+install() {
+  (cd "$app" && npm install --no-audit --no-fund --no-package-lock "$tarball")
+}
+check "npm install of the tarball into a fresh app" install
+[ "$failed" -eq 0 ] || finish
+
+import_esm() {
+  (cd "$app" && node --input-type=module -e '
+    const tsgrpc = await import("tsgrpc");
+    for (const name of ["Server", "Channel", "createClient", "GrpcError", "Metadata", "Code"])
+      if (tsgrpc[name] === undefined) throw new Error(`import("tsgrpc") has no ${name}`);
+    console.log("import: ok");
+  ')
+}
+check 'import("tsgrpc")' import_esm
+
+require_cjs() {
+  (cd "$app" && node --input-type=commonjs -e '
+    const tsgrpc = require("tsgrpc");
+    for (const name of ["Server", "Channel", "createClient", "GrpcError", "Metadata", "Code"])
+      if (tsgrpc[name] === undefined) throw new Error(`require("tsgrpc") has no ${name}`);
+    // One copy of the package whichever way it is loaded: instanceof GrpcError holds across both.
+    import("tsgrpc").then((esm) => {
+      if (esm.GrpcError !== tsgrpc.GrpcError) throw new Error("require and import gave two GrpcError classes");
+      console.log("require: ok");
+    });
+  ')
+}
+check 'require("tsgrpc") from CommonJS (the same module as import)' require_cjs
+
+# The helloworld example, its imports pointed at the installed package.
+for file in "$root"/examples/helloworld/*.ts; do
+  sed -E 's#"(\.\./)+src/index\.js"#"tsgrpc"#' "$file" >"$app/examples/helloworld/$(basename "$file")"
+done
+cp "$root"/examples/helloworld/*.proto "$app/examples/helloworld/"
+cat >"$app/tsconfig.json" <<JSON
+{
+  "compilerOptions": {
+    "target": "ES2022",
+    "lib": ["ES2022"],
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "strict": true,
+    "esModuleInterop": true,
+    "typeRoots": ["$root/node_modules/@types"],
+    "types": ["node"]
+  },
+  "include": ["examples"]
+}
+JSON
+compile() {
+  (cd "$app" && "$root/node_modules/.bin/tsc" -p tsconfig.json && grep -q 'from "tsgrpc"' examples/helloworld/main.js examples/helloworld/*.js)
+}
+check "helloworld compiles against the installed declarations (strict)" compile
+
+helloworld() {
+  (cd "$app" && PORT=0 timeout 60 node examples/helloworld/main.js world) || return 1
+  grep -q 'received "Hello world"' "$tmp/check.log"
+}
+check "helloworld runs against the installed package (server and client on 127.0.0.1)" helloworld
+
+# An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
+if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then
+  git_app="$tmp/git-app"
+  mkdir -p "$git_app"
+  cat >"$git_app/package.json" <<'JSON'
+{ "name": "pack-test-git-app", "version": "1.0.0", "private": true }
+JSON
+  git_install() {
+    (cd "$git_app" && npm install --no-audit --no-fund --no-package-lock "git+file://$root#$head") || return 1
+    (cd "$git_app" && node -e '
+      const tsgrpc = require("tsgrpc");
+      if (typeof tsgrpc.Server !== "function") throw new Error("no Server");
+      console.log("git install: ok");
+    ')
+  }
+  check "npm install from git (HEAD $(echo "$head" | cut -c1-7)) builds a package that loads" git_install
+fi
+
+finish
