@@ -4,7 +4,9 @@ export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type Statu
 export { Metadata, type MetadataValue } from "./metadata/index.js";
 export {
   Server,
+  createServerContext,
   type ServerContext,
+  type ServerContextOptions,
   type ServerInterceptor,
   type ServerOptions,
   type ServiceImplementation,
