@@ -17,8 +17,16 @@ import { runH2load } from "./lib/h2load.js";
 import { cpuMicrosOf, runCommand, sampleMemory, stopServer, type ServerProcess } from "./lib/processes.js";
 import { PROJECT_ROOT } from "./lib/proto.js";
 
-export type Implementation = "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
+export type Implementation = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
+/** The implementations of most cases. */
 export const IMPLEMENTATIONS: readonly Implementation[] = ["floor", "grpc-js", "tsgrpc", "grpc-go"];
+/**
+ * The unary server cases add floor-min (bench/floor-min/server.ts), the tightest responder
+ * node:http2 allows, which answers EmptyCall and UnaryCall only.
+ */
+export const UNARY_SERVER_IMPLEMENTATIONS: readonly Implementation[] = ["floor-min", ...IMPLEMENTATIONS];
+/** The methods floor-min answers (the probe checks only these). */
+export const FLOOR_MIN_METHODS: readonly string[] = ["EmptyCall", "UnaryCall"];
 
 /** One reported figure of a case. `lowerIsBetter` for latency and memory. */
 export interface Metric {
@@ -29,6 +37,8 @@ export interface Metric {
   /** Targets of issue 6, as "tsgrpc's advantage" ratios (other/tsgrpc when lower is better). */
   targetVsFloor?: number;
   targetVsGrpcJs?: number;
+  /** Issue 10's target against floor-min, on the CPU per call of the unary server cases. */
+  targetVsFloorMin?: number;
 }
 
 /** What a case may use while it measures. */
@@ -63,6 +73,8 @@ const MIB = 1024 * 1024;
 const STREAM_MESSAGES = 100;
 const SERVER_UNARY_TARGETS = { targetVsFloor: 0.9, targetVsGrpcJs: 1.6 };
 const CLIENT_UNARY_TARGETS = { targetVsFloor: 0.8, targetVsGrpcJs: 2 };
+/** Our gRPC logic under 5% of a call: floor-min's CPU per call / tsgrpc's >= 0.95 (issue 10). */
+const FLOOR_MIN_CPU_TARGET = 0.95;
 
 function bodyFile(name: string, bytes: Uint8Array): string {
   const folder = join(PROJECT_ROOT, "bench", ".build", "bodies");
@@ -73,25 +85,35 @@ function bodyFile(name: string, bytes: Uint8Array): string {
 }
 
 /** The CPU-per-unit companion of a rate metric ("calls/s" -> us per call), lower is better. */
-function cpuMetric(rate: Metric): Metric {
+function cpuMetric(rate: Metric, targetVsFloorMin?: number): Metric {
   const unit = rate.unit === "calls/s" ? "call" : "message";
-  return { key: "cpu", label: `${rate.label}: CPU per ${unit}`, unit: "us", lowerIsBetter: true };
+  return { key: "cpu", label: `${rate.label}: CPU per ${unit}`, unit: "us", lowerIsBetter: true, targetVsFloorMin };
 }
 
 /**
  * A server case driven by h2load: `perCall` scales requests/s into the reported unit. For calls
  * and messages it also reports the server process's CPU time per call or message.
  */
-function h2loadCase(id: string, title: string, method: string, body: Uint8Array, metric: Metric, perCall: number, streams = 32): Case {
+function h2loadCase(
+  id: string,
+  title: string,
+  method: string,
+  body: Uint8Array,
+  metric: Metric,
+  perCall: number,
+  streams = 32,
+  implementations = IMPLEMENTATIONS,
+): Case {
   let file: string | undefined;
   const withCpu = metric.unit !== "MB/s";
+  const cpuTarget = implementations.includes("floor-min") ? FLOOR_MIN_CPU_TARGET : undefined;
   return {
     id,
     title,
     role: "server",
     needs: "servers",
-    metrics: withCpu ? [metric, cpuMetric(metric)] : [metric],
-    implementations: IMPLEMENTATIONS,
+    metrics: withCpu ? [metric, cpuMetric(metric, cpuTarget)] : [metric],
+    implementations,
     warmUp: true,
     async measure(implementation, context) {
       file ??= bodyFile(id, body);
@@ -198,8 +220,10 @@ export function allCases(quick: boolean): Case[] {
   const megabytes = (label: string): Metric => ({ key: "rate", label, unit: "MB/s" });
   const messages = (label: string, targets = {}): Metric => ({ key: "rate", label, unit: "msgs/s", ...targets });
   return [
-    h2loadCase("empty-server", "Server: EmptyCall", "EmptyCall", EMPTY_FRAME, calls("server EmptyCall", SERVER_UNARY_TARGETS), 1),
-    h2loadCase("unary-server", "Server: UnaryCall, 1 KiB echoed", "UnaryCall", simpleRequestFrame(KIB), calls("server UnaryCall 1 KiB", SERVER_UNARY_TARGETS), 1),
+    h2loadCase("empty-server", "Server: EmptyCall", "EmptyCall", EMPTY_FRAME, calls("server EmptyCall", SERVER_UNARY_TARGETS), 1, 32,
+      UNARY_SERVER_IMPLEMENTATIONS),
+    h2loadCase("unary-server", "Server: UnaryCall, 1 KiB echoed", "UnaryCall", simpleRequestFrame(KIB), calls("server UnaryCall 1 KiB", SERVER_UNARY_TARGETS), 1, 32,
+      UNARY_SERVER_IMPLEMENTATIONS),
     h2loadCase("unary-64k-server", "Server: UnaryCall, 64 KiB echoed", "UnaryCall", simpleRequestFrame(64 * KIB), megabytes("server UnaryCall 64 KiB"), (64 * KIB) / 1e6),
     h2loadCase(
       "unary-1m-server",

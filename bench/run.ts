@@ -13,7 +13,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { printFramingTable, runFramingBench, type Row as FramingRow } from "./framing.bench.js";
-import { allCases, IMPLEMENTATIONS, type Case, type CaseContext, type Implementation } from "./cases.js";
+import { allCases, FLOOR_MIN_METHODS, UNARY_SERVER_IMPLEMENTATIONS, type Case, type CaseContext, type Implementation } from "./cases.js";
 import { drawRatioChart } from "./lib/chart.js";
 import { describeMachine } from "./lib/machine.js";
 import { probeServer } from "./lib/probe.js";
@@ -51,7 +51,7 @@ function clientCommand(implementation: Implementation): string[] {
 
 async function startChecked(implementation: Implementation): Promise<ServerProcess> {
   const server = await startServer(implementation, serverCommand(implementation), implementation !== "grpc-go");
-  const problems = await probeServer(server.port);
+  const problems = await probeServer(server.port, implementation === "floor-min" ? FLOOR_MIN_METHODS : undefined);
   if (problems.length > 0) {
     await stopServer(server);
     throw new Error(`${implementation} server answers wrongly: ${problems.join("; ")}`);
@@ -76,6 +76,7 @@ async function runCase(benchCase: Case, context: CaseContext, broken: ReadonlyMa
     lowerIsBetter: metric.lowerIsBetter === true,
     targetVsFloor: metric.targetVsFloor,
     targetVsGrpcJs: metric.targetVsGrpcJs,
+    targetVsFloorMin: metric.targetVsFloorMin,
     medians: {},
     rounds: {},
     errors: {},
@@ -142,6 +143,9 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     "",
     "## How to read it",
     "",
+    "- **floor-min** (EmptyCall and UnaryCall 1 KiB only): the tightest gRPC-shaped responder node:http2 allows",
+    "  (bench/floor-min/server.ts: frozen headers and trailers, no `date`, no closure per request, one write). tsgrpc vs",
+    "  floor-min on CPU per call is the share of a call our gRPC logic costs; issue 10's target is >= 0.95.",
     "- **floor**: a bare `node:http2` server (bench/floor/server.ts) or client (bench/floor/client.ts) that answers in gRPC",
     "  shape with no gRPC logic; no node:http2 stack can beat it by much. **grpc-js**: @grpc/grpc-js with the same .proto",
     "  and handlers. **grpc-go**: a neutral, fast reference (Debian's grpc-go, built offline by bench/setup.sh).",
@@ -189,7 +193,7 @@ async function main(): Promise<void> {
     if (benchCase.needs === "go-server") needed.add("grpc-go");
     if (benchCase.needs === "servers") for (const implementation of benchCase.implementations) needed.add(implementation);
   }
-  for (const implementation of IMPLEMENTATIONS.filter((name) => needed.has(name)))
+  for (const implementation of UNARY_SERVER_IMPLEMENTATIONS.filter((name) => needed.has(name)))
     try {
       servers.set(implementation, await startChecked(implementation));
     } catch (error) {

@@ -4,6 +4,7 @@ export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type Statu
 export { Metadata, type MetadataValue } from "./metadata/index.js";
 export {
   Server,
+  createServerContext,
   type BidiStreamingHandler,
   type ClientStreamingHandler,
   type Handler,
@@ -11,6 +12,7 @@ export {
   type MethodHandler,
   type ServerContext,
   type ServerStreamingHandler,
+  type ServerContextOptions,
   type ServerInterceptor,
   type ServerOptions,
   type ServiceImplementation,

@@ -1,7 +1,7 @@
 // Turns the medians into the printed table, RESULTS.md and the rows of the ratio chart.
 import type { ChartRow } from "./chart.js";
 
-export type ImplementationName = "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
+export type ImplementationName = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
 const COLUMNS: readonly ImplementationName[] = ["floor", "grpc-js", "tsgrpc", "grpc-go"];
 
 /** One figure: the median of each implementation's rounds. */
@@ -12,6 +12,8 @@ export interface ResultRow {
   lowerIsBetter: boolean;
   targetVsFloor?: number;
   targetVsGrpcJs?: number;
+  /** Issue 10's target against floor-min (the tightest node:http2 responder). */
+  targetVsFloorMin?: number;
   medians: Partial<Record<ImplementationName, number>>;
   rounds: Partial<Record<ImplementationName, number[]>>;
   /** Why a value is missing, e.g. a failed run. */
@@ -32,6 +34,7 @@ export function targetMet(row: ResultRow): boolean | undefined {
   for (const [target, other] of [
     [row.targetVsFloor, "floor"],
     [row.targetVsGrpcJs, "grpc-js"],
+    [row.targetVsFloorMin, "floor-min"],
   ] as const) {
     if (target === undefined) continue;
     const ratio = advantage(row, other);
@@ -55,6 +58,7 @@ function targetText(row: ResultRow): string {
   const parts: string[] = [];
   if (row.targetVsFloor !== undefined) parts.push(`>=${row.targetVsFloor.toFixed(2)} floor`);
   if (row.targetVsGrpcJs !== undefined) parts.push(`>=${row.targetVsGrpcJs.toFixed(1)} grpc-js`);
+  if (row.targetVsFloorMin !== undefined) parts.push(`>=${row.targetVsFloorMin.toFixed(2)} floor-min`);
   return parts.join(", ") || "-";
 }
 
@@ -63,11 +67,19 @@ function metText(row: ResultRow): string {
   return met === undefined ? (targetText(row) === "-" ? "" : "?") : met ? "yes" : "NO";
 }
 
-function cells(row: ResultRow): string[] {
+/** Whether any row measured floor-min: only then do the tables show its column and ratio. */
+function withFloorMin(rows: readonly ResultRow[]): boolean {
+  return rows.some((row) => row.medians["floor-min"] !== undefined || row.errors["floor-min"] !== undefined);
+}
+
+function cells(row: ResultRow, floorMin: boolean): string[] {
+  const value = (name: ImplementationName) => (row.errors[name] !== undefined ? "error" : formatValue(row.medians[name]));
   return [
     `${row.label}${row.lowerIsBetter ? " (lower is better)" : ""}`,
     row.unit,
-    ...COLUMNS.map((name) => (row.errors[name] !== undefined ? "error" : formatValue(row.medians[name]))),
+    ...(floorMin ? [value("floor-min")] : []),
+    ...COLUMNS.map(value),
+    ...(floorMin ? [formatRatio(advantage(row, "floor-min"))] : []),
     formatRatio(advantage(row, "floor")),
     formatRatio(advantage(row, "grpc-js")),
     targetText(row),
@@ -75,12 +87,18 @@ function cells(row: ResultRow): string[] {
   ];
 }
 
-const HEADERS = ["figure", "unit", ...COLUMNS, "tsgrpc vs floor", "tsgrpc vs grpc-js", "target", "met"];
+function headers(floorMin: boolean): string[] {
+  return floorMin
+    ? ["figure", "unit", "floor-min", ...COLUMNS, "tsgrpc vs floor-min", "tsgrpc vs floor", "tsgrpc vs grpc-js", "target", "met"]
+    : ["figure", "unit", ...COLUMNS, "tsgrpc vs floor", "tsgrpc vs grpc-js", "target", "met"];
+}
 
 /** A fixed-width table for the terminal. */
 export function formatTable(rows: readonly ResultRow[]): string {
-  const table = [HEADERS, ...rows.map(cells)];
-  const widths = HEADERS.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+  const floorMin = withFloorMin(rows);
+  const titles = headers(floorMin);
+  const table = [titles, ...rows.map((row) => cells(row, floorMin))];
+  const widths = titles.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
   return table
     .map((line) => line.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  "))
     .join("\n");
@@ -88,8 +106,10 @@ export function formatTable(rows: readonly ResultRow[]): string {
 
 /** The same table in Markdown. */
 export function markdownTable(rows: readonly ResultRow[]): string {
-  const lines = [`| ${HEADERS.join(" | ")} |`, `|${HEADERS.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
-  for (const row of rows) lines.push(`| ${cells(row).join(" | ")} |`);
+  const floorMin = withFloorMin(rows);
+  const titles = headers(floorMin);
+  const lines = [`| ${titles.join(" | ")} |`, `|${titles.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
+  for (const row of rows) lines.push(`| ${cells(row, floorMin).join(" | ")} |`);
   return lines.join("\n");
 }
 
@@ -97,7 +117,7 @@ export function markdownTable(rows: readonly ResultRow[]): string {
 export function markdownRounds(rows: readonly ResultRow[]): string {
   const lines = ["| figure | implementation | rounds |", "|---|---|---|"];
   for (const row of rows)
-    for (const name of COLUMNS) {
+    for (const name of ["floor-min", ...COLUMNS] as const) {
       const rounds = row.rounds[name];
       const error = row.errors[name];
       if (rounds !== undefined && rounds.length > 0) lines.push(`| ${row.label} | ${name} | ${rounds.map(formatValue).join(", ")} |`);

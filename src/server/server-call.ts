@@ -2,12 +2,12 @@ import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
 import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
-import { Metadata } from "../metadata/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import { CallContext } from "./call-context.js";
+import type { CoreOutcome } from "./dispatch.js";
 import { RequestMessages } from "./request-messages.js";
-import type { ServerContext } from "./server-context.js";
 
 /** Server-wide settings every call reads. */
 export interface CallRuntime {
@@ -19,30 +19,28 @@ export interface CallRuntime {
 }
 
 /**
- * The state of one call on the server, and the ServerContext its handler sees.
+ * The state of one call on the server: its stream, deadline timer, compression and pending
+ * response. What the handler sees is `context`, a separate object (CallContext).
  *
- * Everything optional is lazy: the AbortSignal, headers and trailers metadata, request metadata.
- * `end()` is the single place the outcome is written, whatever ended the call.
+ * `end()` is the single place the outcome is written, whatever ended the call; the call is the
+ * CoreOutcome of a call without interceptors (succeed() and fail() end it).
  */
-export class ServerCall implements ServerContext {
+export class ServerCall implements CoreOutcome {
   readonly method: Method;
   readonly stream: ServerStream;
   readonly deadline: Deadline | undefined;
-  compression: string | undefined;
-  compressMessages = true;
-  requestCompressed = false;
+  /** What the handler and interceptors see. */
+  readonly context: CallContext;
   /** The grpc-encoding of the request messages, once negotiated. */
   receiveCompression: Compression | undefined;
   /** The error the core (handler) failed with, kept even if an interceptor swallows it. */
   coreError: unknown;
+  /** DEADLINE_EXCEEDED once the deadline passed (the context's signal reads it). */
+  expired: GrpcError | undefined;
   private readonly runtime: CallRuntime;
-  private controller: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private responseHeaders: Metadata | undefined;
-  private responseTrailers: Metadata | undefined;
   private sendCompression: Compression | undefined;
   private pendingResponse: Uint8Array | undefined;
-  private expired: GrpcError | undefined;
   private compressionChosen = false;
   private ended = false;
 
@@ -50,6 +48,7 @@ export class ServerCall implements ServerContext {
     this.stream = stream;
     this.method = method;
     this.runtime = runtime;
+    this.context = new CallContext(this);
     let timeoutMs = stream.head.timeoutMs;
     if (runtime.maxTimeoutMs !== undefined && (timeoutMs === undefined || runtime.maxTimeoutMs < timeoutMs))
       timeoutMs = runtime.maxTimeoutMs;
@@ -60,53 +59,21 @@ export class ServerCall implements ServerContext {
     }
   }
 
-  get metadata(): Metadata {
-    return this.stream.head.metadata;
-  }
-
-  get peer(): string {
-    return this.stream.peer;
-  }
-
-  get headers(): Metadata {
-    return (this.responseHeaders ??= new Metadata());
-  }
-
-  get trailers(): Metadata {
-    return (this.responseTrailers ??= new Metadata());
-  }
-
-  get headersSent(): boolean {
-    return this.stream.headersSent;
-  }
-
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      const controller = (this.controller = new AbortController());
-      if (this.expired !== undefined) controller.abort(this.expired);
-      else {
-        const streamSignal = this.stream.signal;
-        if (streamSignal.aborted) controller.abort(streamSignal.reason);
-        else streamSignal.addEventListener("abort", () => controller.abort(streamSignal.reason), { once: true });
-      }
-    }
-    return this.controller.signal;
-  }
-
   /** True once nothing more may be sent: the call ended, expired, or the stream closed. */
   get done(): boolean {
     return this.ended || this.stream.finished;
   }
 
+  /** Sends the response headers now (ServerContext.sendHeaders), unless sent or over. */
   sendHeaders(): void {
     if (this.stream.headersSent || this.done) return;
     this.chooseCompression();
-    this.stream.sendHeaders(this.responseHeaders, this.sendCompression?.name);
+    this.stream.sendHeaders(this.context.responseHeaders, this.sendCompression?.name);
   }
 
   /** Decodes one request frame, recording whether it came compressed. */
   decode(frame: Frame): unknown {
-    this.requestCompressed = frame.compressed;
+    this.context.requestCompressed = frame.compressed;
     return decodeMessage(frame, this.method.requestCodec, {
       compression: this.receiveCompression,
       maxBytes: this.runtime.maxReceiveMessageBytes,
@@ -194,6 +161,16 @@ export class ServerCall implements ServerContext {
     return this.stream.drain().then(() => !this.done);
   }
 
+  /** CoreOutcome: the handler is done and its responses are written; the call ends OK. */
+  succeed(): void {
+    this.end();
+  }
+
+  /** CoreOutcome: the handler (or reading the request, or writing a response) failed. */
+  fail(error: unknown): void {
+    this.end(error);
+  }
+
   /**
    * Ends the call: OK (with the pending unary response, if any) or the error's status. A
    * non-GrpcError becomes UNKNOWN with a generic message; the original never reaches the peer.
@@ -204,16 +181,17 @@ export class ServerCall implements ServerContext {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (error === undefined && this.coreError !== undefined) error = this.coreError;
     if (this.stream.finished) return;
+    const context = this.context;
     if (error !== undefined) {
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
-      this.stream.finish(status, this.responseTrailers, this.responseHeaders);
+      this.stream.finish(status, context.responseTrailers, context.responseHeaders);
       return;
     }
     const response = this.pendingResponse;
     if (response !== undefined) {
       this.pendingResponse = undefined;
-      this.stream.respond(this.responseHeaders, this.sendCompression?.name, response, this.responseTrailers);
-    } else this.stream.finish(undefined, this.responseTrailers, this.responseHeaders);
+      this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
+    } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
   }
 
   /** @internal Deadline timer: DEADLINE_EXCEEDED to the client, RST_STREAM(CANCEL), the handler's signal aborted. */
@@ -222,8 +200,8 @@ export class ServerCall implements ServerContext {
     if (this.done) return;
     this.ended = true;
     this.expired = new GrpcError(Code.DeadlineExceeded, "deadline: exceeded on the server");
-    this.controller?.abort(this.expired);
-    this.stream.finishAndCancel(this.expired, this.responseTrailers);
+    this.context.abort(this.expired);
+    this.stream.finishAndCancel(this.expired, this.context.responseTrailers);
   }
 
   /** Fixes the response compression before the first message, since grpc-encoding goes in the headers. */
@@ -231,7 +209,7 @@ export class ServerCall implements ServerContext {
     if (this.stream.headersSent || this.compressionChosen) return;
     this.compressionChosen = true;
     this.sendCompression = compressionForSend(
-      this.compression ?? this.runtime.responseCompression,
+      this.context.compression ?? this.runtime.responseCompression,
       this.stream.head.acceptEncoding,
       this.runtime.compressions,
     );
@@ -244,7 +222,7 @@ export class ServerCall implements ServerContext {
 
   private encode(response: unknown): Uint8Array | Promise<Uint8Array> {
     return encodeMessage(response, this.method.responseCodec, {
-      compression: this.compressMessages ? this.sendCompression : undefined,
+      compression: this.context.compressMessages ? this.sendCompression : undefined,
       maxBytes: this.runtime.maxSendMessageBytes,
     });
   }

@@ -1,9 +1,13 @@
-import type { Deadline } from "../deadline/index.js";
-import type { Metadata } from "../metadata/index.js";
+import { rawCodec } from "../codec/index.js";
+import { type Deadline, deadlineSignal } from "../deadline/index.js";
+import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 
 /**
  * What a handler (and an interceptor) knows about its call and can do to its response.
+ *
+ * The server gives every call its own context object; createServerContext builds one without a
+ * call, for unit tests of handlers.
  */
 export interface ServerContext {
   /** The method being called. */
@@ -36,4 +40,89 @@ export interface ServerContext {
   compressMessages: boolean;
   /** Whether the last request message read arrived compressed (flag 1 on the wire). */
   readonly requestCompressed: boolean;
+}
+
+/** What createServerContext builds a context from; every field is optional. */
+export interface ServerContextOptions {
+  /** The method being called. Default: a unary placeholder, "/test.Service/Test", with raw codecs. */
+  method?: Method;
+  /** The request metadata. Default: empty. */
+  metadata?: Metadata;
+  /** When the call expires (epoch ms). Default: none. */
+  deadline?: Deadline;
+  /**
+   * The call's signal: abort it to play a client that cancels. Default: a signal that aborts with
+   * DEADLINE_EXCEEDED at `deadline` (its timer does not keep the process alive), or never.
+   */
+  signal?: AbortSignal;
+  /** The client's address. Default "127.0.0.1:0". */
+  peer?: string;
+  /** Whether the last request message arrived compressed. Default false. */
+  requestCompressed?: boolean;
+}
+
+const PLACEHOLDER_METHOD: Method = Object.freeze({
+  name: "Test",
+  localName: "test",
+  path: "/test.Service/Test",
+  kind: "unary",
+  requestCodec: rawCodec,
+  responseCodec: rawCodec,
+});
+
+/**
+ * Builds a ServerContext with no call and no network behind it, so that a handler (or an
+ * interceptor) can be unit-tested by calling it as a function. Read what the handler set on
+ * `ctx.headers` and `ctx.trailers` afterwards; `ctx.sendHeaders()` only sets `headersSent`.
+ *
+ * ```ts
+ * const ctx = createServerContext({ metadata: new Metadata().set("x-user", "ada") });
+ * expect(await handlers.sayHello({ name: "Ada" }, ctx)).to.deep.equal({ message: "Hello Ada" });
+ * expect(ctx.trailers.get("x-served-by")).to.equal("test");
+ * ```
+ */
+export function createServerContext(options: ServerContextOptions = {}): ServerContext {
+  return new DetachedContext(options);
+}
+
+/** The context createServerContext builds: plain fields, and a deadline signal created on first read. */
+class DetachedContext implements ServerContext {
+  readonly method: Method;
+  readonly metadata: Metadata;
+  readonly deadline: Deadline | undefined;
+  readonly peer: string;
+  readonly requestCompressed: boolean;
+  compression: string | undefined;
+  compressMessages = true;
+  headersSent = false;
+  private givenSignal: AbortSignal | undefined;
+  private responseHeaders: Metadata | undefined;
+  private responseTrailers: Metadata | undefined;
+
+  constructor(options: ServerContextOptions) {
+    if (Number.isNaN(options.deadline)) throw new RangeError("server: deadline is NaN");
+    this.method = options.method ?? PLACEHOLDER_METHOD;
+    this.metadata = options.metadata ?? new Metadata();
+    this.deadline = options.deadline;
+    this.givenSignal = options.signal;
+    this.peer = options.peer ?? "127.0.0.1:0";
+    this.requestCompressed = options.requestCompressed ?? false;
+  }
+
+  get signal(): AbortSignal {
+    // deadlineSignal creates its AbortController on first read and never keeps the process alive.
+    return (this.givenSignal ??= deadlineSignal(this.deadline ?? Infinity).signal);
+  }
+
+  get headers(): Metadata {
+    return (this.responseHeaders ??= new Metadata());
+  }
+
+  get trailers(): Metadata {
+    return (this.responseTrailers ??= new Metadata());
+  }
+
+  sendHeaders(): void {
+    this.headersSent = true;
+  }
 }

@@ -18,6 +18,14 @@ describe("bench cases", () => {
       expect(hasCpu, benchCase.id).to.equal(units.includes("calls/s") || units.includes("msgs/s"));
     }
   });
+  it("runs floor-min in the unary server cases only, with issue 10's CPU target", () => {
+    for (const benchCase of allCases(false)) {
+      const unary = benchCase.id === "empty-server" || benchCase.id === "unary-server";
+      expect(benchCase.implementations.includes("floor-min"), benchCase.id).to.equal(unary);
+      const cpu = benchCase.metrics.find((metric) => metric.key === "cpu");
+      expect(cpu?.targetVsFloorMin, benchCase.id).to.equal(unary ? 0.95 : undefined);
+    }
+  });
   it("has unique ids, and every filter named in issue 6 selects something", () => {
     const ids = allCases(false).map((benchCase) => benchCase.id);
     expect(new Set(ids).size).to.equal(ids.length);

@@ -36,6 +36,19 @@ describe("bench servers (floor, grpc-js, tsgrpc)", function () {
     });
   }
 
+  it("floor-min answers EmptyCall and UnaryCall with status 0 and one message, and nothing else", async () => {
+    const file = fileURLToPath(new URL("../../../bench/floor-min/server.js", import.meta.url));
+    const floorMin = await startServer("floor-min", [process.execPath, file, "--port=0"], true);
+    try {
+      expect(await probeServer(floorMin.port, ["EmptyCall", "UnaryCall"])).to.deep.equal([]);
+      const all = await probeServer(floorMin.port);
+      expect(all).to.have.length(3);
+      for (const problem of all) expect(problem).to.match(/grpc-status 12, 0 messages/);
+    } finally {
+      await stopServer(floorMin);
+    }
+  });
+
   it("reads a process's CPU time, growing as it works", () => {
     const before = cpuMicrosOf(process.pid);
     for (let spin = Date.now(); Date.now() - spin < 50; );

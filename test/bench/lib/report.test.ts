@@ -26,6 +26,20 @@ describe("bench report", () => {
     expect(text).to.match(/server EmptyCall\s+calls\/s\s+10,000\s+-\s+9,000\s+error\s+0\.90\s+-\s+>=0\.90 floor\s+yes/);
     expect(markdownTable(rows)).to.include("| server EmptyCall | calls/s | 10,000 | - | 9,000 | error | 0.90 | - | >=0.90 floor | yes |");
   });
+  it("floor-min gets its own column and ratio only when a row measured it, with its target", () => {
+    const rows = [
+      row({ label: "cpu", unit: "us", lowerIsBetter: true, targetVsFloorMin: 0.95, medians: { "floor-min": 19, floor: 40, tsgrpc: 20 } }),
+      row({ label: "other", medians: { tsgrpc: 1, floor: 2 } }),
+    ];
+    expect(advantage(rows[0]!, "floor-min")).to.equal(0.95);
+    expect(targetMet(rows[0]!)).to.equal(true);
+    expect(targetMet({ ...rows[0]!, medians: { "floor-min": 18, tsgrpc: 20 } })).to.equal(false);
+    const markdown = markdownTable(rows);
+    expect(markdown).to.include("| figure | unit | floor-min | floor | grpc-js | tsgrpc | grpc-go | tsgrpc vs floor-min | tsgrpc vs floor |");
+    expect(markdown).to.include("| cpu (lower is better) | us | 19.0 | 40.0 | - | 20.0 | - | 0.95 | 2.00 | - | >=0.95 floor-min | yes |");
+    expect(markdown).to.include("| other | calls/s | - | 2.00 | - | 1.00 | - | - | 0.50 |");
+    expect(formatTable(rows.slice(1))).not.to.include("floor-min");
+  });
   it("chart rows keep figures with a ratio and mark lower-is-better ones", () => {
     const rows = [row({ label: "a", lowerIsBetter: true, medians: { tsgrpc: 1, floor: 2 } }), row({ label: "b", medians: { tsgrpc: 1 } })];
     expect(chartRows(rows)).to.deep.equal([{ label: "a *", vsFloor: 2, vsGrpcJs: undefined, targetVsFloor: undefined, targetVsGrpcJs: undefined }]);
