@@ -1,6 +1,7 @@
 import { compressionForReceive } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
-import type { ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
+import type { SingleFrameConsumer } from "../http2/index.js";
+import type { ServerStream } from "../http2/server/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { BidiStreamingHandler, ClientStreamingHandler, ServerStreamingHandler, UnaryHandler } from "./handler.js";
 import type { Route, Router } from "./router.js";
@@ -66,7 +67,7 @@ function serveDirect(call: ServerCall, route: Route): void {
 }
 
 /** A unary or server-streaming call without interceptors, run as its request arrives. */
-class SingleRequestCall implements SingleRequestConsumer {
+class SingleRequestCall implements SingleFrameConsumer {
   private readonly call: ServerCall;
   private readonly route: Route;
 
@@ -75,7 +76,7 @@ class SingleRequestCall implements SingleRequestConsumer {
     this.route = route;
   }
 
-  onRequest(frames: Frame[]): void {
+  onFrames(frames: Frame[]): void {
     const call = this.call;
     try {
       const request = call.decodeSingle(frames);
@@ -86,7 +87,7 @@ class SingleRequestCall implements SingleRequestConsumer {
     }
   }
 
-  onRequestError(error: GrpcError): void {
+  onReadError(error: GrpcError): void {
     this.call.end(error);
   }
 
@@ -159,7 +160,7 @@ function recordError(call: ServerCall, run: Promise<void>): Promise<void> {
 
 /** The frames of a single-request call, as a promise (the interceptor path). */
 function requestFrames(call: ServerCall): Promise<Frame[]> {
-  return new Promise((onRequest, onRequestError) => call.readSingle({ onRequest, onRequestError }));
+  return new Promise((onFrames, onReadError) => call.readSingle({ onFrames, onReadError }));
 }
 
 async function serveUnary(call: ServerCall, handler: UnaryHandler): Promise<void> {
