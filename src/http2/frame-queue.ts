@@ -40,6 +40,8 @@ const PAUSED = 1;
 const ENDED = 2;
 const STOPPED = 4;
 const FAILED = 8;
+/** A single read past holding: its chunks are framed as they come. */
+const DECODING = 16;
 const OVER = ENDED | STOPPED | FAILED;
 
 const NO_FRAMES: Frame[] = [];
@@ -55,10 +57,10 @@ function frameBytes(frame: Frame): number {
  * the reader has taken them down to half of that.
  *
  * A read that should hold one message (a unary or server-streaming request, a unary response;
- * `highWaterBytes` SINGLE_MESSAGE) holds its chunks until the end and turns a request that
- * arrived whole into its frame without a FrameDecoder; the consumer of `readSingle` hears at the
- * end, or as soon as a second frame shows there are too many. A streaming read creates its
- * FrameDecoder on its first chunk.
+ * `highWaterBytes` SINGLE_MESSAGE) holds its chunks until the end; the consumer of `readSingle`
+ * hears at the end, or as soon as a second frame shows there are too many. Whole messages lying
+ * in one chunk become views of it without a FrameDecoder: one is created only for a message that
+ * spans chunks (or a chunk that is wrong), so most calls never allocate one.
  *
  * The read ends once: at END_STREAM (`end`, which fails if a message was cut short), with an
  * error (a framing error, `fail`, `abort`), or by `stop`. After that, DATA is dropped and the
@@ -74,7 +76,7 @@ export class FrameQueue {
   private readonly maxBytes: number;
   private readonly highWaterBytes: number;
   private flags = 0;
-  /** Created on first need: a single message that arrives whole never needs one. */
+  /** Created when a message first spans two chunks, or a chunk is wrong (see decode). */
   private decoder: FrameDecoder | undefined;
   /** Single reads, before any decoding: the chunks held until the end. */
   private held: Uint8Array[] | undefined;
@@ -111,14 +113,14 @@ export class FrameQueue {
   /** Takes a DATA chunk (node's 'data' event). A framing error ends the read with it. */
   push(chunk: Uint8Array): void {
     if ((this.flags & OVER) !== 0) return;
-    if (this.decoder === undefined && this.highWaterBytes === SINGLE_MESSAGE) this.hold(chunk);
+    if (this.highWaterBytes === SINGLE_MESSAGE && (this.flags & DECODING) === 0) this.hold(chunk);
     else this.decode(chunk);
   }
 
   /** END_STREAM: every chunk arrived. Ends the read, with an error if a message was cut short. */
   end(): void {
     if ((this.flags & OVER) !== 0) return;
-    if (this.decoder === undefined && !this.takeWholeMessage()) this.decodeHeld();
+    if (this.highWaterBytes === SINGLE_MESSAGE && (this.flags & DECODING) === 0) this.decodeHeld();
     if ((this.flags & OVER) !== 0) return;
     try {
       this.decoder?.end();
@@ -240,66 +242,70 @@ export class FrameQueue {
   }
 
   /**
-   * The fast path of a single read: exactly one well-formed message in one chunk (or nothing at
-   * all) becomes its frame without a FrameDecoder. Anything else, errors included, goes through
-   * the decoder, which has the one definition of what is wrong.
+   * Frames what a single read held. A request that arrived whole, in one chunk, becomes its frame
+   * without a FrameDecoder (see decode).
    */
-  private takeWholeMessage(): boolean {
-    const held = this.held;
-    if (held === undefined) return true;
-    if (held.length !== 1) return false;
-    const chunk = held[0]!;
-    if (chunk.length < FRAME_HEADER_BYTES) return false;
-    const flag = chunk[0]!;
-    const length = chunk[1]! * 0x100_0000 + ((chunk[2]! << 16) | (chunk[3]! << 8) | chunk[4]!);
-    if (flag > 1 || length !== chunk.length - FRAME_HEADER_BYTES || length > this.maxBytes) return false;
-    this.held = undefined;
-    this.bytes = 0;
-    this.enqueue({ compressed: flag === 1, payload: chunk.subarray(FRAME_HEADER_BYTES) });
-    return true;
-  }
-
-  /** Moves a single read onto a FrameDecoder, feeding it what was held. */
   private decodeHeld(): void {
-    this.decoder = new FrameDecoder(this.maxBytes);
+    this.flags |= DECODING;
     const held = this.held ?? [];
     this.held = undefined;
     this.bytes = 0;
     for (const chunk of held) if ((this.flags & OVER) === 0) this.decode(chunk);
   }
 
+  /**
+   * Frames a chunk. While no message is partly received, the whole messages lying in the chunk
+   * become views of it right here (no FrameDecoder, no array per chunk); the decoder, created on
+   * first need, takes the rest: a message that continues in the next chunk, and anything wrong,
+   * since it has the one definition of what is wrong.
+   */
   private decode(chunk: Uint8Array): void {
-    let frames: Frame[];
-    try {
-      frames = (this.decoder ??= new FrameDecoder(this.maxBytes)).push(chunk);
-    } catch (error) {
-      this.fail(error as GrpcError);
-      return;
+    const end = chunk.length;
+    let offset = 0;
+    const decoder = this.decoder;
+    if (decoder === undefined || decoder.buffered === 0) {
+      while (end - offset >= FRAME_HEADER_BYTES) {
+        const flag = chunk[offset]!;
+        const length = chunk[offset + 1]! * 0x100_0000 + ((chunk[offset + 2]! << 16) | (chunk[offset + 3]! << 8) | chunk[offset + 4]!);
+        const start = offset + FRAME_HEADER_BYTES;
+        if (flag > 1 || length > this.maxBytes || end - start < length) break;
+        offset = start + length;
+        this.deliver({ compressed: flag === 1, payload: chunk.subarray(start, offset) });
+        if ((this.flags & OVER) !== 0) return;
+      }
     }
-    const count = frames.length;
-    if (count === 0) return;
+    if (offset < end) {
+      let frames: Frame[];
+      try {
+        frames = (this.decoder ??= new FrameDecoder(this.maxBytes)).push(offset === 0 ? chunk : chunk.subarray(offset));
+      } catch (error) {
+        this.fail(error as GrpcError);
+        return;
+      }
+      for (let index = 0; index < frames.length; index++) {
+        this.deliver(frames[index]!);
+        if ((this.flags & OVER) !== 0) return;
+      }
+    }
     if (this.highWaterBytes === SINGLE_MESSAGE) {
-      for (let index = 0; index < count; index++) this.enqueue(frames[index]!);
       if (this.length > 1) {
         const consumer = this.listener as SingleFrameConsumer | undefined;
         this.listener = undefined;
         consumer?.onFrames(this.frames!);
       }
-      return;
-    }
-    let index = 0;
-    const waiter = this.listener as FrameWaiter | undefined;
-    if (waiter !== undefined) {
-      // A waiter exists only while the queue is empty: the first frame goes straight to it.
-      this.listener = undefined;
-      waiter.onFrame(frames[0]!);
-      index = 1;
-    }
-    for (; index < count; index++) this.enqueue(frames[index]!);
-    if ((this.flags & PAUSED) === 0 && this.bytes >= this.highWaterBytes) {
+    } else if ((this.flags & PAUSED) === 0 && this.bytes >= this.highWaterBytes) {
       this.flags |= PAUSED;
       this.flow.pause();
     }
+  }
+
+  /** Hands a frame to the waiter of a streaming read (there is one only while the queue is empty), else queues it. */
+  private deliver(frame: Frame): void {
+    const waiter = this.listener;
+    if (waiter !== undefined && this.highWaterBytes !== SINGLE_MESSAGE) {
+      this.listener = undefined;
+      (waiter as FrameWaiter).onFrame(frame);
+    } else this.enqueue(frame);
   }
 
   private enqueue(frame: Frame): void {
