@@ -150,16 +150,6 @@ export class FrameQueue {
     this.failWith(reason);
   }
 
-  private failWith(error: GrpcError): void {
-    this.error = error;
-    this.flags |= FAILED;
-    this.held = undefined;
-    this.resumeFlow();
-    const listener = this.listener;
-    this.listener = undefined;
-    listener?.onReadError(error);
-  }
-
   /** Stops delivering frames: the queued ones and whatever still arrives are dropped; a waiter hears the end. */
   stop(): void {
     this.flags |= STOPPED;
@@ -311,6 +301,16 @@ export class FrameQueue {
   private enqueue(frame: Frame): void {
     (this.frames ??= []).push(frame);
     this.bytes += frameBytes(frame);
+  }
+
+  private failWith(error: GrpcError): void {
+    this.error = error;
+    this.flags |= FAILED;
+    this.held = undefined;
+    this.resumeFlow();
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.onReadError(error);
   }
 
   private drop(): void {

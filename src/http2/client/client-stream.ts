@@ -65,8 +65,9 @@ export interface StreamEndListener {
  * Readers pull (`next()` per frame, or `whenFinished()` then `takeFrames()` for unary calls, which
  * end at a second message: cardinality violation, UNIMPLEMENTED). Frames go through a FrameQueue:
  * when `paced` is set, unread frames beyond its high water pause the stream, so flow control
- * holds back the server and memory stays bounded; an unpaced (unary) response is held whole. `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is
- * ever handed to node:http2 (it would send INTERNAL_ERROR).
+ * holds back the server and memory stays bounded; an unpaced (unary) response is held whole.
+ * `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is ever handed to node:http2 (it
+ * would send INTERNAL_ERROR).
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
  */
 export class ClientStream implements FrameWaiter {
