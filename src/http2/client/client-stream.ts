@@ -200,15 +200,24 @@ export class ClientStream implements FrameWaiter {
 
   /** The next frame; undefined once the call ended OK; rejects with the status otherwise. */
   next(): Promise<Frame | undefined> {
-    const queue = this.queue;
-    const frame = queue?.take();
+    const frame = this.take();
     if (frame !== undefined) return Promise.resolve(frame);
-    if (queue === undefined) return this.outcome === OK ? Promise.resolve(undefined) : Promise.reject(this.outcome);
     return new Promise((resolve, reject) => {
       this.resolveNext = resolve;
       this.rejectNext = reject;
-      queue.waitForFrame(this);
+      this.waitForFrame(this);
     });
+  }
+
+  /**
+   * When take() found nothing: calls `waiter` back once, with the next frame, the end of a call
+   * that ended OK, or its status (at once if the call already ended). One waiter at a time.
+   */
+  waitForFrame(waiter: FrameWaiter): void {
+    const queue = this.queue;
+    if (queue !== undefined) queue.waitForFrame(waiter);
+    else if (this.outcome === OK) waiter.onEnd();
+    else waiter.onReadError(this.outcome!);
   }
 
   /** @internal FrameWaiter: the frame a waiting next() gets. */
