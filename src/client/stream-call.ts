@@ -1,6 +1,7 @@
 import { compressionForReceive, type Compression } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
 import { ClientStream } from "../http2/client/index.js";
+import type { FrameWaiter } from "../http2/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
@@ -21,7 +22,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * With a single `request` (server-streaming), a call the server never saw is retried once.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
-export class StreamCall<I, O> implements AsyncIterableIterator<O> {
+export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   private readonly channel: Channel;
   private readonly method: Method<I, O>;
   private readonly options: CallOptions<I>;
@@ -38,6 +39,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
   private retried = false;
   private delivered = 0;
   private ended = false;
+  private resolveNext: ((result: IteratorResult<O> | Promise<IteratorResult<O>>) => void) | undefined;
+  private rejectNext: ((error: unknown) => void) | undefined;
 
   constructor(channel: Channel, method: Method<I, O>, options: CallOptions<I>, single: boolean, request?: I, requests?: AsyncIterable<I>) {
     this.channel = channel;
@@ -64,20 +67,56 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O> {
 
   next(): Promise<IteratorResult<O>> {
     // Past the first message, no async function: a queued frame is decoded at once, and a
-    // missing one is waited for with a single then().
+    // missing one is waited for with one promise, settled from the 'data' event (FrameWaiter).
     const stream = this.stream;
     if (stream === undefined || this.delivered === 0 || this.ended) return this.receive();
     const frame = stream.take();
     if (frame === undefined)
-      return stream.next().then(
-        (next) => (next === undefined ? this.complete(stream) : this.deliver(stream, next)),
-        (error: unknown) => this.failWith(stream, error),
-      );
+      return new Promise((resolve, reject) => {
+        this.resolveNext = resolve;
+        this.rejectNext = reject;
+        stream.waitForFrame(this);
+      });
     try {
       const result = this.deliver(stream, frame);
       return result instanceof Promise ? result : Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /** @internal FrameWaiter: the response a waiting next() gets. */
+  onFrame(frame: Frame): void {
+    const resolve = this.resolveNext!;
+    const reject = this.rejectNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    try {
+      resolve(this.deliver(this.stream!, frame));
+    } catch (error) {
+      reject(error);
+    }
+  }
+
+  /** @internal FrameWaiter: the call ended OK. */
+  onEnd(): void {
+    const resolve = this.resolveNext!;
+    const reject = this.rejectNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    try {
+      resolve(this.complete(this.stream!));
+    } catch (error) {
+      reject(error);
+    }
+  }
+
+  /** @internal FrameWaiter: the call ended with a status. */
+  onReadError(error: GrpcError): void {
+    const reject = this.rejectNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    try {
+      this.failWith(this.stream!, error);
+    } catch (failure) {
+      reject(failure);
     }
   }
 

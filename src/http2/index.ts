@@ -13,3 +13,11 @@ export {
 } from "./request-head.js";
 export { statusFromTrailers, trailersFromStatus } from "./trailers.js";
 export { grpcErrorFromGoaway, grpcErrorFromNode, grpcErrorFromRstCode } from "./node-error.js";
+export {
+  DEFAULT_HIGH_WATER_BYTES,
+  FrameQueue,
+  SINGLE_MESSAGE,
+  type FlowControl,
+  type FrameWaiter,
+  type SingleFrameConsumer,
+} from "./frame-queue.js";

@@ -1,5 +1,5 @@
 import type { Frame } from "../framing/index.js";
-import type { SingleRequestConsumer } from "../http2/server/index.js";
+import type { SingleFrameConsumer } from "../http2/index.js";
 import type { MethodKind } from "../service/index.js";
 import type { GrpcError } from "../status/index.js";
 import type { Handler } from "./handler.js";
@@ -58,7 +58,7 @@ function invoke(call: ServerCall, handler: Handler, request: unknown, writeRespo
 }
 
 /** The request of a unary or server-streaming call, handed over from node's event once complete. */
-class SingleRequest implements SingleRequestConsumer {
+class SingleRequest implements SingleFrameConsumer {
   private readonly call: ServerCall;
   private readonly handler: Handler;
   private readonly writeResponse: ResponseWriter;
@@ -71,7 +71,7 @@ class SingleRequest implements SingleRequestConsumer {
     this.outcome = outcome;
   }
 
-  onRequest(frames: Frame[]): void {
+  onFrames(frames: Frame[]): void {
     let request: unknown;
     try {
       request = this.call.decodeSingle(frames);
@@ -87,7 +87,7 @@ class SingleRequest implements SingleRequestConsumer {
     else invoke(this.call, this.handler, request, this.writeResponse, this.outcome);
   }
 
-  onRequestError(error: GrpcError): void {
+  onReadError(error: GrpcError): void {
     this.outcome.fail(error);
   }
 }

@@ -1,5 +1,5 @@
 import type { Frame } from "../framing/index.js";
-import type { FrameWaiter, RequestReader } from "../http2/server/index.js";
+import type { FrameQueue, FrameWaiter } from "../http2/index.js";
 import type { GrpcError } from "../status/index.js";
 import type { ServerCall } from "./server-call.js";
 
@@ -21,7 +21,7 @@ function resultOf(message: unknown): IteratorYieldResult<unknown> {
 export class RequestMessages implements AsyncIterableIterator<unknown>, FrameWaiter {
   private readonly call: ServerCall;
   /** Opened on the first next(): a request nobody reads is left to node (see ServerStream.finish). */
-  private reader: RequestReader | undefined;
+  private reader: FrameQueue | undefined;
   private closed = false;
   private resolve: ((result: IteratorResult<unknown> | Promise<IteratorResult<unknown>>) => void) | undefined;
   private reject: ((error: unknown) => void) | undefined;
@@ -78,7 +78,7 @@ export class RequestMessages implements AsyncIterableIterator<unknown>, FrameWai
   }
 
   /** @internal FrameWaiter */
-  onRequestError(error: GrpcError): void {
+  onReadError(error: GrpcError): void {
     const reject = this.reject!;
     this.resolve = this.reject = undefined;
     reject(error);

@@ -1,7 +1,8 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import type { Frame } from "../framing/index.js";
-import type { RequestReader, ServerStream, SingleRequestConsumer } from "../http2/server/index.js";
+import type { FrameQueue, SingleFrameConsumer } from "../http2/index.js";
+import type { ServerStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
@@ -91,7 +92,7 @@ export class ServerCall implements CoreOutcome {
   }
 
   /** Hands `consumer` the frames of a single-request call (see ServerStream.readSingle). */
-  readSingle(consumer: SingleRequestConsumer): void {
+  readSingle(consumer: SingleFrameConsumer): void {
     this.stream.readSingle(this.runtime.maxReceiveMessageBytes, consumer);
   }
 
@@ -101,7 +102,7 @@ export class ServerCall implements CoreOutcome {
   }
 
   /** The request frames of a streaming call (RequestMessages opens them on first read). */
-  readFrames(): RequestReader {
+  readFrames(): FrameQueue {
     return this.stream.readFrames(this.runtime.maxReceiveMessageBytes);
   }
 

@@ -405,4 +405,34 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     sessions[0]!.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from("too_many_pings"));
     expect(await eventually(() => channelCore(channel!).balancer.keepaliveTimeMs() === 60)).to.equal(true);
   });
+  it("a streaming response that cannot be decoded, arriving while the consumer waits, fails the call and cancels the stream", async () => {
+    let rstCode: number | undefined;
+    await start((stream) => {
+      stream.respond(GRPC_HEADERS);
+      stream.write(grpcFrame({ text: "first" }));
+      stream.on("close", () => (rstCode = stream.rstCode));
+      setTimeout(() => stream.write(Buffer.from([0, 0, 0, 0, 1, 0x7b])), 30);
+    });
+    const responses = client.list({ count: 2 })[Symbol.asyncIterator]();
+    expect((await responses.next()).value).to.deep.equal({ text: "first" });
+    // The test codec's own error (JSON.parse) is what arrives: codecs, not the call, name the failure.
+    const error = await responses.next().then(() => undefined, (failure: unknown) => failure);
+    expect(error).to.be.instanceOf(Error);
+    expect(await eventually(() => rstCode === constants.NGHTTP2_CANCEL)).to.equal(true);
+  });
+
+  it("an onTrailers that throws at the end of a streaming call rejects the waiting next()", async () => {
+    await start((stream) => {
+      stream.respond(GRPC_HEADERS, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.write(grpcFrame({ text: "only" }));
+      setTimeout(() => stream.end(), 30);
+    });
+    const thrown = new Error("onTrailers failed");
+    const responses = client.list({ count: 1 }, { onTrailers: () => {
+      throw thrown;
+    } })[Symbol.asyncIterator]();
+    expect((await responses.next()).value).to.deep.equal({ text: "only" });
+    expect(await responses.next().then(() => undefined, (error: unknown) => error)).to.equal(thrown);
+  });
 });

@@ -1,5 +1,5 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
-import { FrameDecoder, type Frame } from "../../framing/index.js";
+import type { Frame } from "../../framing/index.js";
 import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../../metadata/index.js";
 import { cardinalityError } from "../../pipeline/index.js";
 import { Code, GrpcError } from "../../status/index.js";
@@ -9,9 +9,7 @@ import { GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataFromHeaders } from "../index.js";
 import { grpcErrorFromNode, grpcErrorFromRstCode } from "../index.js";
 import { statusFromTrailers } from "../index.js";
-
-/** Frames queued beyond this many bytes pause the HTTP/2 stream until the reader catches up. */
-const HIGH_WATER_BYTES = 64 * 1024;
+import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, type FrameWaiter, SINGLE_MESSAGE } from "../index.js";
 
 const OK: unique symbol = Symbol("ok");
 
@@ -66,12 +64,14 @@ export interface StreamEndListener {
  * RST_STREAM, a protocol violation or a local cancel.
  *
  * Readers pull (`next()` per frame, or `whenFinished()` then `takeFrames()` for unary calls, which
- * end at a second message: cardinality violation, UNIMPLEMENTED). When `paced` is set, queued frames beyond 64 KiB pause the stream, so flow control holds back the
- * server and memory stays bounded. `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is
- * ever handed to node:http2 (it would send INTERNAL_ERROR).
+ * end at a second message: cardinality violation, UNIMPLEMENTED). Frames go through a FrameQueue:
+ * when `paced` is set, unread frames beyond its high water pause the stream, so flow control
+ * holds back the server and memory stays bounded; an unpaced (unary) response is held whole.
+ * `cancel()` resets with RST_STREAM(CANCEL); no AbortSignal is ever handed to node:http2 (it
+ * would send INTERNAL_ERROR).
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
  */
-export class ClientStream {
+export class ClientStream implements FrameWaiter {
   /** Response headers as received (or the trailers-only block); undefined until they arrive. */
   responseHeaders: IncomingHttpHeaders | undefined;
   /** Trailers (the same block as `responseHeaders` for a trailers-only response). */
@@ -83,21 +83,18 @@ export class ClientStream {
   refused = false;
   private readonly stream: ClientHttp2Stream | undefined;
   private readonly connection: Connection | undefined;
-  private readonly decoder: FrameDecoder;
+  /** The response frames; undefined when the request never went out. */
+  private readonly queue: FrameQueue | undefined;
   private readonly paced: boolean;
-  private frames: Frame[] = [];
-  private frameIndex = 0;
-  private queuedBytes = 0;
-  private paused = false;
   private outcome: GrpcError | typeof OK | undefined;
   private localError: GrpcError | undefined;
   private nodeError: Error | undefined;
-  private waiter: { resolve(value: Frame | undefined): void; reject(error: GrpcError): void } | undefined;
+  private resolveNext: ((frame: Frame | undefined) => void) | undefined;
+  private rejectNext: ((error: GrpcError) => void) | undefined;
   private drainWaiter: (() => void) | undefined;
   private endListener: StreamEndListener | undefined;
 
   constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean) {
-    this.decoder = new FrameDecoder(maxReceiveBytes);
     this.paced = paced;
     // Checklist 7: headers beyond the server's SETTINGS_MAX_HEADER_LIST_SIZE would only earn a
     // RST_STREAM that names no cause; fail here instead, saying which limit was hit.
@@ -122,6 +119,7 @@ export class ClientStream {
       return;
     }
     this.stream = stream;
+    this.queue = new FrameQueue(stream, maxReceiveBytes, paced ? DEFAULT_HIGH_WATER_BYTES : SINGLE_MESSAGE);
     this.connection = connection;
     connection.acquire();
     // Shared listeners find their ClientStream through the stream: no closures per call.
@@ -175,11 +173,11 @@ export class ClientStream {
   cancel(error: GrpcError): void {
     if (this.outcome !== undefined) return;
     this.localError ??= error;
+    // Late data is dropped, and a paused stream resumed: it would hold back its 'close'.
+    this.queue?.fail(this.localError);
     const stream = this.stream;
     if (stream === undefined || stream.closed) return;
     stream.close(constants.NGHTTP2_CANCEL);
-    // A paused stream would hold back its 'close'; late data is ignored once localError is set.
-    if (this.paused) stream.resume();
   }
 
   /**
@@ -193,23 +191,55 @@ export class ClientStream {
 
   /** The frames received so far (for unary calls, once finished). */
   takeFrames(): Frame[] {
-    const frames = this.frameIndex === 0 ? this.frames : this.frames.slice(this.frameIndex);
-    this.frames = [];
-    this.frameIndex = 0;
-    return frames;
+    return this.queue === undefined ? [] : this.queue.takeAll();
   }
 
   /** The next frame if one is already here (no promise), whatever the call's outcome. */
   take(): Frame | undefined {
-    return this.frameIndex < this.frames.length ? this.shift() : undefined;
+    return this.queue?.take();
   }
 
   /** The next frame; undefined once the call ended OK; rejects with the status otherwise. */
   next(): Promise<Frame | undefined> {
     const frame = this.take();
     if (frame !== undefined) return Promise.resolve(frame);
-    if (this.outcome !== undefined) return this.outcome === OK ? Promise.resolve(undefined) : Promise.reject(this.outcome);
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.resolveNext = resolve;
+      this.rejectNext = reject;
+      this.waitForFrame(this);
+    });
+  }
+
+  /**
+   * When take() found nothing: calls `waiter` back once, with the next frame, the end of a call
+   * that ended OK, or its status (at once if the call already ended). One waiter at a time.
+   */
+  waitForFrame(waiter: FrameWaiter): void {
+    const queue = this.queue;
+    if (queue !== undefined) queue.waitForFrame(waiter);
+    else if (this.outcome === OK) waiter.onEnd();
+    else waiter.onReadError(this.outcome!);
+  }
+
+  /** @internal FrameWaiter: the frame a waiting next() gets. */
+  onFrame(frame: Frame): void {
+    const resolve = this.resolveNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    resolve(frame);
+  }
+
+  /** @internal FrameWaiter: the call ended OK. */
+  onEnd(): void {
+    const resolve = this.resolveNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    resolve(undefined);
+  }
+
+  /** @internal FrameWaiter: the call ended with a status. */
+  onReadError(error: GrpcError): void {
+    const reject = this.rejectNext!;
+    this.resolveNext = this.rejectNext = undefined;
+    reject(error);
   }
 
   /** The status once known: undefined while running, null for OK. */
@@ -222,21 +252,6 @@ export class ClientStream {
     this.drainWaiter = undefined;
     wake?.();
   };
-
-  private shift(): Frame {
-    const frame = this.frames[this.frameIndex]!;
-    this.frames[this.frameIndex++] = undefined as unknown as Frame;
-    this.queuedBytes -= frame.payload.length;
-    if (this.frameIndex === this.frames.length) {
-      this.frames = [];
-      this.frameIndex = 0;
-    }
-    if (this.paused && this.queuedBytes < HIGH_WATER_BYTES) {
-      this.paused = false;
-      this.stream!.resume();
-    }
-    return frame;
-  }
 
   /** @internal */
   onError(error: Error): void {
@@ -258,34 +273,12 @@ export class ClientStream {
   /** @internal */
   onData(chunk: Buffer): void {
     if (this.localError !== undefined) return;
-    let frames: Frame[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (error) {
-      this.cancel(error as GrpcError);
-      return;
-    }
-    const count = frames.length;
-    if (count === 0) return;
-    let index = 0;
-    const waiter = this.waiter;
-    if (waiter !== undefined) {
-      this.waiter = undefined;
-      waiter.resolve(frames[0]);
-      index = 1;
-    }
-    for (; index < count; index++) {
-      const frame = frames[index]!;
-      this.frames.push(frame);
-      this.queuedBytes += frame.payload.length;
-    }
+    const queue = this.queue!;
+    queue.push(chunk);
+    const error = queue.failure;
+    if (error !== undefined) this.cancel(error);
     // An unpaced (unary) call wants one message: a second one ends it now instead of buffering more.
-    if (!this.paced && this.frames.length > 1)
-      this.cancel(cardinalityError("response", 2));
-    else if (this.paced && !this.paused && this.queuedBytes >= HIGH_WATER_BYTES) {
-      this.paused = true;
-      this.stream!.pause();
-    }
+    else if (!this.paced && queue.length > 1) this.cancel(cardinalityError("response", 2));
   }
 
   /** The status of a call we did not end ourselves: trailers, else RST_STREAM, else the connection. */
@@ -296,12 +289,9 @@ export class ClientStream {
       const httpStatus = this.responseHeaders?.[HEADER_STATUS] as unknown as number | undefined;
       const status = statusFromTrailers(this.trailers, httpStatus);
       if (status !== undefined) return status;
-      try {
-        if (this.trailers !== this.responseHeaders) this.decoder.end();
-      } catch (error) {
-        return error as GrpcError;
-      }
-      return OK;
+      // END_STREAM with every message whole (a message cut short fails the read here).
+      this.queue!.end();
+      return this.queue!.failure ?? OK;
     }
     const rstCode = stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
     // Checklist 22: a stream above GOAWAY's last stream id, or refused, never reached the server.
@@ -335,11 +325,8 @@ export class ClientStream {
     const listener = this.endListener;
     this.endListener = undefined;
     listener?.onStreamEnd(outcome === OK ? undefined : outcome);
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    if (waiter !== undefined) {
-      if (outcome === OK) waiter.resolve(undefined);
-      else waiter.reject(outcome);
-    }
+    // A waiting next() hears the outcome after the frames queued before it.
+    if (outcome === OK) this.queue!.end();
+    else this.queue!.fail(outcome);
   }
 }

@@ -1,6 +1,5 @@
 // The server role of the http2 layer: the listener, server connections and the server half of a call.
 export { ServerStream } from "./server-stream.js";
-export { type FrameWaiter, type RequestReader, type SingleRequestConsumer } from "./request-reader.js";
 export {
   Http2Listener,
   type BoundAddress,

@@ -3,7 +3,7 @@ import type { Metadata } from "../../metadata/index.js";
 import { Code, GrpcError, describeRstCode, RstCode } from "../../status/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataToHeaders } from "../index.js";
-import { RequestReader, type SingleRequestConsumer } from "./request-reader.js";
+import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
 import type { RequestHead } from "../index.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
 import { trailersFromStatus } from "../index.js";
@@ -57,7 +57,8 @@ export class ServerStream implements ConnectionStream {
   previousOnConnection: ConnectionStream | undefined;
   /** @internal */
   nextOnConnection: ConnectionStream | undefined;
-  private reader: RequestReader | undefined;
+  /** @internal The request read, opened by readSingle() or readFrames(); node's DATA events feed it. */
+  reader: FrameQueue | undefined;
   private controller: AbortController | undefined;
   private closeReason: GrpcError | undefined;
   private trailers: OutgoingHttpHeaders | undefined;
@@ -110,13 +111,13 @@ export class ServerStream implements ConnectionStream {
     return this.controller.signal;
   }
 
-  /** Reads a request that should hold one message (unary, server streaming): see RequestReader.readSingle. */
-  readSingle(maxBytes: number, consumer: SingleRequestConsumer): void {
+  /** Reads a request that should hold one message (unary, server streaming): see FrameQueue.readSingle. */
+  readSingle(maxBytes: number, consumer: SingleFrameConsumer): void {
     (this.reader ??= this.openReader(maxBytes, true)).readSingle(consumer);
   }
 
   /** Reads a streaming request as frames, paced by the consumer. */
-  readFrames(maxBytes: number): RequestReader {
+  readFrames(maxBytes: number): FrameQueue {
     return (this.reader ??= this.openReader(maxBytes, false));
   }
 
@@ -224,8 +225,11 @@ export class ServerStream implements ConnectionStream {
     return this.stream.destroyed || this.stream.closed;
   }
 
-  private openReader(maxBytes: number, single: boolean): RequestReader {
-    const reader = new RequestReader(this.stream, maxBytes, single);
+  private openReader(maxBytes: number, single: boolean): FrameQueue {
+    const reader = new FrameQueue(this.stream, maxBytes, single ? SINGLE_MESSAGE : DEFAULT_HIGH_WATER_BYTES);
+    this.reader = reader;
+    this.stream.on("data", onData);
+    this.stream.on("end", onEnd);
     if (this.closeReason !== undefined) reader.abort(this.closeReason);
     return reader;
   }
@@ -287,6 +291,14 @@ export class ServerStream implements ConnectionStream {
 }
 
 // Shared listeners (no closure per call): `this` is the node stream, which points at its owner.
+function onData(this: OwnedStream, chunk: Buffer): void {
+  this[OWNER]!.reader!.push(chunk);
+}
+
+function onEnd(this: OwnedStream): void {
+  this[OWNER]!.reader!.end();
+}
+
 function onClose(this: OwnedStream): void {
   this[OWNER]!.onClose();
 }
