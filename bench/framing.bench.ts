@@ -113,5 +113,4 @@ export function printFramingTable(rows: Row[]): void {
     );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
-  printFramingTable(await runFramingBench());
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) printFramingTable(await runFramingBench());

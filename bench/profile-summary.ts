@@ -28,7 +28,9 @@ export function summariseProfile(profile: Profile, top = 25): string {
   const selfTime = new Map<number, number>();
   profile.samples.forEach((id, index) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
-  const idle = [...selfTime].filter(([id]) => ["(idle)", "(program)"].includes(byId.get(id)!.callFrame.functionName)).reduce((s, [, v]) => s + v, 0);
+  const idle = [...selfTime]
+    .filter(([id]) => ["(idle)", "(program)"].includes(byId.get(id)!.callFrame.functionName))
+    .reduce((s, [, v]) => s + v, 0);
   const busy = total - idle;
   const selfByFunction = new Map<string, number>();
   const selfByFile = new Map<string, number>();

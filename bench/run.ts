@@ -23,7 +23,10 @@ import { chartRows, formatTable, markdownRounds, markdownTable, type ResultRow }
 import { median } from "./lib/stats.js";
 
 const quick = process.env.BENCH_QUICK === "1";
-const filters = (process.env.BENCH_CASES ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+const filters = (process.env.BENCH_CASES ?? "")
+  .split(",")
+  .map((item) => item.trim())
+  .filter((item) => item !== "");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 5));
 const warmUpSeconds = quick ? 1 : 2;
@@ -90,7 +93,9 @@ async function runCase(benchCase: Case, context: CaseContext, broken: ReadonlyMa
   const active = () => benchCase.implementations.filter((implementation) => !failed.has(implementation));
   if (benchCase.warmUp)
     for (const implementation of active())
-      await benchCase.measure(implementation, { ...context, seconds: warmUpSeconds }).catch((error) => failed.set(implementation, message(error)));
+      await benchCase
+        .measure(implementation, { ...context, seconds: warmUpSeconds })
+        .catch((error) => failed.set(implementation, message(error)));
   for (let round = 0; round < rounds; round++)
     for (const implementation of rotate(active(), round)) {
       try {
@@ -156,7 +161,7 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     "  round divided by the calls or messages served; for clients, the client process's own CPU time while counting.",
     "  It is what one call costs, and it moves less than a rate when other work shares the machine.",
     "- **tsgrpc vs X** is tsgrpc's advantage: tsgrpc / X for rates, X / tsgrpc for latency and memory (marked",
-    "  \"lower is better\", and * in the chart). Above 1.00 tsgrpc is better. Targets are those of issue 6.",
+    '  "lower is better", and * in the chart). Above 1.00 tsgrpc is better. Targets are those of issue 6.',
     "",
     "![ratios](RESULTS.png)",
     "",
@@ -171,11 +176,14 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     .filter((line, index, all) => !(line === "" && all[index - 1] === ""))
     .join("\n");
   writeFileSync(join(folder, "RESULTS.md"), markdown);
-  writeFileSync(join(folder, "RESULTS.png"), drawRatioChart(
+  writeFileSync(
+    join(folder, "RESULTS.png"),
+    drawRatioChart(
       "TSGRPC RATIOS - HIGHER IS BETTER FOR TSGRPC, 1.0 = PARITY",
       chartRows(rows),
       `* LOWER IS BETTER: RATIO = OTHER / TSGRPC.   ${quick ? "QUICK SMOKE RUN.   " : ""}NODE ${process.version}, ${os.cpus().length} CORES`,
-    ));
+    ),
+  );
   console.log(`\nwrote ${join(folder, "RESULTS.md")} and RESULTS.png`);
 }
 

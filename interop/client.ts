@@ -85,7 +85,8 @@ async function main(): Promise<number> {
     process.stdout.write(`PASS ${testCase}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof GrpcError) process.stdout.write(`FAIL ${testCase}: ${codeName(error.code)} (${error.code}): ${oneLine(error.statusMessage)}\n`);
+    if (error instanceof GrpcError)
+      process.stdout.write(`FAIL ${testCase}: ${codeName(error.code)} (${error.code}): ${oneLine(error.statusMessage)}\n`);
     else if (error instanceof AssertionFailure) process.stdout.write(`FAIL ${testCase}: ${oneLine(error.message)}\n`);
     else process.stdout.write(`FAIL ${testCase}: ${oneLine(String((error as Error)?.stack ?? error))}\n`);
     return 1;

@@ -191,7 +191,12 @@ export const TEST_CASES: Record<string, (context: InteropContext) => Promise<voi
   },
 
   async server_compressed_streaming({ channel, testService, gzip }) {
-    const request = { responseParameters: [{ compressed: { value: true }, size: 31415 }, { compressed: { value: false }, size: 92653 }] };
+    const request = {
+      responseParameters: [
+        { compressed: { value: true }, size: 31415 },
+        { compressed: { value: false }, size: 92653 },
+      ],
+    };
     const sizes: number[] = [];
     const flags: number[] = [];
     let seen = gzip.decompressed;
@@ -231,7 +236,10 @@ export const TEST_CASES: Record<string, (context: InteropContext) => Promise<voi
     const verify = (what: string, headers: Metadata | undefined, trailers: Metadata | undefined): void => {
       check(headers?.get(ECHO_INITIAL) === "test_initial_metadata_value", `${what}: initial metadata ${ECHO_INITIAL} not echoed`);
       const trailing = trailers?.get(ECHO_TRAILING);
-      check(trailing instanceof Uint8Array && Buffer.from(trailing).equals(Buffer.from(trailingValue)), `${what}: trailing ${ECHO_TRAILING} not echoed`);
+      check(
+        trailing instanceof Uint8Array && Buffer.from(trailing).equals(Buffer.from(trailingValue)),
+        `${what}: trailing ${ECHO_TRAILING} not echoed`,
+      );
     };
     let headers: Metadata | undefined;
     let trailers: Metadata | undefined;
@@ -306,9 +314,13 @@ async function statusCase({ channel, testService }: InteropContext, message: str
   const client = createClient(testService, channel);
   const responseStatus = { code: 2, message };
   await expectStatus(client.unaryCall({ responseStatus }), Code.Unknown, message);
-  await expectStatus(async () => {
-    for await (const _ of client.fullDuplexCall(single({ responseStatus })));
-  }, Code.Unknown, message);
+  await expectStatus(
+    async () => {
+      for await (const _ of client.fullDuplexCall(single({ responseStatus })));
+    },
+    Code.Unknown,
+    message,
+  );
 }
 
 async function* requestsOf<T>(values: readonly T[]): AsyncIterable<T> {

@@ -65,7 +65,10 @@ class FloorClient implements BenchClient {
   }
 
   serverStream(count: number): Promise<number> {
-    return this.call("StreamingOutputCall", this.streamBody(`out${count}`, () => streamingOutputRequestFrame(count, 1024)));
+    return this.call(
+      "StreamingOutputCall",
+      this.streamBody(`out${count}`, () => streamingOutputRequestFrame(count, 1024)),
+    );
   }
 
   /** Writes `count` copies of `message`, one write each as a streaming application would; resolves with the responses counted. */
@@ -77,11 +80,19 @@ class FloorClient implements BenchClient {
   }
 
   clientStream(count: number): Promise<void> {
-    return this.stream("StreamingInputCall", this.streamBody("in", () => streamingInputRequestFrame(1024)), count).then(() => undefined);
+    return this.stream(
+      "StreamingInputCall",
+      this.streamBody("in", () => streamingInputRequestFrame(1024)),
+      count,
+    ).then(() => undefined);
   }
 
   bidiStream(count: number): Promise<number> {
-    return this.stream("FullDuplexCall", this.streamBody("duplex", () => streamingOutputRequestFrame(1, 1024)), count);
+    return this.stream(
+      "FullDuplexCall",
+      this.streamBody("duplex", () => streamingOutputRequestFrame(1, 1024)),
+      count,
+    );
   }
 
   async openPingPong(size: number): Promise<PingPong> {

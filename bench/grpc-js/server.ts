@@ -5,8 +5,12 @@ import * as protoLoader from "@grpc/proto-loader";
 import { PROTO_INCLUDE_DIR, TEST_PROTO, zeroBody } from "../lib/proto.js";
 import { announceListening, portFromArgs } from "../lib/server-process.js";
 
-interface Payload { body?: Buffer }
-interface StreamingOutputCallRequest { responseParameters?: { size?: number }[] }
+interface Payload {
+  body?: Buffer;
+}
+interface StreamingOutputCallRequest {
+  responseParameters?: { size?: number }[];
+}
 
 const definition = protoLoader.loadSync(TEST_PROTO, { includeDirs: [PROTO_INCLUDE_DIR] });
 const testing = grpc.loadPackageDefinition(definition) as unknown as {

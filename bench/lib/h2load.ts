@@ -25,8 +25,24 @@ export function parseH2loadOutput(output: string): H2loadResult {
 /** POSTs `bodyFile` to `url` for `seconds`, `streams` at a time on each of 2 connections; fails when any request failed. */
 export async function runH2load(url: string, bodyFile: string, seconds: number, streams = 32): Promise<H2loadResult> {
   const output = await runCommand(
-    ["h2load", "-c", "2", "-m", String(streams), "-t", "1", "-D", String(seconds), "-d", bodyFile,
-      "-H", "content-type: application/grpc", "-H", "te: trailers", url],
+    [
+      "h2load",
+      "-c",
+      "2",
+      "-m",
+      String(streams),
+      "-t",
+      "1",
+      "-D",
+      String(seconds),
+      "-d",
+      bodyFile,
+      "-H",
+      "content-type: application/grpc",
+      "-H",
+      "te: trailers",
+      url,
+    ],
     (seconds + 60) * 1000,
   );
   const result = parseH2loadOutput(output);

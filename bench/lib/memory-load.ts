@@ -50,7 +50,9 @@ function openStream(session: http2.ClientHttp2Session, request: Uint8Array, stre
 
 function closeAll(sessions: http2.ClientHttp2Session[]): Promise<void> {
   return Promise.all(
-    sessions.map((session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : (session.once("close", resolve), session.destroy())))),
+    sessions.map(
+      (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : (session.once("close", resolve), session.destroy()))),
+    ),
   ).then(() => undefined);
 }
 

@@ -19,9 +19,18 @@ const CALLS: readonly { method: string; body: Uint8Array; messages: number }[] =
   { method: "FullDuplexCall", body: repeatFrame(streamingOutputRequestFrame(1, 1024), 2), messages: 2 },
 ];
 
-function probeCall(session: http2.ClientHttp2Session, method: string, body: Uint8Array): Promise<{ status: string | undefined; messages: number }> {
+function probeCall(
+  session: http2.ClientHttp2Session,
+  method: string,
+  body: Uint8Array,
+): Promise<{ status: string | undefined; messages: number }> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ":method": "POST", ":path": testServicePath(method), "content-type": "application/grpc", te: "trailers" });
+    const stream = session.request({
+      ":method": "POST",
+      ":path": testServicePath(method),
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
     const counter = new MessageCounter();
     let status: string | undefined;
     stream.on("response", (headers) => (status = headers["grpc-status"] as string | undefined));

@@ -4,8 +4,12 @@
 import { loadService, type Service, type ServiceImplementation } from "../../src/index.js";
 import { PROTO_INCLUDE_DIR, TEST_PROTO, zeroBody } from "../lib/proto.js";
 
-interface Payload { body?: Uint8Array }
-interface StreamingOutputCallRequest { responseParameters?: { size?: number }[] }
+interface Payload {
+  body?: Uint8Array;
+}
+interface StreamingOutputCallRequest {
+  responseParameters?: { size?: number }[];
+}
 
 /** grpc.testing.TestService, loaded from the interop protos. */
 export function loadTestService(): Promise<Service> {

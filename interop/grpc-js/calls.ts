@@ -20,7 +20,11 @@ export interface CallSettings {
   deadline?: number;
 }
 
-type AnyCall = grpc.ClientUnaryCall | grpc.ClientReadableStream<Message> | grpc.ClientWritableStream<Message> | grpc.ClientDuplexStream<Message, Message>;
+type AnyCall =
+  | grpc.ClientUnaryCall
+  | grpc.ClientReadableStream<Message>
+  | grpc.ClientWritableStream<Message>
+  | grpc.ClientDuplexStream<Message, Message>;
 
 /** Waits for a call's 'status' (always emitted last); also records initial metadata. */
 export function settle(call: AnyCall): Promise<{ headers: grpc.Metadata | undefined; status: grpc.StatusObject }> {
@@ -41,15 +45,25 @@ function method(client: grpc.Client, name: string): (...args: any[]) => AnyCall 
 /** Runs a unary call. */
 export async function unary(client: grpc.Client, name: string, request: Message, settings: CallSettings = {}): Promise<CallResult> {
   let response: Message | undefined;
-  const call = method(client, name)(request, settings.metadata ?? new grpc.Metadata(), { deadline: settings.deadline }, (_error: unknown, value?: Message) => {
-    response = value;
-  });
+  const call = method(client, name)(
+    request,
+    settings.metadata ?? new grpc.Metadata(),
+    { deadline: settings.deadline },
+    (_error: unknown, value?: Message) => {
+      response = value;
+    },
+  );
   const { headers, status } = await settle(call);
   return { responses: response === undefined ? [] : [response], headers, status };
 }
 
 /** Runs a server-streaming call and collects every response. */
-export async function serverStreaming(client: grpc.Client, name: string, request: Message, settings: CallSettings = {}): Promise<CallResult> {
+export async function serverStreaming(
+  client: grpc.Client,
+  name: string,
+  request: Message,
+  settings: CallSettings = {},
+): Promise<CallResult> {
   const call = method(client, name)(request, settings.metadata ?? new grpc.Metadata(), { deadline: settings.deadline });
   const responses: Message[] = [];
   (call as grpc.ClientReadableStream<Message>).on("data", (response: Message) => responses.push(response));
@@ -68,9 +82,13 @@ export async function clientStreaming(
   settings: CallSettings = {},
 ): Promise<CallResult> {
   let response: Message | undefined;
-  const call = method(client, name)(settings.metadata ?? new grpc.Metadata(), { deadline: settings.deadline }, (_error: unknown, value?: Message) => {
-    response = value;
-  }) as grpc.ClientWritableStream<Message>;
+  const call = method(client, name)(
+    settings.metadata ?? new grpc.Metadata(),
+    { deadline: settings.deadline },
+    (_error: unknown, value?: Message) => {
+      response = value;
+    },
+  ) as grpc.ClientWritableStream<Message>;
   const settled = settle(call);
   for (const { message, flags } of requests) call.write(message, flags as unknown as BufferEncoding);
   call.end();
@@ -80,7 +98,10 @@ export async function clientStreaming(
 
 /** Opens a bidi call and returns it with a pull-style reader of its responses. */
 export function openDuplex(client: grpc.Client, name: string, settings: CallSettings = {}) {
-  const call = method(client, name)(settings.metadata ?? new grpc.Metadata(), { deadline: settings.deadline }) as grpc.ClientDuplexStream<Message, Message>;
+  const call = method(client, name)(settings.metadata ?? new grpc.Metadata(), { deadline: settings.deadline }) as grpc.ClientDuplexStream<
+    Message,
+    Message
+  >;
   const settled = settle(call);
   const queue: Message[] = [];
   const waiters: ((message: Message | undefined) => void)[] = [];

@@ -117,7 +117,10 @@ function echoMetadata(): grpc.Metadata {
 
 function expectEchoed(result: CallResult, what: string): void {
   const initial = result.headers?.get(ECHO_INITIAL) ?? [];
-  check(initial.length === 1 && initial[0] === "test_initial_metadata_value", `${what}: initial metadata ${ECHO_INITIAL} = ${JSON.stringify(initial)}`);
+  check(
+    initial.length === 1 && initial[0] === "test_initial_metadata_value",
+    `${what}: initial metadata ${ECHO_INITIAL} = ${JSON.stringify(initial)}`,
+  );
   const trailing = result.status.metadata.get(ECHO_TRAILING);
   const value = trailing[0];
   check(
@@ -150,7 +153,10 @@ async function soak(environment: CaseEnvironment, freshChannel: boolean): Promis
   }
   shared?.close();
   check(done === settings.iterations, `only ${done} of ${settings.iterations} iterations ran within ${settings.overallTimeoutSeconds} s`);
-  check(failures.length <= settings.maxFailures, `${failures.length} failed iterations (max ${settings.maxFailures}): ${failures.slice(0, 3).join("; ")}`);
+  check(
+    failures.length <= settings.maxFailures,
+    `${failures.length} failed iterations (max ${settings.maxFailures}): ${failures.slice(0, 3).join("; ")}`,
+  );
 }
 
 /** The cases, by their reference names. */
@@ -274,7 +280,10 @@ export const CASES: Readonly<Record<string, Case>> = {
       ["FullDuplexCall", await duplexStatus(client, { response_status: wanted })],
     ] as const) {
       expectCode(result, wanted.code, what);
-      check(result.status.details === wanted.message, `${what}: status message ${JSON.stringify(result.status.details)}, expected ${JSON.stringify(wanted.message)}`);
+      check(
+        result.status.details === wanted.message,
+        `${what}: status message ${JSON.stringify(result.status.details)}, expected ${JSON.stringify(wanted.message)}`,
+      );
     }
   },
 
@@ -282,7 +291,10 @@ export const CASES: Readonly<Record<string, Case>> = {
     const wanted = { code: 2, message: "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \u{1F608}\t\n" };
     const result = await unary(environment.testService(), "UnaryCall", { response_status: wanted }, { deadline: deadline() });
     expectCode(result, wanted.code, "UnaryCall");
-    check(result.status.details === wanted.message, `UnaryCall: status message ${JSON.stringify(result.status.details)}, expected ${JSON.stringify(wanted.message)}`);
+    check(
+      result.status.details === wanted.message,
+      `UnaryCall: status message ${JSON.stringify(result.status.details)}, expected ${JSON.stringify(wanted.message)}`,
+    );
   },
 
   async unimplemented_method(environment) {

@@ -55,7 +55,9 @@ async function main(): Promise<number> {
 
   const useTls = booleanFlag(flags, "use_tls");
   const credentials = useTls
-    ? grpc.credentials.createSsl(booleanFlag(flags, "use_test_ca") ? readFileSync(flags.get("ca_file") || join(DEFAULT_CERTS_DIR, "ca.pem")) : null)
+    ? grpc.credentials.createSsl(
+        booleanFlag(flags, "use_test_ca") ? readFileSync(flags.get("ca_file") || join(DEFAULT_CERTS_DIR, "ca.pem")) : null,
+      )
     : grpc.credentials.createInsecure();
   const override = flags.get("server_host_override");
   const baseOptions: grpc.ChannelOptions = override
@@ -80,7 +82,11 @@ async function main(): Promise<number> {
       iterations,
       maxFailures: integerFlag(flags, "soak_max_failures", 0),
       perIterationMaxLatencyMs,
-      overallTimeoutSeconds: integerFlag(flags, "soak_overall_timeout_seconds", Math.ceil((iterations * perIterationMaxLatencyMs) / 1000) + 10),
+      overallTimeoutSeconds: integerFlag(
+        flags,
+        "soak_overall_timeout_seconds",
+        Math.ceil((iterations * perIterationMaxLatencyMs) / 1000) + 10,
+      ),
       minTimeMsBetweenRpcs: integerFlag(flags, "soak_min_time_ms_between_rpcs", 0),
     },
   };

@@ -22,8 +22,7 @@ import { DEFAULT_CERTS_DIR, loadTestingPackage } from "./load-protos.js";
 const ECHO_INITIAL = "x-grpc-test-echo-initial";
 const ECHO_TRAILING = "x-grpc-test-echo-trailing-bin";
 
-const NO_RESPONSE_COMPRESSION =
-  "grpc-js interop server: cannot compress responses (@grpc/grpc-js always sends the compressed flag 0)";
+const NO_RESPONSE_COMPRESSION = "grpc-js interop server: cannot compress responses (@grpc/grpc-js always sends the compressed flag 0)";
 const NO_REQUEST_COMPRESSION_INFO =
   "grpc-js interop server: cannot check expect_compressed (@grpc/grpc-js hides whether a request arrived compressed)";
 
@@ -66,8 +65,7 @@ function echoTrailing(request: grpc.Metadata): grpc.Metadata {
 function requestedFailure(request: Message, trailers: grpc.Metadata): StatusError | undefined {
   if (request.expect_compressed !== undefined && request.expect_compressed !== null)
     return statusError(grpc.status.UNIMPLEMENTED, NO_REQUEST_COMPRESSION_INFO, trailers);
-  if (request.response_compressed?.value === true)
-    return statusError(grpc.status.UNIMPLEMENTED, NO_RESPONSE_COMPRESSION, trailers);
+  if (request.response_compressed?.value === true) return statusError(grpc.status.UNIMPLEMENTED, NO_RESPONSE_COMPRESSION, trailers);
   for (const parameters of request.response_parameters ?? [])
     if (parameters.compressed?.value === true) return statusError(grpc.status.UNIMPLEMENTED, NO_RESPONSE_COMPRESSION, trailers);
   const status = request.response_status;

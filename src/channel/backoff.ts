@@ -27,7 +27,10 @@ export class Backoff {
   readonly minConnectTimeoutMs: number;
   private currentMs: number;
 
-  constructor(options: BackoffOptions = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    options: BackoffOptions = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.initialMs = positive(options.initialBackoffMs, 1000, "initialBackoffMs");
     this.multiplier = positive(options.multiplier, 1.6, "multiplier");
     this.maxMs = positive(options.maxBackoffMs, 120_000, "maxBackoffMs");

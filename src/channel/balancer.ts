@@ -145,42 +145,44 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.resolving = true;
     this.state.set(ConnectivityState.Connecting);
     const resolver = this.options.resolver ?? resolveTarget;
-    Promise.resolve(this.target).then(resolver).then(
-      (addresses) => {
-        this.resolving = false;
-        this.resolveError = undefined;
-        this.stale = false;
-        if (this.state.get() === ConnectivityState.Shutdown) return;
-        const options: SubchannelOptions<T> = {
-          connect: this.options.connect,
-          backoff: this.options.backoff,
-          keepaliveTimeMs: this.options.keepaliveTimeMs,
-        };
-        // Addresses already known keep their subchannel (and its backoff); the others go.
-        const known = new Map(this.subchannels.map((subchannel) => [formatAddress(subchannel.address), subchannel]));
-        this.subchannels = addresses.map((address) => {
-          const key = formatAddress(address);
-          const existing = known.get(key);
-          known.delete(key);
-          return existing ?? new Subchannel<T>(address, options, this);
-        });
-        for (const gone of known.values()) gone.shutdown();
-        this.exitIdle();
-        this.subchannelChanged();
-      },
-      (error: unknown) => {
-        this.resolving = false;
-        this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
-        this.state.set(ConnectivityState.TransientFailure);
-        this.subchannelChanged();
-        this.resolveRetry = setTimeout(() => {
-          this.resolveRetry = undefined;
-          this.state.set(ConnectivityState.Idle);
-          if (this.queue.size > 0) this.resolve();
-        }, this.options.resolverRetryMs ?? 1000);
-        this.resolveRetry.unref();
-      },
-    );
+    Promise.resolve(this.target)
+      .then(resolver)
+      .then(
+        (addresses) => {
+          this.resolving = false;
+          this.resolveError = undefined;
+          this.stale = false;
+          if (this.state.get() === ConnectivityState.Shutdown) return;
+          const options: SubchannelOptions<T> = {
+            connect: this.options.connect,
+            backoff: this.options.backoff,
+            keepaliveTimeMs: this.options.keepaliveTimeMs,
+          };
+          // Addresses already known keep their subchannel (and its backoff); the others go.
+          const known = new Map(this.subchannels.map((subchannel) => [formatAddress(subchannel.address), subchannel]));
+          this.subchannels = addresses.map((address) => {
+            const key = formatAddress(address);
+            const existing = known.get(key);
+            known.delete(key);
+            return existing ?? new Subchannel<T>(address, options, this);
+          });
+          for (const gone of known.values()) gone.shutdown();
+          this.exitIdle();
+          this.subchannelChanged();
+        },
+        (error: unknown) => {
+          this.resolving = false;
+          this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
+          this.state.set(ConnectivityState.TransientFailure);
+          this.subchannelChanged();
+          this.resolveRetry = setTimeout(() => {
+            this.resolveRetry = undefined;
+            this.state.set(ConnectivityState.Idle);
+            if (this.queue.size > 0) this.resolve();
+          }, this.options.resolverRetryMs ?? 1000);
+          this.resolveRetry.unref();
+        },
+      );
   }
 
   private updateState(): void {

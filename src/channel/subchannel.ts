@@ -64,7 +64,9 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
     const timeoutMs = this.backoff.connectTimeoutMs();
     this.connectTimer = setTimeout(() => {
       const attempt = this.attempt;
-      this.connectFailed(new GrpcError(Code.Unavailable, `connect: no connection to ${formatAddress(this.address)} within ${timeoutMs} ms`));
+      this.connectFailed(
+        new GrpcError(Code.Unavailable, `connect: no connection to ${formatAddress(this.address)} within ${timeoutMs} ms`),
+      );
       attempt?.cancel();
     }, timeoutMs);
     this.attempt = this.connectTransport(this.address, this);

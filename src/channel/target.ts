@@ -47,7 +47,8 @@ export function parseTarget(target: string, defaultPort = 80): Target {
       .map((part) => parseHostPort(part, defaultPort, target));
     for (const address of addresses) {
       const family = isIP(address.host);
-      if (family !== (scheme === "ipv4" ? 4 : 6)) throw new TypeError(`target: ${JSON.stringify(address.host)} is not an ${scheme} address`);
+      if (family !== (scheme === "ipv4" ? 4 : 6))
+        throw new TypeError(`target: ${JSON.stringify(address.host)} is not an ${scheme} address`);
     }
     const first = addresses[0]!;
     return { scheme, host: first.host, port: first.port, addresses, authority: formatHostPort(first.host, first.port), secure: false };

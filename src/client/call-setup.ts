@@ -58,7 +58,14 @@ export function setupCall(channel: Channel, method: Method, options: CallOptions
   if (headers === undefined) {
     const core = channelCore(channel);
     headers = requestHeadToHeaders(
-      { path: method.path, authority: core.authority, metadata, timeoutMs, encoding: compression?.name, acceptEncoding: channel.acceptEncoding },
+      {
+        path: method.path,
+        authority: core.authority,
+        metadata,
+        timeoutMs,
+        encoding: compression?.name,
+        acceptEncoding: channel.acceptEncoding,
+      },
       { scheme: core.scheme, userAgent: channel.userAgent },
     );
     if (plain) {

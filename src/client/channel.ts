@@ -1,4 +1,12 @@
-import { Balancer, ConnectivityState, parseTarget, type Address, type BackoffOptions, type LoadBalancingPolicy, type Target } from "../channel/index.js";
+import {
+  Balancer,
+  ConnectivityState,
+  parseTarget,
+  type Address,
+  type BackoffOptions,
+  type LoadBalancingPolicy,
+  type Target,
+} from "../channel/index.js";
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";

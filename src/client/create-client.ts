@@ -62,7 +62,8 @@ function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | 
       if (invoke === undefined) return (request: unknown, options?: CallOptions) => unaryCall(channel, method, request, options);
       return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, request });
     case "server_streaming":
-      if (invoke === undefined) return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, true, request);
+      if (invoke === undefined)
+        return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, true, request);
       return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => lazyIterable(() => invoke({ method, options, request }));
     case "client_streaming":
       if (invoke === undefined)
@@ -70,8 +71,10 @@ function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | 
       return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, requests });
     default:
       if (invoke === undefined)
-        return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, false, undefined, requests);
-      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => lazyIterable(() => invoke({ method, options, requests }));
+        return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>
+          new StreamCall(channel, method, options, false, undefined, requests);
+      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>
+        lazyIterable(() => invoke({ method, options, requests }));
   }
 }
 

@@ -218,7 +218,10 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.stream = stream;
     this.watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
     if (this.single) {
-      let frame = encodeMessage(this.request as I, this.method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
+      let frame = encodeMessage(this.request as I, this.method.requestCodec, {
+        compression: setup.compression,
+        maxBytes: setup.maxSendBytes,
+      });
       if (frame instanceof Promise) frame = await frame;
       stream.end(frame);
     } else void this.pump(stream, this.requests!);
@@ -234,7 +237,9 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         // The call already ended (server status or cancel): stop pulling requests.
         if (stream.status !== undefined) return;
         const compression =
-          setup.compression !== undefined && (compressMessage === undefined || compressMessage(message, index)) ? setup.compression : undefined;
+          setup.compression !== undefined && (compressMessage === undefined || compressMessage(message, index))
+            ? setup.compression
+            : undefined;
         index++;
         let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
         if (frame instanceof Promise) frame = await frame;

@@ -116,8 +116,7 @@ class UnaryCall<O> implements StreamEndListener {
   }
 
   private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
-    if (frames.length !== 1)
-      throw cardinalityError("response", frames.length);
+    if (frames.length !== 1) throw cardinalityError("response", frames.length);
     let compression;
     try {
       compression = compressionForReceive(stream.encoding, this.channel.compressions);

@@ -8,7 +8,5 @@ export const identity: Compression = {
   name: "identity",
   compress: (bytes) => Promise.resolve(bytes),
   decompress: (bytes, maxBytes) =>
-    bytes.length > maxBytes
-      ? Promise.reject(decompressedTooLarge("identity", maxBytes, bytes.length))
-      : Promise.resolve(bytes),
+    bytes.length > maxBytes ? Promise.reject(decompressedTooLarge("identity", maxBytes, bytes.length)) : Promise.resolve(bytes),
 };

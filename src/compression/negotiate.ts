@@ -50,10 +50,7 @@ function find(name: string, available: readonly Compression[]): Compression | un
  * its grpc-accept-encoding, and a client reports a response in an unknown encoding as INTERNAL.
  * https://github.com/grpc/grpc/blob/master/doc/compression.md#compression-method-asymmetry-between-peers
  */
-export function compressionForReceive(
-  encoding: string | undefined,
-  available: readonly Compression[],
-): Compression | undefined {
+export function compressionForReceive(encoding: string | undefined, available: readonly Compression[]): Compression | undefined {
   const name = nonIdentityName(encoding);
   if (name === undefined) return undefined;
   const compression = find(name, available);

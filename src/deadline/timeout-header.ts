@@ -59,8 +59,5 @@ export function formatTimeout(ms: number): string {
 
 function malformed(value: string): GrpcError {
   const shown = JSON.stringify(value.length > 40 ? value.slice(0, 40) + "..." : value);
-  return new GrpcError(
-    Code.Internal,
-    `deadline: malformed grpc-timeout ${shown}: expected 1 to 8 digits and a unit of H, M, S, m, u or n`,
-  );
+  return new GrpcError(Code.Internal, `deadline: malformed grpc-timeout ${shown}: expected 1 to 8 digits and a unit of H, M, S, m, u or n`);
 }

@@ -113,10 +113,7 @@ export class FrameDecoder {
   #checkHeader(flag: number, length: number): boolean {
     if (flag > 1) this.#fail(Code.Internal, `framing: invalid compressed flag ${flag} (must be 0 or 1)`);
     if (length > this.#maxBytes)
-      this.#fail(
-        Code.ResourceExhausted,
-        `framing: message of ${length} bytes exceeds the receive limit of ${this.#maxBytes} bytes`,
-      );
+      this.#fail(Code.ResourceExhausted, `framing: message of ${length} bytes exceeds the receive limit of ${this.#maxBytes} bytes`);
     return flag === 1;
   }
 

@@ -6,10 +6,7 @@ import { FrameDecoder } from "./frame-decoder.js";
  *
  * Throws GrpcError(INTERNAL) when the stream ends inside a message.
  */
-export async function* readFrames(
-  chunks: AsyncIterable<Uint8Array>,
-  maxBytes: number = DEFAULT_MAX_RECEIVE_BYTES,
-): AsyncIterable<Frame> {
+export async function* readFrames(chunks: AsyncIterable<Uint8Array>, maxBytes: number = DEFAULT_MAX_RECEIVE_BYTES): AsyncIterable<Frame> {
   const decoder = new FrameDecoder(maxBytes);
   for await (const chunk of chunks) yield* decoder.push(chunk);
   decoder.end();

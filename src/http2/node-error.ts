@@ -59,7 +59,8 @@ const TLS_CODES = new Set([
  * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
  */
 export function grpcErrorFromNode(reason: unknown): GrpcError {
-  if (!(reason instanceof Error) || reason instanceof GrpcError) return GrpcError.from(reason, Code.Unknown, `transport: ${describeError(reason)}`);
+  if (!(reason instanceof Error) || reason instanceof GrpcError)
+    return GrpcError.from(reason, Code.Unknown, `transport: ${describeError(reason)}`);
   const error = reason as NodeError;
   const code = error.code ?? "";
   if (error.name === "AbortError" || code === "ABORT_ERR" || code === "ERR_HTTP2_STREAM_CANCEL")

@@ -1,13 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
 import { type Metadata, decodeBase64, encodeBase64 } from "../metadata/index.js";
-import {
-  Code,
-  GrpcError,
-  codeFromHttpStatus,
-  decodeStatusMessage,
-  encodeStatusMessage,
-  parseStatusCode,
-} from "../status/index.js";
+import { Code, GrpcError, codeFromHttpStatus, decodeStatusMessage, encodeStatusMessage, parseStatusCode } from "../status/index.js";
 import { GRPC_MESSAGE, GRPC_STATUS, GRPC_STATUS_DETAILS_BIN } from "./header-names.js";
 import { metadataFromHeaders, metadataToHeaders } from "./metadata-headers.js";
 
@@ -46,7 +39,6 @@ function mergeMetadataHeaders(headers: OutgoingHttpHeaders, extra: OutgoingHttpH
   }
 }
 
-
 /**
  * Reads the status a server sent, from trailers or a trailers-only response: undefined for OK,
  * otherwise a GrpcError with the decoded message, trailing metadata and status details.
@@ -61,11 +53,7 @@ export function statusFromTrailers(headers: IncomingHttpHeaders, httpStatus?: nu
   const metadata = metadataFromHeaders(headers);
   if (typeof status !== "string") {
     if (httpStatus !== undefined && httpStatus !== 200)
-      return new GrpcError(
-        codeFromHttpStatus(httpStatus),
-        `http: received HTTP status ${httpStatus} without grpc-status`,
-        { metadata },
-      );
+      return new GrpcError(codeFromHttpStatus(httpStatus), `http: received HTTP status ${httpStatus} without grpc-status`, { metadata });
     return new GrpcError(Code.Unknown, "http: response ended without grpc-status", { metadata });
   }
   const code = parseStatusCode(status);

@@ -53,8 +53,7 @@ export class Metadata {
   addReceived(key: string, value: MetadataValue): boolean {
     const name = key.toLowerCase();
     if (!isValidKey(name) || isReservedKey(name)) return false;
-    if (isBinaryKey(name) ? !(value instanceof Uint8Array) : typeof value !== "string" || !isLegalFieldValue(value))
-      return false;
+    if (isBinaryKey(name) ? !(value instanceof Uint8Array) : typeof value !== "string" || !isLegalFieldValue(value)) return false;
     const values = this.map.get(name);
     if (values) values.push(value);
     else this.map.set(name, [value]);
@@ -127,8 +126,7 @@ export class Metadata {
   /** A plain object for logs: binary values as base64. */
   toJSON(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const [key, values] of this.map)
-      out[key] = values.map((value) => (typeof value === "string" ? value : encodeBase64(value)));
+    for (const [key, values] of this.map) out[key] = values.map((value) => (typeof value === "string" ? value : encodeBase64(value)));
     return out;
   }
 }

@@ -28,8 +28,7 @@ export class Router {
       known.add(method.localName).add(method.name);
       const handler = implementation[method.localName] ?? implementation[method.name];
       if (handler === undefined) continue;
-      if (typeof handler !== "function")
-        throw new TypeError(`server: the handler of ${service.name}.${method.name} must be a function`);
+      if (typeof handler !== "function") throw new TypeError(`server: the handler of ${service.name}.${method.name} must be a function`);
       routes.push({ method, handler });
     }
     for (const key of Object.keys(implementation))

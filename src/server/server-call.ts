@@ -86,8 +86,7 @@ export class ServerCall implements CoreOutcome {
    * several messages are UNIMPLEMENTED (statuscodes.md).
    */
   decodeSingle(frames: Frame[]): unknown {
-    if (frames.length !== 1)
-      throw cardinalityError("request", frames.length);
+    if (frames.length !== 1) throw cardinalityError("request", frames.length);
     return this.decode(frames[0]!);
   }
 

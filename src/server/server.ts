@@ -1,6 +1,12 @@
 import { type Compression, DEFAULT_COMPRESSIONS, acceptEncodingHeader } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
-import { type BoundAddress, type ConnectionPolicy, Http2Listener, type ListenAddress, type ServerTlsOptions } from "../http2/server/index.js";
+import {
+  type BoundAddress,
+  type ConnectionPolicy,
+  Http2Listener,
+  type ListenAddress,
+  type ServerTlsOptions,
+} from "../http2/server/index.js";
 import type { Service } from "../service/index.js";
 import type { ServiceImplementation } from "./handler.js";
 import { type ServerInterceptor, composeInterceptors } from "./interceptor.js";

@@ -43,7 +43,12 @@ export const HTTP2_ERROR_CODES = [
   { name: "CANCEL", wire: 0x8, code: Code.Cancelled, reason: "the peer cancelled the call" },
   { name: "COMPRESSION_ERROR", wire: 0x9, code: Code.Internal, reason: TRANSPORT_ERROR },
   { name: "CONNECT_ERROR", wire: 0xa, code: Code.Internal, reason: TRANSPORT_ERROR },
-  { name: "ENHANCE_YOUR_CALM", wire: 0xb, code: Code.ResourceExhausted, reason: "the peer asks us to send less (too many requests or pings)" },
+  {
+    name: "ENHANCE_YOUR_CALM",
+    wire: 0xb,
+    code: Code.ResourceExhausted,
+    reason: "the peer asks us to send less (too many requests or pings)",
+  },
   { name: "INADEQUATE_SECURITY", wire: 0xc, code: Code.PermissionDenied, reason: "the peer requires stronger transport security" },
   { name: "HTTP_1_1_REQUIRED", wire: 0xd, code: Code.Internal, reason: TRANSPORT_ERROR },
 ] as const satisfies readonly Http2ErrorCode[];

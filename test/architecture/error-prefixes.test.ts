@@ -20,7 +20,10 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "metadata: ": { names: "custom metadata keys, values, and their size on the wire", folders: ["metadata", "http2/client"] },
   "cancelled: ": { names: "a call cancelled by its caller (an AbortSignal, a closed iterator)", folders: ["status", "client"] },
   "GrpcError: ": { names: "misuse of GrpcError itself (Code.Ok is not an error)", folders: ["status"] },
-  "deadline: ": { names: "grpc-timeout and deadlines, wherever one expires", folders: ["deadline", "channel", "client", "http2/client", "server"] },
+  "deadline: ": {
+    names: "grpc-timeout and deadlines, wherever one expires",
+    folders: ["deadline", "channel", "client", "http2/client", "server"],
+  },
   "framing: ": { names: "the Length-Prefixed-Message", folders: ["framing"] },
   "compression: ": { names: "grpc-encoding, grpc-accept-encoding, compressed data", folders: ["compression"] },
   "codec: ": { names: "message serialization", folders: ["codec"] },
@@ -51,7 +54,7 @@ const PASSED_THROUGH: Record<string, string> = {
   "status/grpc-error.ts: message": "GrpcError.from's parameter; its callers' literals are checked",
   "framing/frame-decoder.ts: message": "FrameDecoder's #fail(code, message); its callers' literals are checked",
   "http2/trailers.ts: message": "the peer's grpc-message, reported as it came",
-  "http2/node-error.ts: `${error.syscall ?? \"connect\"}: ${code}${where ? ` ${where}` : \"\"}`":
+  'http2/node-error.ts: `${error.syscall ?? "connect"}: ${code}${where ? ` ${where}` : ""}`':
     "names the failed system call as node does (connect, getaddrinfo, ...); connect: by default",
   "channel/balancer.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
@@ -170,9 +173,7 @@ function messages(): Message[] {
         const line = text.slice(0, match.index).split("\n").length;
         const literals = literalsOf(expression);
         if (literals === undefined) found.push({ site: `${name}: ${expression}`, folder: folderOf(file), text: undefined, expression });
-        else
-          for (const literal of literals)
-            found.push({ site: `${name}:${line}`, folder: folderOf(file), text: literal, expression });
+        else for (const literal of literals) found.push({ site: `${name}:${line}`, folder: folderOf(file), text: literal, expression });
       }
   }
   return found;
@@ -202,7 +203,9 @@ describe("architecture: error message prefixes", () => {
     });
 
   it("every message that is not a literal is a known pass-through", () => {
-    const unknown = found.filter((message) => message.text === undefined && !(message.site in PASSED_THROUGH)).map((message) => message.site);
+    const unknown = found
+      .filter((message) => message.text === undefined && !(message.site in PASSED_THROUGH))
+      .map((message) => message.site);
     expect(unknown).to.deep.equal([]);
   });
 
@@ -210,6 +213,9 @@ describe("architecture: error message prefixes", () => {
     const sites = new Set(found.map((message) => message.site));
     for (const site of Object.keys(PASSED_THROUGH)) expect(sites.has(site), site).to.equal(true);
     for (const prefix of Object.keys(PREFIXES))
-      expect(found.some((message) => message.text?.startsWith(prefix)), prefix).to.equal(true);
+      expect(
+        found.some((message) => message.text?.startsWith(prefix)),
+        prefix,
+      ).to.equal(true);
   });
 });

@@ -37,9 +37,19 @@ const KNOWN_INTERNAL = new Set<string>();
  * A type found missing is walked as well, so that everything a user can reach is checked.
  */
 function unexportedTypes(entry: string): string[] {
-  const program = ts.createProgram([entry], { strict: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
+  const program = ts.createProgram([entry], {
+    strict: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  });
   const checker = program.getTypeChecker();
-  const ownFiles = new Set(program.getSourceFiles().filter((file) => !file.fileName.includes("/node_modules/") && dirname(file.fileName).startsWith(dirname(entry))).map((file) => file.fileName));
+  const ownFiles = new Set(
+    program
+      .getSourceFiles()
+      .filter((file) => !file.fileName.includes("/node_modules/") && dirname(file.fileName).startsWith(dirname(entry)))
+      .map((file) => file.fileName),
+  );
   const resolveAlias = (symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const exported = new Set(checker.getExportsOfModule(moduleSymbol).map(resolveAlias));
@@ -50,7 +60,9 @@ function unexportedTypes(entry: string): string[] {
     !(symbol.flags & ts.SymbolFlags.TypeParameter);
   const isHidden = (node: ts.Node): boolean =>
     ts.canHaveModifiers(node) &&
-    (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword || modifier.kind === ts.SyntaxKind.ProtectedKeyword);
+    (ts.getModifiers(node) ?? []).some(
+      (modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword || modifier.kind === ts.SyntaxKind.ProtectedKeyword,
+    );
 
   const visit = (node: ts.Node, owner: string): void => {
     if (isHidden(node) || (ts.isPropertyDeclaration(node) && ts.isPrivateIdentifier(node.name))) return;

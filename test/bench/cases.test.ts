@@ -30,6 +30,9 @@ describe("bench cases", () => {
     const ids = allCases(false).map((benchCase) => benchCase.id);
     expect(new Set(ids).size).to.equal(ids.length);
     for (const filter of ["unary-server", "empty-server", "client", "memory", "pingpong", "sstream", "cstream", "bidi"])
-      expect(ids.some((id) => id.includes(filter)), filter).to.equal(true);
+      expect(
+        ids.some((id) => id.includes(filter)),
+        filter,
+      ).to.equal(true);
   });
 });

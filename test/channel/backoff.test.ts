@@ -30,6 +30,13 @@ describe("channel/backoff: checklist 25, connection backoff", () => {
     expect(backoff.connectTimeoutMs()).to.equal(20);
   });
 
-  for (const options of [{ initialBackoffMs: 0 }, { multiplier: -1 }, { maxBackoffMs: Infinity }, { jitter: 1 }, { jitter: -0.1 }, { minConnectTimeoutMs: Number.NaN }])
+  for (const options of [
+    { initialBackoffMs: 0 },
+    { multiplier: -1 },
+    { maxBackoffMs: Infinity },
+    { jitter: 1 },
+    { jitter: -0.1 },
+    { minConnectTimeoutMs: Number.NaN },
+  ])
     it(`rejects ${JSON.stringify(options)}`, () => expect(() => new Backoff(options)).to.throw(RangeError));
 });

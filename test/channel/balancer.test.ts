@@ -110,7 +110,9 @@ describe("channel/balancer", () => {
     const channel = balancer(ipv4Target(1), network);
     const error = await rejection(channel.pick(false, Date.now() + 20));
     expect(error.code).to.equal(Code.DeadlineExceeded);
-    expect(error.statusMessage).to.equal("deadline: exceeded while waiting for a connection (connect: no connection to 127.0.0.1:1 yet (state CONNECTING))");
+    expect(error.statusMessage).to.equal(
+      "deadline: exceeded while waiting for a connection (connect: no connection to 127.0.0.1:1 yet (state CONNECTING))",
+    );
   });
 
   it("fails a queued pick when its signal aborts: the GrpcError reason as it is, else CANCELLED", async () => {

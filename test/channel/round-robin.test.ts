@@ -65,6 +65,8 @@ describe("channel/round-robin", () => {
     const waiting = channel.pick(false);
     network.attempt("127.0.0.1:2").fail();
     expect(channel.getState()).to.equal(TransientFailure);
-    expect(await (waiting as Promise<unknown>).catch((error: unknown) => error)).to.have.property("statusMessage").that.matches(/^connect: /);
+    expect(await (waiting as Promise<unknown>).catch((error: unknown) => error))
+      .to.have.property("statusMessage")
+      .that.matches(/^connect: /);
   });
 });

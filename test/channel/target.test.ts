@@ -17,8 +17,7 @@ describe("channel/target: parseTarget", () => {
     ["unix:///tmp/grpc.sock", { scheme: "unix", addresses: [{ path: "/tmp/grpc.sock" }] }],
     ["unix:relative.sock", { scheme: "unix", addresses: [{ path: "relative.sock" }] }],
   ];
-  for (const [target, expected] of valid)
-    it(`parses ${target}`, () => expect(parseTarget(target)).to.deep.include(expected));
+  for (const [target, expected] of valid) it(`parses ${target}`, () => expect(parseTarget(target)).to.deep.include(expected));
 
   it("parses ipv4 lists", () => {
     const target = parseTarget("ipv4:127.0.0.1:1000,10.0.0.2:2000");
@@ -41,7 +40,20 @@ describe("channel/target: parseTarget", () => {
 
   it("uses 443 by default for TLS channels", () => expect(parseTarget("example.com", 443).port).to.equal(443));
 
-  for (const target of ["", "unix:", "unix://", "host:port", "host:70000", "host:-1", "[::1", "[::1]x", "ipv4:::1:80", "ipv6:127.0.0.1:80", "ipv4:example.com:80", ":80"])
+  for (const target of [
+    "",
+    "unix:",
+    "unix://",
+    "host:port",
+    "host:70000",
+    "host:-1",
+    "[::1",
+    "[::1]x",
+    "ipv4:::1:80",
+    "ipv6:127.0.0.1:80",
+    "ipv4:example.com:80",
+    ":80",
+  ])
     it(`rejects ${JSON.stringify(target)}`, () => expect(() => parseTarget(target)).to.throw(TypeError));
 
   it("rejects a non-string", () => expect(() => parseTarget(42 as unknown as string)).to.throw(TypeError));

@@ -40,7 +40,9 @@ const channels: Channel[] = [];
 async function listen(server: AnyServer, where: number | string = 0): Promise<number> {
   servers.push(server);
   server.on("session", (session: http2.ServerHttp2Session) => server.once("close", () => session.destroy()));
-  await new Promise<void>((resolve) => (typeof where === "string" ? server.listen(where, resolve) : server.listen(where, "127.0.0.1", resolve)));
+  await new Promise<void>((resolve) =>
+    typeof where === "string" ? server.listen(where, resolve) : server.listen(where, "127.0.0.1", resolve),
+  );
   return typeof where === "string" ? 0 : (server.address() as { port: number }).port;
 }
 
@@ -83,7 +85,9 @@ describe("client/channel: connection management", () => {
     ch.close();
     await watching;
     expect(seen).to.deep.equal([ConnectivityState.Idle, ConnectivityState.Connecting, ConnectivityState.Ready, ConnectivityState.Shutdown]);
-    const error = await createClient(Echo, ch).echo({}).catch((e: unknown) => e);
+    const error = await createClient(Echo, ch)
+      .echo({})
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(GrpcError).with.property("code", Code.Unavailable);
   });
 
@@ -97,7 +101,9 @@ describe("client/channel: connection management", () => {
 
   it("fails fast in TRANSIENT_FAILURE with a message naming connect", async () => {
     const ch = channel(`127.0.0.1:${await closedPort()}`);
-    const error = (await createClient(Echo, ch).echo({}).catch((e: unknown) => e)) as GrpcError;
+    const error = (await createClient(Echo, ch)
+      .echo({})
+      .catch((e: unknown) => e)) as GrpcError;
     expect(error.code).to.equal(Code.Unavailable);
     expect(error.statusMessage).to.match(/^connect: ECONNREFUSED 127\.0\.0\.1:\d+/);
     expect(ch.getState()).to.equal(ConnectivityState.TransientFailure);
@@ -160,7 +166,9 @@ describe("client/channel: connection management", () => {
   it("resolves dns targets and fails with a DNS message for unknown hosts", async () => {
     const port = await plainServer("dns");
     expect(await createClient(Echo, channel(`dns:localhost:${port}`)).echo({})).to.deep.equal({ text: "dns" });
-    const error = (await createClient(Echo, channel("does-not-exist.invalid:1")).echo({}).catch((e: unknown) => e)) as GrpcError;
+    const error = (await createClient(Echo, channel("does-not-exist.invalid:1"))
+      .echo({})
+      .catch((e: unknown) => e)) as GrpcError;
     expect(error.code).to.equal(Code.Unavailable);
     expect(error.statusMessage).to.match(/^DNS: /);
   });
@@ -176,7 +184,11 @@ describe("client/channel: connection management", () => {
     expect((await client.echo({}).catch((e: unknown) => e)) as GrpcError).to.have.property("code", Code.Unavailable);
     expect(await client.echo({}, { waitForReady: true, timeoutMs: 5000 })).to.deep.equal({ text: "moved" });
     expect(lookups).to.equal(2);
-    expect(channelCore(ch).balancer.addresses().map((address) => ("port" in address ? address.port : 0))).to.deep.equal([dead, live]);
+    expect(
+      channelCore(ch)
+        .balancer.addresses()
+        .map((address) => ("port" in address ? address.port : 0)),
+    ).to.deep.equal([dead, live]);
   });
 
   it("a failing custom resolver is UNAVAILABLE", async () => {
@@ -185,10 +197,14 @@ describe("client/channel: connection management", () => {
         throw new GrpcError(Code.Unavailable, "DNS: nope");
       },
     });
-    const error = (await createClient(Echo, ch).echo({}).catch((e: unknown) => e)) as GrpcError;
+    const error = (await createClient(Echo, ch)
+      .echo({})
+      .catch((e: unknown) => e)) as GrpcError;
     expect([error.code, error.statusMessage]).to.deep.equal([Code.Unavailable, "DNS: nope"]);
     const plain = channel("svc.example:1", { resolver: () => Promise.reject(new Error("registry down")) });
-    const wrapped = (await createClient(Echo, plain).echo({}).catch((e: unknown) => e)) as GrpcError;
+    const wrapped = (await createClient(Echo, plain)
+      .echo({})
+      .catch((e: unknown) => e)) as GrpcError;
     expect([wrapped.code, wrapped.statusMessage]).to.deep.equal([Code.Unavailable, "resolver: registry down"]);
   });
 
@@ -214,7 +230,11 @@ describe("client/channel: connection management", () => {
   describe("TLS", () => {
     const ca = () => readFileSync(join(CERTS, "ca.pem"));
     async function tlsServer(options: http2.SecureServerOptions = {}): Promise<number> {
-      const server = http2.createSecureServer({ cert: readFileSync(join(CERTS, "server.pem")), key: readFileSync(join(CERTS, "server.key")), ...options });
+      const server = http2.createSecureServer({
+        cert: readFileSync(join(CERTS, "server.pem")),
+        key: readFileSync(join(CERTS, "server.key")),
+        ...options,
+      });
       let sni = "";
       server.on("secureConnection", (socket: import("node:tls").TLSSocket) => {
         sni = String((socket as unknown as { servername?: string }).servername ?? "");
@@ -252,7 +272,9 @@ describe("client/channel: connection management", () => {
 
     it("fails UNAVAILABLE with a message naming TLS for an untrusted server", async () => {
       const port = await tlsServer();
-      const error = (await createClient(Echo, channel(`localhost:${port}`, { tls: true })).echo({}).catch((e: unknown) => e)) as GrpcError;
+      const error = (await createClient(Echo, channel(`localhost:${port}`, { tls: true }))
+        .echo({})
+        .catch((e: unknown) => e)) as GrpcError;
       expect(error.code).to.equal(Code.Unavailable);
       expect(error.statusMessage).to.match(/^tls: /);
     });

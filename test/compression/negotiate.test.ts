@@ -65,7 +65,9 @@ describe("checklist 26: compression negotiation", () => {
         }
         expect(caught).to.be.instanceOf(GrpcError);
         expect((caught as GrpcError).code).to.equal(Code.Unimplemented);
-        expect((caught as GrpcError).statusMessage).to.include(encoding).and.include(acceptEncodingHeader(available));
+        expect((caught as GrpcError).statusMessage)
+          .to.include(encoding)
+          .and.include(acceptEncodingHeader(available));
       });
   });
 

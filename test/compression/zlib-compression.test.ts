@@ -86,12 +86,28 @@ describe("compression: corrupt input is INTERNAL naming the algorithm", () => {
     [gzip, "garbage", Uint8Array.of(1, 2, 3, 4, 5)],
     [gzip, "truncated", zlib.gzipSync(text).subarray(0, 12)],
     [gzip, "zlib format", zlib.deflateSync(text)],
-    [gzip, "bad CRC", (() => { const b = zlib.gzipSync(text); b[b.length - 6]! ^= 0xff; return b; })()],
+    [
+      gzip,
+      "bad CRC",
+      (() => {
+        const b = zlib.gzipSync(text);
+        b[b.length - 6]! ^= 0xff;
+        return b;
+      })(),
+    ],
     [deflate, "garbage", Uint8Array.of(1, 2, 3, 4, 5)],
     [deflate, "raw deflate (RFC 1951)", zlib.deflateRawSync(text)],
     [deflate, "gzip format", zlib.gzipSync(text)],
     [deflate, "truncated", zlib.deflateSync(text).subarray(0, 6)],
-    [deflate, "bad Adler-32", (() => { const b = zlib.deflateSync(text); b[b.length - 1]! ^= 0xff; return b; })()],
+    [
+      deflate,
+      "bad Adler-32",
+      (() => {
+        const b = zlib.deflateSync(text);
+        b[b.length - 1]! ^= 0xff;
+        return b;
+      })(),
+    ],
   ];
   for (const [compression, name, bytes] of cases)
     it(`${compression.name}: ${name}`, async () => {

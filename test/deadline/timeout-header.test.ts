@@ -61,7 +61,9 @@ describe("checklist 2: grpc-timeout", () => {
     ];
     for (const input of invalid)
       it(`rejects ${JSON.stringify(input)} as INTERNAL`, () =>
-        expect(() => parseTimeout(input)).to.throw(GrpcError, /deadline: malformed grpc-timeout/).with.property("code", Code.Internal));
+        expect(() => parseTimeout(input))
+          .to.throw(GrpcError, /deadline: malformed grpc-timeout/)
+          .with.property("code", Code.Internal));
   });
 
   describe("formatTimeout", () => {

@@ -24,7 +24,15 @@ const serialize = (value: unknown): Buffer => Buffer.from(JSON.stringify(value))
 const deserialize = (bytes: Buffer): unknown => JSON.parse(bytes.toString());
 
 function grpcMethod(path: string, requestStream: boolean, responseStream: boolean) {
-  return { path, requestStream, responseStream, requestSerialize: serialize, requestDeserialize: deserialize, responseSerialize: serialize, responseDeserialize: deserialize };
+  return {
+    path,
+    requestStream,
+    responseStream,
+    requestSerialize: serialize,
+    requestDeserialize: deserialize,
+    responseSerialize: serialize,
+    responseDeserialize: deserialize,
+  };
 }
 
 /** The grpc-js definition of test.Echo. */
@@ -60,7 +68,9 @@ function metadataOf(record: Record<string, string> | undefined): grpc.Metadata {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts a grpc-js server with test.Echo on 127.0.0.1, port 0. */
-export async function startGrpcJsServer(options: grpc.ServerOptions = {}): Promise<{ server: grpc.Server; port: number; calls: { cancelled: number } }> {
+export async function startGrpcJsServer(
+  options: grpc.ServerOptions = {},
+): Promise<{ server: grpc.Server; port: number; calls: { cancelled: number } }> {
   const server = new grpc.Server(options);
   const calls = { cancelled: 0 };
   server.addService(grpcEchoDefinition, {

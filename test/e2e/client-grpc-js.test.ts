@@ -40,7 +40,10 @@ describe("e2e: our client against a grpc-js server", () => {
   it("reports a status with message and trailers", async () => {
     let trailers: Metadata | undefined;
     const error = await rejection(
-      client.echo({ fail: Code.NotFound, text: "no such thing", trailers: { "x-why": "because" } }, { onTrailers: (t: Metadata) => (trailers = t) }),
+      client.echo(
+        { fail: Code.NotFound, text: "no such thing", trailers: { "x-why": "because" } },
+        { onTrailers: (t: Metadata) => (trailers = t) },
+      ),
     );
     expect(error.code).to.equal(Code.NotFound);
     expect(error.statusMessage).to.equal("no such thing");
@@ -53,7 +56,11 @@ describe("e2e: our client against a grpc-js server", () => {
     let trailers: Metadata | undefined;
     const reply = await client.echo(
       { echoMetadata: true, headers: { "x-head": "h" }, trailers: { "x-tail": "t" } },
-      { metadata: new Metadata().set("x-user", "ada"), onHeaders: (m: Metadata) => (headers = m), onTrailers: (m: Metadata) => (trailers = m) },
+      {
+        metadata: new Metadata().set("x-user", "ada"),
+        onHeaders: (m: Metadata) => (headers = m),
+        onTrailers: (m: Metadata) => (trailers = m),
+      },
     );
     expect(reply.metadata["x-user"]).to.equal("ada");
     expect(reply.metadata["user-agent"]).to.match(/grpc-node-tsgrpc\/\d/);
@@ -83,7 +90,9 @@ describe("e2e: our client against a grpc-js server", () => {
     const error = await rejection(client.echo({ sleepMs: 500 }, { timeoutMs: 50 }));
     expect(error.code).to.equal(Code.DeadlineExceeded);
     const reply = await client.echo({ echoMetadata: true }, { timeoutMs: 5000 });
-    expect(reply.timeout).to.be.a("number").within(Date.now(), Date.now() + 5000);
+    expect(reply.timeout)
+      .to.be.a("number")
+      .within(Date.now(), Date.now() + 5000);
   });
 
   it("an AbortSignal cancels with CANCELLED and the server sees the cancel", async () => {

@@ -73,7 +73,10 @@ describe("e2e: our client against our server", () => {
 
   it("reports headers and trailers of unary and streaming calls, and status metadata", async () => {
     const got: string[] = [];
-    await client.echo({}, { onHeaders: (m: Metadata) => got.push(`h:${m.get("x-head")}`), onTrailers: (m: Metadata) => got.push(`t:${m.get("x-tail")}`) });
+    await client.echo(
+      {},
+      { onHeaders: (m: Metadata) => got.push(`h:${m.get("x-head")}`), onTrailers: (m: Metadata) => got.push(`t:${m.get("x-tail")}`) },
+    );
     expect(got).to.deep.equal(["h:h", "t:t"]);
     const error = await rejection(client.echo({ fail: Code.Aborted, text: "nope" }));
     expect([error.code, error.statusMessage, error.metadata.get("x-why")]).to.deep.equal([Code.Aborted, "nope", "fail"]);
@@ -85,9 +88,35 @@ describe("e2e: our client against our server", () => {
 
   it("a unary call whose onHeaders or onTrailers throws fails with that error, and the process carries on", async () => {
     const boom = new Error("callback broke");
-    const thrown = (promise: Promise<unknown>) => promise.then(() => "resolved", (error: unknown) => error);
-    expect(await thrown(client.echo({}, { onHeaders: () => { throw boom; } }))).to.equal(boom);
-    expect(await thrown(client.echo({}, { onTrailers: () => { throw boom; } }))).to.equal(boom);
+    const thrown = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "resolved",
+        (error: unknown) => error,
+      );
+    expect(
+      await thrown(
+        client.echo(
+          {},
+          {
+            onHeaders: () => {
+              throw boom;
+            },
+          },
+        ),
+      ),
+    ).to.equal(boom);
+    expect(
+      await thrown(
+        client.echo(
+          {},
+          {
+            onTrailers: () => {
+              throw boom;
+            },
+          },
+        ),
+      ),
+    ).to.equal(boom);
     expect(await client.echo({ text: "still fine" })).to.deep.equal({ text: "still fine" });
   });
 
@@ -173,7 +202,16 @@ describe("e2e: our client against our server", () => {
       expect(await collect(c.list({ count: 1 }))).to.deep.equal([{ i: 0, seen: true }]);
       expect(await c.collect(fromArray([{ text: "a" }]))).to.deep.equal({ text: "A" });
       expect(await collect(c.chat(fromArray([{ text: "b" }])))).to.deep.equal([{ text: "b", seen: true }]);
-      expect(order).to.deep.equal(["channel:Echo", "client:Echo", "channel:List", "client:List", "channel:Collect", "client:Collect", "channel:Chat", "client:Chat"]);
+      expect(order).to.deep.equal([
+        "channel:Echo",
+        "client:Echo",
+        "channel:List",
+        "client:List",
+        "channel:Collect",
+        "client:Collect",
+        "channel:Chat",
+        "client:Chat",
+      ]);
       const missing: Interceptor = (call, next) => next({ ...call, requests: undefined });
       const broken: any = createClient(Echo, intercepted, { interceptors: [missing] });
       expect(() => broken.collect(fromArray([]))).to.throw(TypeError);

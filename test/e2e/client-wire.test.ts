@@ -22,7 +22,10 @@ const replyOk =
     stream.end(grpcFrame(value));
   };
 
-async function rawServer(handler: Handler, settings: http2.Settings = {}): Promise<{ server: http2.Http2Server; port: number; sessions: http2.ServerHttp2Session[] }> {
+async function rawServer(
+  handler: Handler,
+  settings: http2.Settings = {},
+): Promise<{ server: http2.Http2Server; port: number; sessions: http2.ServerHttp2Session[] }> {
   const server = http2.createServer({ settings });
   const sessions: http2.ServerHttp2Session[] = [];
   server.on("session", (session) => sessions.push(session));
@@ -62,7 +65,10 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
       seen = headers;
       replyOk()(stream, headers, 0);
     });
-    await client.echo({}, { timeoutMs: 10_000, metadata: new Metadata().set("x-user", "ada").set("x-bin", new Uint8Array([1, 2])), compression: "gzip" });
+    await client.echo(
+      {},
+      { timeoutMs: 10_000, metadata: new Metadata().set("x-user", "ada").set("x-bin", new Uint8Array([1, 2])), compression: "gzip" },
+    );
     expect(seen[":method"]).to.equal("POST");
     expect(seen[":scheme"]).to.equal("http");
     expect(seen[":path"]).to.equal("/test.Echo/Echo");
@@ -95,7 +101,9 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
   });
 
   it("checklist 12: reads the status of a trailers-only response", async () => {
-    await start((stream) => stream.respond({ ...GRPC_HEADERS, "grpc-status": "5", "grpc-message": "no%20such", "x-t": "v" }, { endStream: true }));
+    await start((stream) =>
+      stream.respond({ ...GRPC_HEADERS, "grpc-status": "5", "grpc-message": "no%20such", "x-t": "v" }, { endStream: true }),
+    );
     let trailers: Metadata | undefined;
     const error = await rejection(client.echo({}, { onTrailers: (m: Metadata) => (trailers = m) }));
     expect(error.code).to.equal(Code.NotFound);
@@ -104,9 +112,16 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
   });
 
   it("decodes grpc-status-details-bin into the error's status details", async () => {
-    const details = encodeStatusDetails({ code: 3, message: "bad", details: [{ typeUrl: "type.googleapis.com/x.Y", value: new Uint8Array([1, 2]) }] });
+    const details = encodeStatusDetails({
+      code: 3,
+      message: "bad",
+      details: [{ typeUrl: "type.googleapis.com/x.Y", value: new Uint8Array([1, 2]) }],
+    });
     await start((stream) =>
-      stream.respond({ ...GRPC_HEADERS, "grpc-status": "3", "grpc-message": "bad", "grpc-status-details-bin": Buffer.from(details).toString("base64") }, { endStream: true }),
+      stream.respond(
+        { ...GRPC_HEADERS, "grpc-status": "3", "grpc-message": "bad", "grpc-status-details-bin": Buffer.from(details).toString("base64") },
+        { endStream: true },
+      ),
     );
     const error = await rejection(client.echo({}));
     expect(error.code).to.equal(Code.InvalidArgument);
@@ -256,13 +271,17 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
   it("streaming: an unknown response encoding is INTERNAL, an oversize message RESOURCE_EXHAUSTED, a refused call retried", async () => {
     let mode = "snappy";
     let calls = 0;
-    await start((stream) => {
-      calls++;
-      if (mode === "refuse" && calls === 1) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
-      stream.respond({ ...GRPC_HEADERS, "grpc-encoding": mode === "snappy" ? "snappy" : "identity" }, { waitForTrailers: true });
-      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-      stream.end(grpcFrame({ text: "x".repeat(mode === "big" ? 5000 : 1) }));
-    }, {}, { maxReceiveMessageBytes: 1000 });
+    await start(
+      (stream) => {
+        calls++;
+        if (mode === "refuse" && calls === 1) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
+        stream.respond({ ...GRPC_HEADERS, "grpc-encoding": mode === "snappy" ? "snappy" : "identity" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(grpcFrame({ text: "x".repeat(mode === "big" ? 5000 : 1) }));
+      },
+      {},
+      { maxReceiveMessageBytes: 1000 },
+    );
     const drain = async (iterable: AsyncIterable<unknown>) => {
       for await (const _ of iterable);
     };
@@ -308,7 +327,10 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
         replyOk()(stream, headers, 0);
       });
     });
-    await client.collect(fromArray([{ text: "a" }, { text: "b" }, { text: "c" }]), { compression: "gzip", compressMessage: (_: unknown, i: number) => i !== 1 });
+    await client.collect(fromArray([{ text: "a" }, { text: "b" }, { text: "c" }]), {
+      compression: "gzip",
+      compressMessage: (_: unknown, i: number) => i !== 1,
+    });
     expect(flags).to.deep.equal([1, 0, 1]);
   });
 
@@ -416,7 +438,10 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
     const responses = client.list({ count: 2 })[Symbol.asyncIterator]();
     expect((await responses.next()).value).to.deep.equal({ text: "first" });
     // The test codec's own error (JSON.parse) is what arrives: codecs, not the call, name the failure.
-    const error = await responses.next().then(() => undefined, (failure: unknown) => failure);
+    const error = await responses.next().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
     expect(error).to.be.instanceOf(Error);
     expect(await eventually(() => rstCode === constants.NGHTTP2_CANCEL)).to.equal(true);
   });
@@ -429,10 +454,22 @@ describe("e2e: client wire behaviour against raw node:http2 servers", () => {
       setTimeout(() => stream.end(), 30);
     });
     const thrown = new Error("onTrailers failed");
-    const responses = client.list({ count: 1 }, { onTrailers: () => {
-      throw thrown;
-    } })[Symbol.asyncIterator]();
+    const responses = client
+      .list(
+        { count: 1 },
+        {
+          onTrailers: () => {
+            throw thrown;
+          },
+        },
+      )
+      [Symbol.asyncIterator]();
     expect((await responses.next()).value).to.deep.equal({ text: "only" });
-    expect(await responses.next().then(() => undefined, (error: unknown) => error)).to.equal(thrown);
+    expect(
+      await responses.next().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    ).to.equal(thrown);
   });
 });

@@ -44,8 +44,18 @@ describe("e2e: hostile input", () => {
     // The prefix alone must fail the call, on a request whose stream stays open (no END_STREAM
     // to wait for), whether the 5 bytes come in one DATA frame or one byte at a time.
     const PREFIX_CASES: [string, Buffer, Code, RegExp][] = [
-      ["a header announcing 2^32-1 bytes is RESOURCE_EXHAUSTED", messageHeader(0, 0xffffffff), Code.ResourceExhausted, /framing: .*4294967295.*4194304/],
-      ["a header announcing limit + 1 bytes is RESOURCE_EXHAUSTED", messageHeader(0, 4194305), Code.ResourceExhausted, /framing: .*4194305.*4194304/],
+      [
+        "a header announcing 2^32-1 bytes is RESOURCE_EXHAUSTED",
+        messageHeader(0, 0xffffffff),
+        Code.ResourceExhausted,
+        /framing: .*4294967295.*4194304/,
+      ],
+      [
+        "a header announcing limit + 1 bytes is RESOURCE_EXHAUSTED",
+        messageHeader(0, 4194305),
+        Code.ResourceExhausted,
+        /framing: .*4194305.*4194304/,
+      ],
       ["a flag byte of 7 is INTERNAL", messageHeader(7, 2), Code.Internal, /framing: .*flag.*7/i],
       ["a flag byte of 2 is INTERNAL", messageHeader(2, 0), Code.Internal, /framing: .*flag.*2/i],
     ];
@@ -79,7 +89,13 @@ describe("e2e: hostile input", () => {
         await new Promise((resolve) => session.once("remoteSettings", resolve));
         await new Promise((resolve) => session.ping(resolve));
         expect(session.remoteSettings.maxHeaderListSize).to.equal(4096);
-        const stream = session.request({ ":method": "POST", ":path": "/test.Probe/Echo", "content-type": "application/grpc", te: "trailers", "x-big": "a".repeat(8000) });
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/test.Probe/Echo",
+          "content-type": "application/grpc",
+          te: "trailers",
+          "x-big": "a".repeat(8000),
+        });
         stream.on("error", () => undefined);
         stream.end(frame({ text: "big" }));
         await new Promise((resolve) => stream.on("close", resolve));
@@ -187,7 +203,10 @@ describe("e2e: hostile input", () => {
         handler = trailersOnly({ "grpc-status": status, "grpc-message": "from the server" });
         const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
         expect(error.code).to.equal(Code.Unknown);
-        expect(error.statusMessage).to.match(/^http: /).and.include("grpc-status").and.include(JSON.stringify(status));
+        expect(error.statusMessage)
+          .to.match(/^http: /)
+          .and.include("grpc-status")
+          .and.include(JSON.stringify(status));
       });
 
     it("a content-type text/html with :status 200 is an error naming the content-type", async () => {
@@ -197,7 +216,10 @@ describe("e2e: hostile input", () => {
       };
       const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
       expect(error.code).to.equal(Code.Unknown);
-      expect(error.statusMessage).to.match(/^protocol: /).and.include("content-type").and.include("text/html");
+      expect(error.statusMessage)
+        .to.match(/^protocol: /)
+        .and.include("content-type")
+        .and.include("text/html");
     });
 
     it("a response message announcing 2^32-1 bytes is RESOURCE_EXHAUSTED, naming the limit", async () => {
@@ -207,7 +229,10 @@ describe("e2e: hostile input", () => {
       };
       const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
       expect(error.code).to.equal(Code.ResourceExhausted);
-      expect(error.statusMessage).to.match(/^framing: /).and.include("4294967295").and.include("4194304");
+      expect(error.statusMessage)
+        .to.match(/^framing: /)
+        .and.include("4294967295")
+        .and.include("4194304");
     });
 
     it("a response flag byte of 7 is INTERNAL, naming the flag", async () => {
@@ -241,7 +266,9 @@ describe("e2e: hostile input", () => {
       };
       const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
       expect(error.code, error.statusMessage).to.equal(Code.Internal);
-      expect(error.statusMessage).to.match(/^pipeline: compressed flag/).and.match(/grpc-encoding/);
+      expect(error.statusMessage)
+        .to.match(/^pipeline: compressed flag/)
+        .and.match(/grpc-encoding/);
     });
 
     it("a gzip bomb (small on the wire, over the limit inflated) is RESOURCE_EXHAUSTED, naming the limit (checklist 27)", async () => {
@@ -254,7 +281,9 @@ describe("e2e: hostile input", () => {
       };
       const error = await rejection(client.echo({}, { timeoutMs: 5000 }));
       expect(error.code, error.statusMessage).to.equal(Code.ResourceExhausted);
-      expect(error.statusMessage).to.match(/^(compression|pipeline): /).and.include("4194304");
+      expect(error.statusMessage)
+        .to.match(/^(compression|pipeline): /)
+        .and.include("4194304");
     });
 
     it("a -bin trailer with garbage base64 does not fail the call", async () => {
@@ -272,7 +301,10 @@ describe("e2e: hostile input", () => {
       it(`response ${where} over node's 64 KiB header list limit fail the call, not the channel`, async () => {
         const big = { "x-big": "a".repeat(100_000) };
         handler = (stream) => {
-          stream.respond({ ":status": 200, "content-type": "application/grpc", ...(where === "headers" ? big : {}) }, { waitForTrailers: true });
+          stream.respond(
+            { ":status": 200, "content-type": "application/grpc", ...(where === "headers" ? big : {}) },
+            { waitForTrailers: true },
+          );
           stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0", ...(where === "trailers" ? big : {}) }));
           stream.end(grpcFrame({ text: "ok" }));
         };
@@ -299,7 +331,17 @@ describe("e2e: hostile input", () => {
     // NO_ERROR is left out: node:http2 sends END_STREAM before it, so the call ends without
     // grpc-status (UNKNOWN, tested in client-wire); a RST_STREAM(NO_ERROR) alone is tested there too.
     const RST: [string, Code][] = [
-      ...["PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "COMPRESSION_ERROR", "CONNECT_ERROR", "HTTP_1_1_REQUIRED"].map((name): [string, Code] => [name, Code.Internal]),
+      ...[
+        "PROTOCOL_ERROR",
+        "INTERNAL_ERROR",
+        "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT",
+        "STREAM_CLOSED",
+        "FRAME_SIZE_ERROR",
+        "COMPRESSION_ERROR",
+        "CONNECT_ERROR",
+        "HTTP_1_1_REQUIRED",
+      ].map((name): [string, Code] => [name, Code.Internal]),
       ["REFUSED_STREAM", Code.Unavailable],
       ["CANCEL", Code.Cancelled],
       ["ENHANCE_YOUR_CALM", Code.ResourceExhausted],
@@ -311,7 +353,9 @@ describe("e2e: hostile input", () => {
           stream.respond({ ":status": 200, "content-type": "application/grpc" });
           // node:http2 sends END_STREAM before RST_STREAM when a stream still writable is closed;
           // the client keeps its side open (bidi), so the RST_STREAM is what ends the call.
-          stream.write(Buffer.concat([grpcFrame({ text: "whole" }), grpcFrame({ text: "partial" }).subarray(0, 3)]), () => stream.close((constants as unknown as Record<string, number>)[`NGHTTP2_${name}`]!));
+          stream.write(Buffer.concat([grpcFrame({ text: "whole" }), grpcFrame({ text: "partial" }).subarray(0, 3)]), () =>
+            stream.close((constants as unknown as Record<string, number>)[`NGHTTP2_${name}`]!),
+          );
         };
         let release!: () => void;
         const held = new Promise<void>((resolve) => (release = resolve));
@@ -328,7 +372,10 @@ describe("e2e: hostile input", () => {
         release();
         expect(replies).to.deep.equal([{ text: "whole" }]);
         expect(error.code, error.statusMessage).to.equal(code);
-        expect(error.statusMessage).to.match(/^http2: /).and.include("RST_STREAM").and.include(name);
+        expect(error.statusMessage)
+          .to.match(/^http2: /)
+          .and.include("RST_STREAM")
+          .and.include(name);
       });
   });
 

@@ -157,10 +157,15 @@ export function unary(
   return new Promise((resolve) => {
     const out: { response?: any; error?: grpc.ServiceError; headers?: grpc.Metadata; trailers?: grpc.Metadata } = {};
     const callOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
-    const call = client[options.method ?? "echo"](request, options.metadata ?? new grpc.Metadata(), callOptions, (error: grpc.ServiceError | null, response: any) => {
-      if (error) out.error = error;
-      else out.response = response;
-    });
+    const call = client[options.method ?? "echo"](
+      request,
+      options.metadata ?? new grpc.Metadata(),
+      callOptions,
+      (error: grpc.ServiceError | null, response: any) => {
+        if (error) out.error = error;
+        else out.response = response;
+      },
+    );
     call.on("metadata", (headers: grpc.Metadata) => (out.headers = headers));
     call.on("status", (status: grpc.StatusObject) => {
       out.trailers = status.metadata;

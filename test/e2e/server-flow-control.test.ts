@@ -36,7 +36,12 @@ describe("e2e server: flow control", function () {
       const session = http2.connect(`http://127.0.0.1:${port}`);
       session.on("error", () => {});
       const received = await new Promise<number>((resolve, reject) => {
-        const stream = session.request({ ":method": "POST", ":path": "/test.Bulk/Download", "content-type": "application/grpc", te: "trailers" });
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/test.Bulk/Download",
+          "content-type": "application/grpc",
+          te: "trailers",
+        });
         stream.end(Buffer.from([0, 0, 0, 0, 0]));
         let bytes = 0;
         let sincePause = 0;

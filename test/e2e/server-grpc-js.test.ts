@@ -7,7 +7,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Code, GrpcError, Metadata, Server, type ServerContext, type ServerInterceptor, type ServiceImplementation } from "../../src/index.js";
+import {
+  Code,
+  GrpcError,
+  Metadata,
+  Server,
+  type ServerContext,
+  type ServerInterceptor,
+  type ServiceImplementation,
+} from "../../src/index.js";
 import { Probe, type Started, grpcJsClient, sleep, startServer, unary } from "./server-fixtures.js";
 
 /** The project root, found from this file (works from dist/ and .build/NAME/). */
@@ -249,7 +257,10 @@ describe("e2e server: driven by @grpc/grpc-js", () => {
   });
 
   describe("transports", () => {
-    const tlsOptions = () => ({ cert: readFileSync(join(CERTS, "server.pem"), "utf8"), key: readFileSync(join(CERTS, "server.key"), "utf8") });
+    const tlsOptions = () => ({
+      cert: readFileSync(join(CERTS, "server.pem"), "utf8"),
+      key: readFileSync(join(CERTS, "server.key"), "utf8"),
+    });
 
     it("serves TLS (ALPN h2) to a client trusting the test CA", async () => {
       const server = new Server();
@@ -268,10 +279,25 @@ describe("e2e server: driven by @grpc/grpc-js", () => {
       const dir = mkdtempSync(join(tmpdir(), "tsgrpc-mtls-"));
       try {
         try {
-          execFileSync("openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=tsgrpc test client",
-            "-keyout", join(dir, "client.key"), "-out", join(dir, "client.pem"),
-          ], { stdio: "ignore" });
+          execFileSync(
+            "openssl",
+            [
+              "req",
+              "-x509",
+              "-newkey",
+              "rsa:2048",
+              "-nodes",
+              "-days",
+              "1",
+              "-subj",
+              "/CN=tsgrpc test client",
+              "-keyout",
+              join(dir, "client.key"),
+              "-out",
+              join(dir, "client.pem"),
+            ],
+            { stdio: "ignore" },
+          );
         } catch {
           this.skip();
         }

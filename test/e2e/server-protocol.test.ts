@@ -149,7 +149,10 @@ describe("e2e server: protocol", () => {
     it("answers a unary request whose prefix is over the limit at once, without waiting for END_STREAM (checklist 10)", async () => {
       const prefix = Buffer.from([0, 0xff, 0xff, 0xff, 0xff]);
       const result = await rawCall(started!.port, { body: [prefix], keepOpen: true });
-      expect(statusOf(result)).to.deep.equal({ code: Code.ResourceExhausted, message: "framing: message of 4294967295 bytes exceeds the receive limit of 4194304 bytes" });
+      expect(statusOf(result)).to.deep.equal({
+        code: Code.ResourceExhausted,
+        message: "framing: message of 4294967295 bytes exceeds the receive limit of 4194304 bytes",
+      });
     });
 
     it("answers a unary request with a compressed flag of 3 at once, even split byte by byte (checklist 8)", async () => {
@@ -308,7 +311,10 @@ describe("e2e server: protocol", () => {
 
     it("answers a gzip request that inflates over the limit with RESOURCE_EXHAUSTED", async () => {
       started = await startServer(echo, { maxReceiveMessageBytes: 1000 });
-      const result = await rawCall(started.port, { headers: { "grpc-encoding": "gzip" }, body: [frame({ text: "x".repeat(100_000) }, true)] });
+      const result = await rawCall(started.port, {
+        headers: { "grpc-encoding": "gzip" },
+        body: [frame({ text: "x".repeat(100_000) }, true)],
+      });
       expect(statusOf(result).code).to.equal(Code.ResourceExhausted);
     });
 
@@ -431,7 +437,10 @@ describe("e2e server: protocol", () => {
       });
       expect(JSON.parse(unframe(result.body)[0]!.payload.toString())).to.deep.equal({
         user: "ada",
-        bin: [[0, 1], [2, 3]],
+        bin: [
+          [0, 1],
+          [2, 3],
+        ],
         latin: "caf\xe9",
         reserved: false,
       });

@@ -1,12 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  DEFAULT_MAX_RECEIVE_BYTES,
-  encodeFrame,
-  encodeFrameHeader,
-  FrameDecoder,
-  type Frame,
-} from "../../src/framing/index.js";
+import { DEFAULT_MAX_RECEIVE_BYTES, encodeFrame, encodeFrameHeader, FrameDecoder, type Frame } from "../../src/framing/index.js";
 import { Code, type GrpcError } from "../../src/status/index.js";
 import { concat, thrownGrpcError } from "../pipeline/helpers.js";
 
@@ -64,8 +58,7 @@ describe("checklist 8: FrameDecoder handles any chunking", () => {
       { compressed: true, payload: Uint8Array.of(9, 8, 7) },
     ];
     const bytes = concat(...frames.map((frame) => encodeFrame(frame.payload, frame.compressed)));
-    for (let cut = 0; cut <= bytes.length; cut++)
-      expect(plain(decodeSplit(bytes, [cut])), `cut at ${cut}`).to.deep.equal(plain(frames));
+    for (let cut = 0; cut <= bytes.length; cut++) expect(plain(decodeSplit(bytes, [cut])), `cut at ${cut}`).to.deep.equal(plain(frames));
     for (let first = 0; first <= bytes.length; first++)
       for (let second = first; second <= bytes.length; second++)
         expect(plain(decodeSplit(bytes, [first, second])), `cuts at ${first}, ${second}`).to.deep.equal(plain(frames));

@@ -4,16 +4,27 @@ import { Metadata } from "../../src/metadata/index.js";
 
 describe("http2/metadataToHeaders", () => {
   it("writes ASCII values as they are and -bin values as unpadded base64", () => {
-    const metadata = new Metadata().set("x-a", "1").add("x-many", "a").add("x-many", "b").set("x-b-bin", new Uint8Array([0xff]));
+    const metadata = new Metadata()
+      .set("x-a", "1")
+      .add("x-many", "a")
+      .add("x-many", "b")
+      .set("x-b-bin", new Uint8Array([0xff]));
     expect(metadataToHeaders(metadata)).to.deep.equal({ "x-a": "1", "x-many": ["a", "b"], "x-b-bin": "/w" });
   });
 
   it("adds to a given header object", () => {
     const headers = { ":status": 200 };
-    expect(metadataToHeaders(new Metadata().set("k", "v"), headers)).to.equal(headers).and.deep.equal({ ":status": 200, k: "v" });
+    expect(metadataToHeaders(new Metadata().set("k", "v"), headers))
+      .to.equal(headers)
+      .and.deep.equal({ ":status": 200, k: "v" });
   });
 
-  for (const [bytes, wire] of [[[], ""], [[1], "AQ"], [[1, 2], "AQI"], [[1, 2, 3], "AQID"]] as const)
+  for (const [bytes, wire] of [
+    [[], ""],
+    [[1], "AQ"],
+    [[1, 2], "AQI"],
+    [[1, 2, 3], "AQID"],
+  ] as const)
     it(`encodes ${JSON.stringify(bytes)} as ${JSON.stringify(wire)}`, () =>
       expect(metadataToHeaders(new Metadata().set("v-bin", new Uint8Array(bytes)))["v-bin"]).to.equal(wire));
 });
@@ -44,7 +55,11 @@ describe("http2/metadataFromHeaders", () => {
     ["", [[]]],
   ] as const)
     it(`decodes -bin value ${JSON.stringify(wire)}`, () =>
-      expect(metadataFromHeaders({ "k-bin": wire }).getAll("k-bin").map((v) => [...(v as Uint8Array)])).to.deep.equal(values));
+      expect(
+        metadataFromHeaders({ "k-bin": wire })
+          .getAll("k-bin")
+          .map((v) => [...(v as Uint8Array)]),
+      ).to.deep.equal(values));
 
   for (const wire of ["A", "!!!", "AQ=A"])
     it(`skips the undecodable -bin value ${JSON.stringify(wire)} without failing`, () =>

@@ -30,7 +30,13 @@ describe("http2/requestHeadToHeaders (checklist 1)", () => {
   });
 
   it("leaves out what is not set, defaults to http, and never sends grpc-encoding identity", () => {
-    const headers = requestHeadToHeaders({ ...head, timeoutMs: undefined, encoding: "identity", acceptEncoding: undefined, metadata: new Metadata() });
+    const headers = requestHeadToHeaders({
+      ...head,
+      timeoutMs: undefined,
+      encoding: "identity",
+      acceptEncoding: undefined,
+      metadata: new Metadata(),
+    });
     expect(headers).to.not.have.any.keys("grpc-timeout", "grpc-encoding", "grpc-accept-encoding");
     expect(headers[":scheme"]).to.equal("http");
   });
@@ -51,7 +57,13 @@ describe("http2/requestHeadFromHeaders", () => {
       "grpc-accept-encoding": "gzip,deflate",
       "x-user": "ada",
     });
-    expect(parsed).to.include({ path: "/pkg.Service/Method", authority: "h:1", timeoutMs: 2000, encoding: "gzip", acceptEncoding: "gzip,deflate" });
+    expect(parsed).to.include({
+      path: "/pkg.Service/Method",
+      authority: "h:1",
+      timeoutMs: 2000,
+      encoding: "gzip",
+      acceptEncoding: "gzip,deflate",
+    });
     expect(parsed.metadata.get("x-user")).to.equal("ada");
     expect(parsed.metadata).to.equal(parsed.metadata);
   });
@@ -63,7 +75,9 @@ describe("http2/requestHeadFromHeaders", () => {
 
   for (const timeout of ["", "1", "123456789S", "1x", "-1m"])
     it(`rejects grpc-timeout ${JSON.stringify(timeout)} with INTERNAL`, () =>
-      expect(() => requestHeadFromHeaders({ "grpc-timeout": timeout })).to.throw(GrpcError).with.property("code", Code.Internal));
+      expect(() => requestHeadFromHeaders({ "grpc-timeout": timeout }))
+        .to.throw(GrpcError)
+        .with.property("code", Code.Internal));
 
   it("round-trips with requestHeadToHeaders", () => {
     const parsed = requestHeadFromHeaders(requestHeadToHeaders(head) as Record<string, string>);

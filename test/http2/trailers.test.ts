@@ -28,7 +28,9 @@ describe("http2/trailersFromStatus (checklist 11, 13)", () => {
 
   it("adds to a given header object (trailers-only responses)", () => {
     const headers = { ":status": 200 };
-    expect(trailersFromStatus(undefined, undefined, headers)).to.equal(headers).and.deep.equal({ ":status": 200, "grpc-status": "0" });
+    expect(trailersFromStatus(undefined, undefined, headers))
+      .to.equal(headers)
+      .and.deep.equal({ ":status": 200, "grpc-status": "0" });
   });
 });
 
@@ -44,9 +46,11 @@ describe("http2/statusFromTrailers (checklist 13, 14)", () => {
     expect([...error.details!]).to.deep.equal([1, 2]);
   });
 
-  it("keeps a broken escape as it is", () => expect(statusFromTrailers({ "grpc-status": "2", "grpc-message": "50%" })!.statusMessage).to.equal("50%"));
+  it("keeps a broken escape as it is", () =>
+    expect(statusFromTrailers({ "grpc-status": "2", "grpc-message": "50%" })!.statusMessage).to.equal("50%"));
 
-  it("drops details that are not base64", () => expect(statusFromTrailers({ "grpc-status": "2", "grpc-status-details-bin": "!" })!.details).to.equal(undefined));
+  it("drops details that are not base64", () =>
+    expect(statusFromTrailers({ "grpc-status": "2", "grpc-status-details-bin": "!" })!.details).to.equal(undefined));
 
   for (const status of ["17", "-1", "01", "1.0", "abc", ""])
     it(`reads the invalid grpc-status ${JSON.stringify(status)} as UNKNOWN`, () =>
@@ -74,7 +78,9 @@ describe("http2/statusFromTrailers (checklist 13, 14)", () => {
 
   it("round-trips trailersFromStatus", () => {
     const sent = new GrpcError(Code.Aborted, "retry ✓ later", { details: new Uint8Array([7]) });
-    const received = statusFromTrailers(trailersFromStatus(sent, new Metadata().set("x-a-bin", new Uint8Array([1]))) as Record<string, string>)!;
+    const received = statusFromTrailers(
+      trailersFromStatus(sent, new Metadata().set("x-a-bin", new Uint8Array([1]))) as Record<string, string>,
+    )!;
     expect(received.code).to.equal(Code.Aborted);
     expect(received.statusMessage).to.equal("retry ✓ later");
     expect([...(received.metadata.get("x-a-bin") as Uint8Array)]).to.deep.equal([1]);

@@ -98,7 +98,12 @@ const CLIENT_CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
 const CASE_TIMEOUT_MS = 60_000;
 
 const SERVER_TLS_FLAGS = ["--use_tls=true", `--tls_cert_file=${join(CERTS, "server.pem")}`, `--tls_key_file=${join(CERTS, "server.key")}`];
-const CLIENT_TLS_FLAGS = ["--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr", `--ca_file=${join(CERTS, "ca.pem")}`];
+const CLIENT_TLS_FLAGS = [
+  "--use_tls=true",
+  "--use_test_ca=true",
+  "--server_host_override=foo.test.google.fr",
+  `--ca_file=${join(CERTS, "ca.pem")}`,
+];
 
 /** A free loopback port: bind port 0, read the port, release it (the flag cannot take 0). */
 function freePort(): Promise<number> {
@@ -137,7 +142,8 @@ async function startServer(command: string, args: readonly string[], env: NodeJS
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const stopAt = Date.now() + SERVER_START_TIMEOUT_MS;
   while (!(await canConnect(port))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output}`);
     if (Date.now() > stopAt) {
       child.kill("SIGKILL");
       throw new Error(`server did not listen on port ${port} within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`);
@@ -216,7 +222,9 @@ function judge(context: Mocha.Context, run: ClientRun, server: RunningServer): v
 }
 
 function missing(path: string, implementation: Implementation, role: string): string | undefined {
-  return existsSync(path) ? undefined : `${implementation.name} interop ${role} not built: ${path} is missing (is interop/${role}.ts written yet?)`;
+  return existsSync(path)
+    ? undefined
+    : `${implementation.name} interop ${role} not built: ${path} is missing (is interop/${role}.ts written yet?)`;
 }
 
 function describePair(client: Implementation, server: Implementation, tls: boolean, cases: readonly string[]): void {
@@ -293,7 +301,11 @@ describe("interop wrappers (bash, exec node)", function () {
   async function runPair(serverWrapper: string, clientWrapper: string): Promise<void> {
     const server = await startServer(serverWrapper, [], env);
     try {
-      const run = await runClient(clientWrapper, ["--server_host=127.0.0.1", `--server_port=${server.port}`, "--test_case=empty_unary"], env);
+      const run = await runClient(
+        clientWrapper,
+        ["--server_host=127.0.0.1", `--server_port=${server.port}`, "--test_case=empty_unary"],
+        env,
+      );
       expect(run.code, `client output:\n${run.output}\nserver output:\n${server.output()}`).to.equal(0);
       // run-server execs node, so the PID we signal is the server's own and the port closes.
       await stopServer(server);
@@ -303,8 +315,7 @@ describe("interop wrappers (bash, exec node)", function () {
     }
   }
 
-  it("grpc-js run-client -> grpc-js run-server: empty_unary", () =>
-    runPair(wrapper("grpc-js/run-server"), wrapper("grpc-js/run-client")));
+  it("grpc-js run-client -> grpc-js run-server: empty_unary", () => runPair(wrapper("grpc-js/run-server"), wrapper("grpc-js/run-client")));
 
   for (const [client, server] of [
     ["grpc-js/run-client", "run-server"],

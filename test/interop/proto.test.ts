@@ -73,7 +73,9 @@ describe("interop/proto: grpc.testing wire compatibility", () => {
     it(`grpc.testing.${message} has exactly the official fields`, () => {
       const type = root.lookupType(`grpc.testing.${message}`);
       const actual = Object.fromEntries(type.fieldsArray.map((f) => [f.name, [f.id, f.type, f.repeated || undefined]]));
-      const expected = Object.fromEntries(Object.entries(fields).map(([name, [id, fieldType, repeated]]) => [name, [id, fieldType, repeated]]));
+      const expected = Object.fromEntries(
+        Object.entries(fields).map(([name, [id, fieldType, repeated]]) => [name, [id, fieldType, repeated]]),
+      );
       expect(actual).to.deep.equal(expected);
     });
   }
@@ -90,10 +92,12 @@ describe("interop/proto: grpc.testing wire compatibility", () => {
   for (const [service, methods] of Object.entries(METHODS)) {
     it(`grpc.testing.${service} has exactly the official methods`, () => {
       const actual = Object.fromEntries(
-        root.lookupService(`grpc.testing.${service}`).methodsArray.map((m) => [
-          m.name,
-          [m.resolvedRequestType!.name, m.resolvedResponseType!.name, Boolean(m.requestStream), Boolean(m.responseStream)],
-        ]),
+        root
+          .lookupService(`grpc.testing.${service}`)
+          .methodsArray.map((m) => [
+            m.name,
+            [m.resolvedRequestType!.name, m.resolvedResponseType!.name, Boolean(m.requestStream), Boolean(m.responseStream)],
+          ]),
       );
       expect(actual).to.deep.equal(methods);
     });

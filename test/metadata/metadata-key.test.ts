@@ -31,7 +31,13 @@ describe("checklist 4: metadata keys [0-9a-z_.-]+ and ASCII values %x20-%x7E", (
   });
 
   describe("isBinaryKey", () => {
-    for (const [key, binary] of [["a-bin", true], ["-bin", true], ["bin", false], ["a-binx", false], ["a_bin", false]] as const)
+    for (const [key, binary] of [
+      ["a-bin", true],
+      ["-bin", true],
+      ["bin", false],
+      ["a-binx", false],
+      ["a_bin", false],
+    ] as const)
       it(`${key} is ${binary ? "" : "not "}binary`, () => expect(isBinaryKey(key)).to.equal(binary));
   });
 });

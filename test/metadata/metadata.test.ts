@@ -136,7 +136,17 @@ describe("checklist 4: keys and values are validated with clear errors", () => {
 });
 
 describe("checklist 6: reserved headers cannot be set", () => {
-  for (const key of [":path", ":authority", "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "grpc-status", "grpc-message"])
+  for (const key of [
+    ":path",
+    ":authority",
+    "content-type",
+    "te",
+    "grpc-timeout",
+    "grpc-encoding",
+    "grpc-accept-encoding",
+    "grpc-status",
+    "grpc-message",
+  ])
     it(`set(${JSON.stringify(key)}) throws TypeError`, () =>
       expect(() => new Metadata().set(key, "x")).to.throw(TypeError, /reserved|not \[0-9a-z_.-\]\+/));
   it('set("grpc-status-details-bin") throws TypeError', () =>

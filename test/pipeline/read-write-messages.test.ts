@@ -33,13 +33,17 @@ describe("writeMessages and readMessages", () => {
 
   it("property: any messages, any chunking, round-trip", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), async (messages, rawCuts) => {
-        const bytes = concat(...(await collect(writeMessages(chunksOf(...messages), rawCodec))));
-        const cuts = [...new Set(rawCuts.map((cut) => cut % (bytes.length + 1))), bytes.length].sort((a, b) => a - b);
-        const chunks = cuts.map((cut, i) => bytes.subarray(i === 0 ? 0 : cuts[i - 1]!, cut));
-        const read = await collect(readMessages(chunksOf(...chunks), rawCodec));
-        expect(read.map((m) => [...m])).to.deep.equal(messages.map((m) => [...m]));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (messages, rawCuts) => {
+          const bytes = concat(...(await collect(writeMessages(chunksOf(...messages), rawCodec))));
+          const cuts = [...new Set(rawCuts.map((cut) => cut % (bytes.length + 1))), bytes.length].sort((a, b) => a - b);
+          const chunks = cuts.map((cut, i) => bytes.subarray(i === 0 ? 0 : cuts[i - 1]!, cut));
+          const read = await collect(readMessages(chunksOf(...chunks), rawCodec));
+          expect(read.map((m) => [...m])).to.deep.equal(messages.map((m) => [...m]));
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -16,7 +16,9 @@ describe("checklist 16: expectSingle (cardinality)", () => {
       it(`${count} ${what}s are UNIMPLEMENTED "cardinality violation"`, async () => {
         const error = await grpcErrorOf(() => expectSingle(chunksOf(...messages), what));
         expect(error.code).to.equal(Code.Unimplemented);
-        expect(error.statusMessage).to.match(/^cardinality violation: /).and.include(what);
+        expect(error.statusMessage)
+          .to.match(/^cardinality violation: /)
+          .and.include(what);
       });
   }
 

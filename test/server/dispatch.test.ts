@@ -133,7 +133,10 @@ describe("server dispatch: every call kind, with and without interceptors", () =
   });
 
   for (const chain of ["none", "observer", "swallow"] as const)
-    for (const [style, handlers] of [["async", asyncHandlers], ["sync", syncHandlers]] as const)
+    for (const [style, handlers] of [
+      ["async", asyncHandlers],
+      ["sync", syncHandlers],
+    ] as const)
       describe(`interceptors: ${chain}; ${style} handlers`, () => {
         const log: string[] = [];
         const start = (options: ServerOptions = {}) => {
@@ -171,7 +174,9 @@ describe("server dispatch: every call kind, with and without interceptors", () =
 
           it(`${kind}: a GrpcError from the handler is the status, with the trailers set before it`, async () => {
             started = await start();
-            const failing = requests.map((request, index) => (index === requests.length - 1 ? { ...request, fail: Code.DataLoss } : request));
+            const failing = requests.map((request, index) =>
+              index === requests.length - 1 ? { ...request, fail: Code.DataLoss } : request,
+            );
             const result = await call(path, failing);
             expect(statusOf(result)).to.deep.equal({ code: Code.DataLoss, message: "asked to fail" });
             expect(trailer(result, "x-trailer")).to.equal("t");

@@ -9,11 +9,13 @@ describe("server/composeInterceptors", () => {
 
   it("runs the first interceptor outermost", async () => {
     const log: string[] = [];
-    const wrap = (name: string): ServerInterceptor => async (_ctx, next) => {
-      log.push(`${name}>`);
-      await next();
-      log.push(`<${name}`);
-    };
+    const wrap =
+      (name: string): ServerInterceptor =>
+      async (_ctx, next) => {
+        log.push(`${name}>`);
+        await next();
+        log.push(`<${name}`);
+      };
     await composeInterceptors([wrap("a"), wrap("b")])!(ctx, async () => void log.push("core"));
     expect(log).to.deep.equal(["a>", "b>", "core", "<b", "<a"]);
   });
@@ -28,6 +30,5 @@ describe("server/composeInterceptors", () => {
     expect(coreRan).to.equal(false);
   });
 
-  it("rejects an interceptor that is not a function", () =>
-    expect(() => composeInterceptors(["x" as never])).to.throw(TypeError));
+  it("rejects an interceptor that is not a function", () => expect(() => composeInterceptors(["x" as never])).to.throw(TypeError));
 });

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { Code, GrpcError, Metadata, createServerContext, defineService, rawCodec, type ServerContext, type ServerInterceptor } from "../../src/index.js";
+import {
+  Code,
+  GrpcError,
+  Metadata,
+  createServerContext,
+  defineService,
+  rawCodec,
+  type ServerContext,
+  type ServerInterceptor,
+} from "../../src/index.js";
 
 const Greeter = defineService("test.Greeter", {
   sayHello: { kind: "unary", requestCodec: rawCodec, responseCodec: rawCodec },
@@ -44,7 +53,12 @@ describe("server/createServerContext: unit-testing a handler without a network",
       undefined,
       "127.0.0.1:0",
     ]);
-    expect([ctx.compression, ctx.compressMessages, ctx.requestCompressed, ctx.signal.aborted]).to.deep.equal([undefined, true, false, false]);
+    expect([ctx.compression, ctx.compressMessages, ctx.requestCompressed, ctx.signal.aborted]).to.deep.equal([
+      undefined,
+      true,
+      false,
+      false,
+    ]);
     ctx.compression = "gzip";
     ctx.compressMessages = false;
     expect([ctx.compression, ctx.compressMessages]).to.deep.equal(["gzip", false]);
@@ -62,12 +76,16 @@ describe("server/createServerContext: unit-testing a handler without a network",
     const ctx = createServerContext({ signal: client.signal });
     const ended = waitForEnd(ctx);
     client.abort(new GrpcError(Code.Cancelled, "the client went away"));
-    expect(await ended).to.be.instanceOf(GrpcError).with.property("code", Code.Cancelled);
+    expect(await ended)
+      .to.be.instanceOf(GrpcError)
+      .with.property("code", Code.Cancelled);
   });
 
   it("aborts its own signal with DEADLINE_EXCEEDED at the deadline", async () => {
     const ctx = createServerContext({ deadline: Date.now() + 20 });
-    expect(await waitForEnd(ctx)).to.be.instanceOf(GrpcError).with.property("code", Code.DeadlineExceeded);
+    expect(await waitForEnd(ctx))
+      .to.be.instanceOf(GrpcError)
+      .with.property("code", Code.DeadlineExceeded);
     expect(createServerContext({ deadline: Date.now() - 1 }).signal.aborted).to.equal(true);
   });
 

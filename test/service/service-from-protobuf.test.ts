@@ -39,8 +39,7 @@ describe("serviceFromProtobuf", () => {
     ["getLower", "getLower", "/demo.v1.Echo/getLower", "unary"],
   ];
   for (const [localName, name, path, kind] of cases)
-    it(`${localName}: ${path} ${kind}`, () =>
-      expect(service.methods[localName]).to.include({ name, localName, path, kind }));
+    it(`${localName}: ${path} ${kind}`, () => expect(service.methods[localName]).to.include({ name, localName, path, kind }));
 
   it("gives each method working codecs, shared per message type", () => {
     const say = service.methods["say"]!;

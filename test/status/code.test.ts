@@ -37,8 +37,7 @@ describe("Code and codeName", () => {
 });
 
 describe("checklist 13: grpc-status is decimal with no leading zeros", () => {
-  for (let code = 0; code <= 16; code++)
-    it(`parses "${code}"`, () => expect(parseStatusCode(String(code))).to.equal(code));
+  for (let code = 0; code <= 16; code++) it(`parses "${code}"`, () => expect(parseStatusCode(String(code))).to.equal(code));
   const invalid = [undefined, "", "00", "01", "007", "+1", "-1", " 1", "1 ", "1.0", "1e1", "0x1", "17", "99", "999", "1000", "٣", "one"];
   for (const value of invalid)
     it(`gives undefined (caller reports UNKNOWN) for ${JSON.stringify(value)}`, () => expect(parseStatusCode(value)).to.equal(undefined));

@@ -32,7 +32,11 @@ describe("GrpcError", () => {
 
   describe("statusDetails", () => {
     it("decodes details as a google.rpc.Status", () => {
-      const status = { code: Code.InvalidArgument, message: "bad", details: [{ typeUrl: "type.googleapis.com/x.Y", value: new Uint8Array([1]) }] };
+      const status = {
+        code: Code.InvalidArgument,
+        message: "bad",
+        details: [{ typeUrl: "type.googleapis.com/x.Y", value: new Uint8Array([1]) }],
+      };
       const error = new GrpcError(Code.InvalidArgument, "bad", { details: encodeStatusDetails(status) });
       expect(error.statusDetails?.code).to.equal(Code.InvalidArgument);
       expect(error.statusDetails?.message).to.equal("bad");
@@ -40,7 +44,8 @@ describe("GrpcError", () => {
       expect(error.statusDetails).to.equal(error.statusDetails, "decoded once, then cached");
     });
 
-    it("is undefined for malformed details", () => expect(new GrpcError(Code.Internal, "x", { details: new Uint8Array([0x08]) }).statusDetails).to.equal(undefined));
+    it("is undefined for malformed details", () =>
+      expect(new GrpcError(Code.Internal, "x", { details: new Uint8Array([0x08]) }).statusDetails).to.equal(undefined));
   });
 
   describe("from", () => {

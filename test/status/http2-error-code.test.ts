@@ -13,7 +13,11 @@ import {
 
 describe("RstCode", () => {
   it("names every row of HTTP2_ERROR_CODES by its PascalCase name, and nothing else", () => {
-    const pascal = (name: string) => name.split("_").map((word) => word.charAt(0) + word.slice(1).toLowerCase()).join("");
+    const pascal = (name: string) =>
+      name
+        .split("_")
+        .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+        .join("");
     expect(RstCode).to.deep.equal(Object.fromEntries(HTTP2_ERROR_CODES.map((entry) => [pascal(entry.name), entry.wire])));
   });
 });
@@ -123,7 +127,8 @@ describe("status/HTTP2_ERROR_CODES: the one HTTP/2 error-code table", () => {
 
   it("has no entry for an unknown value or name", () => {
     for (const wire of [-1, 0.5, 0xe, 0x2a, 0xffffffff]) expect(http2ErrorCode(wire), String(wire)).to.equal(undefined);
-    for (const name of ["", "cancel", "NGHTTP2_CANCEL", "UNKNOWN", "length"]) expect(http2ErrorCodeFromName(name), name).to.equal(undefined);
+    for (const name of ["", "cancel", "NGHTTP2_CANCEL", "UNKNOWN", "length"])
+      expect(http2ErrorCodeFromName(name), name).to.equal(undefined);
   });
 
   it("RstCode is derived from the table", () => {

@@ -72,7 +72,11 @@ describe("checklist 28: status codes the library itself produces", () => {
     const pattern = new RegExp(`\\bCode\\.(${names})\\b`, "g");
     const found: string[] = [];
     for (const file of files)
-      for (const match of readFileSync(join(root, file), "utf8").matchAll(pattern)) found.push(`${file.replaceAll("\\", "/")}: ${match[1]}`);
-    expect(found.sort()).to.deep.equal(["status/code-from-http-status.js: PermissionDenied", "status/http2-error-code.js: PermissionDenied"]);
+      for (const match of readFileSync(join(root, file), "utf8").matchAll(pattern))
+        found.push(`${file.replaceAll("\\", "/")}: ${match[1]}`);
+    expect(found.sort()).to.deep.equal([
+      "status/code-from-http-status.js: PermissionDenied",
+      "status/http2-error-code.js: PermissionDenied",
+    ]);
   });
 });

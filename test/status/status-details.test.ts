@@ -60,7 +60,11 @@ describe("grpc-status-details-bin (google.rpc.Status by hand)", () => {
       ["code only", { code: 5, message: "", details: [] }, [0x08, 0x05]],
       ["message only", { code: 0, message: "hi", details: [] }, [0x12, 0x02, 0x68, 0x69]],
       ["code 300 as a two-byte varint", { code: 300, message: "", details: [] }, [0x08, 0xac, 0x02]],
-      ["negative code sign-extended to ten bytes", { code: -1, message: "", details: [] }, [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]],
+      [
+        "negative code sign-extended to ten bytes",
+        { code: -1, message: "", details: [] },
+        [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+      ],
       [
         "one detail",
         { code: 3, message: "", details: [{ typeUrl: "t", value: new Uint8Array([1, 2]) }] },
@@ -83,14 +87,47 @@ describe("grpc-status-details-bin (google.rpc.Status by hand)", () => {
   describe("decodeStatusDetails", () => {
     it("skips unknown fields of every wire type", () => {
       const bytes = [
-        0x20, 0x96, 0x01, // field 4 varint
-        0x29, 1, 2, 3, 4, 5, 6, 7, 8, // field 5 fixed64
-        0x32, 0x02, 0xaa, 0xbb, // field 6 length-delimited
-        0x3d, 1, 2, 3, 4, // field 7 fixed32
-        0x43, 0x08, 0x01, 0x4b, 0x4c, 0x44, // field 8 group holding field 1 and an empty nested group 9
-        0x08, 0x07, // code 7
-        0x12, 0x01, 0x21, // message "!"
-        0x1a, 0x07, 0x18, 0x01, 0x0a, 0x01, 0x74, 0x12, 0x00, // Any with an unknown field 3 and an empty value
+        0x20,
+        0x96,
+        0x01, // field 4 varint
+        0x29,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8, // field 5 fixed64
+        0x32,
+        0x02,
+        0xaa,
+        0xbb, // field 6 length-delimited
+        0x3d,
+        1,
+        2,
+        3,
+        4, // field 7 fixed32
+        0x43,
+        0x08,
+        0x01,
+        0x4b,
+        0x4c,
+        0x44, // field 8 group holding field 1 and an empty nested group 9
+        0x08,
+        0x07, // code 7
+        0x12,
+        0x01,
+        0x21, // message "!"
+        0x1a,
+        0x07,
+        0x18,
+        0x01,
+        0x0a,
+        0x01,
+        0x74,
+        0x12,
+        0x00, // Any with an unknown field 3 and an empty value
       ];
       expect(plain(decodeStatusDetails(new Uint8Array(bytes))!)).to.deep.equal({
         code: 7,

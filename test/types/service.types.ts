@@ -77,5 +77,12 @@ export async function typedByArgument(root: protobuf.Root, channel: Channel): Pr
 
 // A hand-written Method literal must match its kind.
 // @ts-expect-error the kind of a UnaryMethod is "unary"
-const wrongKind: UnaryMethod<Uint8Array, Uint8Array> = { name: "A", localName: "a", path: "/s/A", kind: "bidi_streaming", requestCodec: rawCodec, responseCodec: rawCodec };
+const wrongKind: UnaryMethod<Uint8Array, Uint8Array> = {
+  name: "A",
+  localName: "a",
+  path: "/s/A",
+  kind: "bidi_streaming",
+  requestCodec: rawCodec,
+  responseCodec: rawCodec,
+};
 void wrongKind;

@@ -8,12 +8,16 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** Every diagnostic of the project that `configPath` describes, one line each. */
 function diagnosticsOf(configPath: string): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      },
     },
-  })!;
+  )!;
   const program = ts.createProgram(config.fileNames, config.options);
   return [...config.errors, ...ts.getPreEmitDiagnostics(program)].map((diagnostic) => {
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");

@@ -302,7 +302,9 @@ export class ClientStream implements FrameWaiter {
     const session = connection.session;
     if (session.destroyed || (session.closed && this.nodeError !== undefined)) {
       // The connection went away under the call (checklist 23): UNAVAILABLE, whatever RST code Node made up.
-      return connection.closeReason ?? new GrpcError(Code.Unavailable, "http2: connection lost before the call ended", { cause: this.nodeError });
+      return (
+        connection.closeReason ?? new GrpcError(Code.Unavailable, "http2: connection lost before the call ended", { cause: this.nodeError })
+      );
     }
     if (rstCode !== constants.NGHTTP2_NO_ERROR) {
       return grpcErrorFromRstCode(rstCode, this.nodeError);

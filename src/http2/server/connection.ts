@@ -134,8 +134,7 @@ export class ServerConnection {
     if (written - this.bytesWrittenAtLastPing > CONTROL_FRAME_BYTES) this.onSend();
     this.bytesWrittenAtLastPing = written;
     const now = performance.now();
-    const allowedMs =
-      this.openStreams === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;
+    const allowedMs = this.openStreams === 0 && !this.policy.permitKeepaliveWithoutCalls ? TWO_HOURS_MS : this.policy.minPingIntervalMs;
     if (now - this.lastPingAt < allowedMs) this.pingStrikes++;
     this.lastPingAt = now;
     if (this.pingStrikes <= this.policy.maxPingStrikes || this.closing) return;

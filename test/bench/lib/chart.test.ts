@@ -5,7 +5,14 @@ import { drawRatioChart } from "../../../bench/lib/chart.js";
 describe("bench chart", () => {
   it("draws a PNG whose height grows with the rows", () => {
     const one = drawRatioChart("T", [{ label: "A", vsFloor: 0.9, vsGrpcJs: 2, targetVsFloor: 0.9 }]);
-    const two = drawRatioChart("T", [{ label: "A", vsFloor: 0.9 }, { label: "B", vsGrpcJs: 12 }], "* NOTE");
+    const two = drawRatioChart(
+      "T",
+      [
+        { label: "A", vsFloor: 0.9 },
+        { label: "B", vsGrpcJs: 12 },
+      ],
+      "* NOTE",
+    );
     expect(one.toString("latin1", 1, 4)).to.equal("PNG");
     expect(two.readUInt32BE(20)).to.be.greaterThan(one.readUInt32BE(20)); // IHDR height
   });

@@ -10,7 +10,8 @@ describe("bench parseH2loadOutput", () => {
     expect(parseH2loadOutput(output)).to.deep.equal({ requestsPerSecond: 23930.67, succeeded: 71790, failed: 2 });
   });
   it("reads sub-second durations", () => {
-    const output = "finished in 500.12ms, 10.00 req/s, 1MB/s\nrequests: 5 total, 5 started, 5 done, 5 succeeded, 0 failed, 0 errored, 0 timeout";
+    const output =
+      "finished in 500.12ms, 10.00 req/s, 1MB/s\nrequests: 5 total, 5 started, 5 done, 5 succeeded, 0 failed, 0 errored, 0 timeout";
     expect(parseH2loadOutput(output).requestsPerSecond).to.equal(10);
   });
   it("throws on output without a summary", () => expect(() => parseH2loadOutput("connect failed")).to.throw(/h2load/));

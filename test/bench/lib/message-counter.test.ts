@@ -3,7 +3,11 @@ import { MessageCounter } from "../../../bench/lib/message-counter.js";
 import { frameMessage, repeatFrame } from "../../../bench/lib/messages.js";
 
 describe("bench MessageCounter", () => {
-  const body = Buffer.concat([frameMessage(new Uint8Array(0)), repeatFrame(frameMessage(new Uint8Array(300)), 3), frameMessage(new Uint8Array(1))]);
+  const body = Buffer.concat([
+    frameMessage(new Uint8Array(0)),
+    repeatFrame(frameMessage(new Uint8Array(300)), 3),
+    frameMessage(new Uint8Array(1)),
+  ]);
   it("counts messages in one chunk", () => {
     const counter = new MessageCounter();
     counter.push(body);

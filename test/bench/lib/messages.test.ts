@@ -17,7 +17,8 @@ describe("bench messages", () => {
   let root: protobuf.Root;
   before(async () => {
     root = new protobuf.Root();
-    root.resolvePath = (origin, target) => (target.startsWith("grpc/") ? `${PROTO_INCLUDE_DIR}/${target}` : protobuf.util.path.resolve(origin, target));
+    root.resolvePath = (origin, target) =>
+      target.startsWith("grpc/") ? `${PROTO_INCLUDE_DIR}/${target}` : protobuf.util.path.resolve(origin, target);
     await root.load(TEST_PROTO);
   });
   const decode = (type: string, frame: Uint8Array) => {
@@ -41,7 +42,13 @@ describe("bench messages", () => {
     });
   }
 
-  for (const [count, size, payloadSize] of [[0, 0, 0], [1, 1024, 0], [3, 1024, 7], [100, 1024, 0], [2, 300, 65536]] as const)
+  for (const [count, size, payloadSize] of [
+    [0, 0, 0],
+    [1, 1024, 0],
+    [3, 1024, 7],
+    [100, 1024, 0],
+    [2, 300, 65536],
+  ] as const)
     it(`StreamingOutputCallRequest asks for ${count} x ${size} bytes with a ${payloadSize}-byte payload`, () => {
       const request = decode("grpc.testing.StreamingOutputCallRequest", streamingOutputRequestFrame(count, size, payloadSize));
       expect((request.responseParameters ?? []).map((p: { size?: number }) => p.size ?? 0)).to.deep.equal(Array(count).fill(size));
@@ -49,7 +56,8 @@ describe("bench messages", () => {
     });
 
   it("frames the empty message as five zero bytes", () => expect([...EMPTY_FRAME]).to.deep.equal([0, 0, 0, 0, 0]));
-  it("frameMessage writes a big-endian length", () => expect([...frameMessage(new Uint8Array(258)).subarray(0, 5)]).to.deep.equal([0, 0, 0, 1, 2]));
+  it("frameMessage writes a big-endian length", () =>
+    expect([...frameMessage(new Uint8Array(258)).subarray(0, 5)]).to.deep.equal([0, 0, 0, 1, 2]));
   it("repeatFrame puts copies back to back", () => {
     const frame = simpleRequestFrame(3);
     const body = repeatFrame(frame, 3);

@@ -6,14 +6,22 @@ function chunks(png: Buffer): { type: string; data: Buffer; crc: number }[] {
   const found = [];
   for (let offset = 8; offset < png.length; ) {
     const length = png.readUInt32BE(offset);
-    found.push({ type: png.toString("latin1", offset + 4, offset + 8), data: png.subarray(offset + 8, offset + 8 + length), crc: png.readUInt32BE(offset + 8 + length) });
+    found.push({
+      type: png.toString("latin1", offset + 4, offset + 8),
+      data: png.subarray(offset + 8, offset + 8 + length),
+      crc: png.readUInt32BE(offset + 8 + length),
+    });
     offset += 12 + length;
   }
   return found;
 }
 
 describe("bench png", () => {
-  for (const [text, crc] of [["", 0], ["123456789", 0xcbf43926], ["IEND", 0xae426082]] as const)
+  for (const [text, crc] of [
+    ["", 0],
+    ["123456789", 0xcbf43926],
+    ["IEND", 0xae426082],
+  ] as const)
     it(`crc32(${JSON.stringify(text)}) = ${crc.toString(16)}`, () => expect(crc32(Buffer.from(text, "latin1"))).to.equal(crc));
 
   it("writes signature, IHDR, IDAT and IEND with valid CRCs and filter-0 rows", () => {
@@ -24,7 +32,9 @@ describe("bench png", () => {
     expect(found.map((chunk) => chunk.type)).to.deep.equal(["IHDR", "IDAT", "IEND"]);
     for (const chunk of found) expect(chunk.crc).to.equal(crc32(Buffer.concat([Buffer.from(chunk.type, "latin1"), chunk.data])));
     const header = found[0]!.data;
-    expect([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9], header[10], header[11], header[12]]).to.deep.equal([3, 2, 8, 2, 0, 0, 0]);
+    expect([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9], header[10], header[11], header[12]]).to.deep.equal([
+      3, 2, 8, 2, 0, 0, 0,
+    ]);
     const raw = inflateSync(found[1]!.data);
     expect([...raw]).to.deep.equal([0, ...rgb.subarray(0, 9), 0, ...rgb.subarray(9)]);
   });

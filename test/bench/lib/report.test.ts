@@ -13,7 +13,10 @@ describe("bench report", () => {
     expect(advantage(row({ medians: { tsgrpc: 1 } }), "floor")).to.equal(undefined);
     expect(advantage(row({ medians: { tsgrpc: 1, floor: 0 } }), "floor")).to.equal(undefined);
   });
-  for (const [tsgrpc, met] of [[95, true], [89, false]] as const)
+  for (const [tsgrpc, met] of [
+    [95, true],
+    [89, false],
+  ] as const)
     it(`target 0.9 of the floor and 1.6 of grpc-js with tsgrpc at ${tsgrpc}: ${met}`, () =>
       expect(targetMet(row({ targetVsFloor: 0.9, targetVsGrpcJs: 1.6, medians: { tsgrpc, floor: 100, "grpc-js": 50 } }))).to.equal(met));
   it("a target with a missing value is unknown; no target is undefined", () => {
@@ -21,7 +24,9 @@ describe("bench report", () => {
     expect(targetMet(row({ medians: { tsgrpc: 1, "grpc-js": 1 } }))).to.equal(undefined);
   });
   it("tables show values, ratios, targets and errors", () => {
-    const rows = [row({ label: "server EmptyCall", targetVsFloor: 0.9, medians: { tsgrpc: 9000, floor: 10000 }, errors: { "grpc-go": "boom" } })];
+    const rows = [
+      row({ label: "server EmptyCall", targetVsFloor: 0.9, medians: { tsgrpc: 9000, floor: 10000 }, errors: { "grpc-go": "boom" } }),
+    ];
     const text = formatTable(rows);
     expect(text).to.match(/server EmptyCall\s+calls\/s\s+10,000\s+-\s+9,000\s+error\s+0\.90\s+-\s+>=0\.90 floor\s+yes/);
     expect(markdownTable(rows)).to.include("| server EmptyCall | calls/s | 10,000 | - | 9,000 | error | 0.90 | - | >=0.90 floor | yes |");
@@ -35,13 +40,17 @@ describe("bench report", () => {
     expect(targetMet(rows[0]!)).to.equal(true);
     expect(targetMet({ ...rows[0]!, medians: { "floor-min": 18, tsgrpc: 20 } })).to.equal(false);
     const markdown = markdownTable(rows);
-    expect(markdown).to.include("| figure | unit | floor-min | floor | grpc-js | tsgrpc | grpc-go | tsgrpc vs floor-min | tsgrpc vs floor |");
+    expect(markdown).to.include(
+      "| figure | unit | floor-min | floor | grpc-js | tsgrpc | grpc-go | tsgrpc vs floor-min | tsgrpc vs floor |",
+    );
     expect(markdown).to.include("| cpu (lower is better) | us | 19.0 | 40.0 | - | 20.0 | - | 0.95 | 2.00 | - | >=0.95 floor-min | yes |");
     expect(markdown).to.include("| other | calls/s | - | 2.00 | - | 1.00 | - | - | 0.50 |");
     expect(formatTable(rows.slice(1))).not.to.include("floor-min");
   });
   it("chart rows keep figures with a ratio and mark lower-is-better ones", () => {
     const rows = [row({ label: "a", lowerIsBetter: true, medians: { tsgrpc: 1, floor: 2 } }), row({ label: "b", medians: { tsgrpc: 1 } })];
-    expect(chartRows(rows)).to.deep.equal([{ label: "a *", vsFloor: 2, vsGrpcJs: undefined, targetVsFloor: undefined, targetVsGrpcJs: undefined }]);
+    expect(chartRows(rows)).to.deep.equal([
+      { label: "a *", vsFloor: 2, vsGrpcJs: undefined, targetVsFloor: undefined, targetVsGrpcJs: undefined },
+    ]);
   });
 });
