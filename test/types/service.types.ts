@@ -76,11 +76,11 @@ export async function typedByArgument(root: protobuf.Root, channel: Channel): Pr
 }
 
 // A hand-written Method literal must match its kind.
-// @ts-expect-error the kind of a UnaryMethod is "unary"
 const wrongKind: UnaryMethod<Uint8Array, Uint8Array> = {
   name: "A",
   localName: "a",
   path: "/s/A",
+  // @ts-expect-error the kind of a UnaryMethod is "unary"
   kind: "bidi_streaming",
   requestCodec: rawCodec,
   responseCodec: rawCodec,
