@@ -26,7 +26,9 @@ export function summariseProfile(profile: Profile, top = 25): string {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) => {
+    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
   const idle = [...selfTime]
     .filter(([id]) => ["(idle)", "(program)"].includes(byId.get(id)!.callFrame.functionName))

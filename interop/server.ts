@@ -36,7 +36,7 @@ async function main(): Promise<void> {
 
   const server = new Server();
   server.add(await loadTestingService("TestService"), testServiceImplementation);
-  let bound;
+  let bound: Awaited<ReturnType<Server["listen"]>>;
   try {
     bound = await server.listen({ host: "::", port }, tls);
   } catch (error) {

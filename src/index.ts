@@ -20,7 +20,7 @@ export {
   type UnaryHandler,
   type UntypedHandler,
 } from "./server/index.js";
-export { type BoundAddress, type ConnectionPolicy, type ListenAddress, type ServerTlsOptions } from "./http2/server/index.js";
+export type { BoundAddress, ConnectionPolicy, ListenAddress, ServerTlsOptions } from "./http2/server/index.js";
 export {
   Channel,
   ConnectivityState,
@@ -44,8 +44,8 @@ export {
   type UnaryFunction,
   type UntypedFunction,
 } from "./client/index.js";
-export { type Address, type Target } from "./channel/index.js";
-export { type Deadline } from "./deadline/index.js";
+export type { Address, Target } from "./channel/index.js";
+export type { Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {
   serviceFromProtobuf,

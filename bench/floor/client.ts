@@ -6,7 +6,6 @@ import { runClientMain, type BenchClient, type PingPong } from "../lib/client-dr
 import { MessageCounter } from "../lib/message-counter.js";
 import {
   EMPTY_FRAME,
-  repeatFrame,
   simpleRequestFrame,
   streamingInputRequestFrame,
   streamingOutputRequestFrame,

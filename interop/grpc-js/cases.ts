@@ -83,7 +83,9 @@ function expectPayload(response: Message | undefined, size: number, what: string
 
 function expectSizes(result: CallResult, sizes: readonly number[], what: string): void {
   check(result.responses.length === sizes.length, `${what}: got ${result.responses.length} responses, expected ${sizes.length}`);
-  sizes.forEach((size, i) => expectPayload(result.responses[i], size, `${what}: response ${i + 1}`));
+  sizes.forEach((size, i) => {
+    expectPayload(result.responses[i], size, `${what}: response ${i + 1}`);
+  });
 }
 
 const LARGE_REQUEST = (): Message => ({ response_type: "COMPRESSABLE", response_size: 314159, payload: zeros(271828) });

@@ -40,7 +40,7 @@ function usage(message: string): never {
 }
 
 async function main(): Promise<number> {
-  let flags;
+  let flags: ReturnType<typeof parseFlags>;
   try {
     flags = parseFlags(process.argv.slice(2), FLAGS);
   } catch (error) {

@@ -78,9 +78,14 @@ function unaryCall(call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.
   if (initial) call.sendMetadata(initial);
   const trailers = echoTrailing(call.metadata);
   const failure = requestedFailure(call.request, trailers);
-  if (failure) return callback(failure);
-  if (call.request.response_type !== undefined && call.request.response_type !== "COMPRESSABLE")
-    return callback(statusError(grpc.status.INVALID_ARGUMENT, `unsupported response_type ${call.request.response_type}`, trailers));
+  if (failure) {
+    callback(failure);
+    return;
+  }
+  if (call.request.response_type !== undefined && call.request.response_type !== "COMPRESSABLE") {
+    callback(statusError(grpc.status.INVALID_ARGUMENT, `unsupported response_type ${call.request.response_type}`, trailers));
+    return;
+  }
   callback(null, { payload: payloadOfSize(call.request.response_size ?? 0) }, trailers);
 }
 
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
   server.addService(testing.TestService.service, {
     EmptyCall: (_call: unknown, callback: grpc.sendUnaryData<Message>) => callback(null, {}),
     UnaryCall: unaryCall,
-    CacheableUnaryCall: (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) =>
+    CacheableUnaryCall: (_call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) =>
       callback(null, { payload: { type: "COMPRESSABLE", body: Buffer.from(String(process.hrtime.bigint())) } }),
     StreamingOutputCall: streamingOutputCall,
     StreamingInputCall: streamingInputCall,

@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from "../deadline/index.js";
-import { Code, GrpcError, abortError } from "../status/index.js";
+import { type GrpcError, abortError } from "../status/index.js";
 
 interface PendingPick<T> {
   resolve(transport: T): void;

@@ -1,6 +1,6 @@
 import type { Compression } from "../compression/index.js";
 import { MAX_TIMER_MS, earliest } from "../deadline/index.js";
-import { ClientStream, type Connection } from "../http2/client/index.js";
+import type { ClientStream, Connection } from "../http2/client/index.js";
 import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";

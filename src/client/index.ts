@@ -1,6 +1,6 @@
 // The client role: channels, typed clients, call options and interceptors.
 export { Channel, type ChannelOptions } from "./channel.js";
-export { type CallOptions, type ParentContext } from "./call-options.js";
+export type { CallOptions, ParentContext } from "./call-options.js";
 export {
   createClient,
   type Client,
@@ -15,4 +15,4 @@ export {
 } from "./create-client.js";
 export { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
 export { ConnectivityState, type BackoffOptions, type LoadBalancingPolicy } from "../channel/index.js";
-export { type TlsOptions } from "../http2/client/index.js";
+export type { TlsOptions } from "../http2/client/index.js";

@@ -132,7 +132,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       }
     }
     const stream = this.stream!;
-    let frame;
+    let frame: Frame | undefined;
     try {
       frame = await stream.next();
     } catch (error) {

@@ -1,4 +1,4 @@
-import { compressionForReceive } from "../compression/index.js";
+import { type Compression, compressionForReceive } from "../compression/index.js";
 import type { Frame } from "../framing/index.js";
 import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { Metadata } from "../metadata/index.js";
@@ -117,7 +117,7 @@ class UnaryCall<O> implements StreamEndListener {
 
   private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
     if (frames.length !== 1) throw cardinalityError("response", frames.length);
-    let compression;
+    let compression: Compression | undefined;
     try {
       compression = compressionForReceive(stream.encoding, this.channel.compressions);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Balancer, ConnectivityState, type BalancerOptions, type Target } from "../../src/channel/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
-import { FakeNetwork, FakeTransport, ipv4Target, settle, sleep } from "./fake-transport.js";
+import { FakeNetwork, type FakeTransport, ipv4Target, settle, sleep } from "./fake-transport.js";
 
 const { Idle, Connecting, Ready, TransientFailure, Shutdown } = ConnectivityState;
 const FAST_BACKOFF = { initialBackoffMs: 10, maxBackoffMs: 10, jitter: 0 };

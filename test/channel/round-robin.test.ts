@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Balancer, ConnectivityState } from "../../src/channel/index.js";
-import { FakeNetwork, FakeTransport, ipv4Target, settle } from "./fake-transport.js";
+import { FakeNetwork, type FakeTransport, ipv4Target, settle } from "./fake-transport.js";
 
 const { Connecting, Ready, TransientFailure } = ConnectivityState;
 

@@ -28,7 +28,9 @@ describe("README.md", () => {
     this.timeout(120_000);
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
-    blocks.forEach((block, index) => writeFileSync(files[index]!, block));
+    blocks.forEach((block, index) => {
+      writeFileSync(files[index]!, block);
+    });
     const program = ts.createProgram(files, {
       target: ts.ScriptTarget.ES2022,
       lib: ["lib.es2022.d.ts"],

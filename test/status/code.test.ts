@@ -22,13 +22,13 @@ describe("Code and codeName", () => {
     [Code.DataLoss, "DATA_LOSS"],
     [Code.Unauthenticated, "UNAUTHENTICATED"],
   ];
-  names.forEach(([code, name], index) =>
+  names.forEach(([code, name], index) => {
     it(`${code} is ${name}`, () => {
       expect(code).to.equal(index);
       expect(codeName(code)).to.equal(name);
       expect(isCode(code)).to.equal(true);
-    }),
-  );
+    });
+  });
   for (const value of [-1, 17, 1.5, NaN, 100])
     it(`${value} is not a code`, () => {
       expect(isCode(value)).to.equal(false);

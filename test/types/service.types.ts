@@ -1,6 +1,6 @@
 // Type tests of service descriptors: defineService keeps each method's kind and message types;
 // services read from a .proto at run time are untyped unless given their methods' types.
-import protobuf from "protobufjs";
+import type protobuf from "protobufjs";
 import {
   Server,
   createClient,

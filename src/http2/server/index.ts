@@ -7,4 +7,4 @@ export {
   type ListenerOptions,
   type ServerTlsOptions,
 } from "./listener.js";
-export { type ConnectionPolicy } from "./connection.js";
+export type { ConnectionPolicy } from "./connection.js";

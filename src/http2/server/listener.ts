@@ -76,7 +76,6 @@ const POLICY_DEFAULTS: Required<ConnectionPolicy> = {
  */
 export class Http2Listener {
   private readonly server: Http2Server | Http2SecureServer;
-  private readonly options: ListenerOptions;
   private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
   private readonly policy: Required<ConnectionPolicy>;
   private readonly connections = new Set<ServerConnection>();
@@ -84,7 +83,6 @@ export class Http2Listener {
   private closed = false;
 
   constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
-    this.options = options;
     this.onCall = onCall;
     this.baseHeaders = baseResponseHeaders(options.acceptEncoding);
     const policy = { ...POLICY_DEFAULTS };
