@@ -41,7 +41,7 @@ export function setupCall(channel: Channel, method: Method, options: CallOptions
   if (options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined) {
     const given = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
     deadline = earliest(given, options.timeoutMs === undefined ? undefined : now + options.timeoutMs, parent?.deadline);
-    // Beyond what a timer can wait, a deadline means "none" (ARCHITECTURE.md §7).
+    // Beyond what a timer can wait, a deadline means "none" (docs/ARCHITECTURE.md §10).
     if (deadline !== undefined && (deadline - now > MAX_TIMER_MS || !Number.isFinite(deadline))) deadline = undefined;
   }
   const signal = options.signal;

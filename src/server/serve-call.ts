@@ -19,7 +19,7 @@ export interface ServeRuntime extends CallRuntime {
 /**
  * Runs one call end to end: route, compression, deadline, the core of its kind (runCore, through
  * the interceptors if any), and the status. This is where whatever a handler throws becomes a
- * status (ARCHITECTURE.md §6).
+ * status (docs/ARCHITECTURE.md §7).
  *
  * Unknown :path is a trailers-only UNIMPLEMENTED; an unknown grpc-encoding is UNIMPLEMENTED with
  * our grpc-accept-encoding (doc/compression.md).

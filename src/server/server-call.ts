@@ -53,7 +53,7 @@ export class ServerCall implements CoreOutcome {
     let timeoutMs = stream.head.timeoutMs;
     if (runtime.maxTimeoutMs !== undefined && (timeoutMs === undefined || runtime.maxTimeoutMs < timeoutMs))
       timeoutMs = runtime.maxTimeoutMs;
-    // A timeout beyond what a timer can hold is treated as no deadline (ARCHITECTURE.md §7).
+    // A timeout beyond what a timer can hold is treated as no deadline (docs/ARCHITECTURE.md §10).
     if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
       this.deadline = Date.now() + timeoutMs;
       this.timer = setTimeout(expire, Math.max(0, Math.ceil(timeoutMs)), this);
