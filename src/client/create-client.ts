@@ -40,7 +40,7 @@ export type Client<S extends Service<any> = Service> = { [L in keyof S["methods"
 /** Options of createClient. */
 export interface ClientOptions {
   /** Interceptors of this client's calls, run inside the channel's; the first listed runs outermost. */
-  interceptors?: readonly Interceptor[];
+  interceptors?: readonly Interceptor[] | undefined;
 }
 
 /**

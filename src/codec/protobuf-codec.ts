@@ -8,7 +8,7 @@ export interface ProtobufCodecOptions {
    * When given, decode returns `type.toObject(message, toObject)` (plain objects, e.g. longs as
    * strings); by default it returns the decoded message instance, which is faster.
    */
-  toObject?: protobuf.IConversionOptions;
+  toObject?: protobuf.IConversionOptions | undefined;
 }
 
 /** A protobufjs Writer that starts with `bytes` zero bytes (space the caller fills in later). */

@@ -3,7 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import { gzipSync } from "node:zlib";
 import { GrpcError } from "../../src/status/index.js";
-import { defineService, type Service } from "../../src/service/index.js";
+import { defineService } from "../../src/service/index.js";
 import type { Codec } from "../../src/codec/index.js";
 
 /** A JSON codec, so tests need no .proto. */
@@ -13,7 +13,7 @@ export const jsonCodec: Codec<any> = {
 };
 
 /** test.Echo: echo (unary), list (server streaming), collect (client streaming), chat (bidi). */
-export const Echo: Service = defineService("test.Echo", {
+export const Echo = defineService("test.Echo", {
   echo: { kind: "unary", requestCodec: jsonCodec, responseCodec: jsonCodec },
   list: { kind: "server_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
   collect: { kind: "client_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
