@@ -39,4 +39,5 @@ export interface CallOptions<I = unknown> {
 }
 
 /** The options of a call made without any: frozen, shared by every such call (no allocation per call). */
+// biome-ignore lint/suspicious/noExplicitAny: the shared empty options default a call of any request type; compressMessage makes CallOptions<I> contravariant in I
 export const NO_CALL_OPTIONS: CallOptions<any> = Object.freeze({});

@@ -27,6 +27,7 @@ function reserve(bytes: number): protobuf.Writer {
  * (so enum names and string longs work). Failures are GrpcError(INTERNAL) "codec: ...".
  * encodeAt writes the message straight after the caller's frame header: one buffer per message.
  */
+// biome-ignore lint/suspicious/noExplicitAny: protobufjs decodes to plain objects of no static type; callers give T to type them
 export function protobufCodec<T = any>(type: protobuf.Type, options: ProtobufCodecOptions = {}): Codec<T> {
   const ctor = type.ctor;
   const conversion = options.toObject;
