@@ -1,6 +1,6 @@
 // The interop client cases of doc/interop-test-descriptions.md, one function each, run with our client.
 import { Channel, Code, GrpcError, Metadata, createClient, gzip, type ChannelOptions, type Compression } from "../src/index.js";
-import { loadService, type Service } from "../src/service/index.js";
+import { loadService, type Method, type Service } from "../src/service/index.js";
 
 /** A case's assertion failed (not a call error: those propagate as GrpcError). */
 export class AssertionFailure extends Error {}
@@ -29,8 +29,8 @@ export class CountingCompression implements Compression {
 export interface InteropContext {
   readonly target: string;
   readonly channelOptions: ChannelOptions;
-  readonly testService: Service;
-  readonly unimplementedService: Service;
+  readonly testService: TestService;
+  readonly unimplementedService: UnimplementedService;
   /** The gzip wrapper installed on every channel, to see which responses came compressed. */
   readonly gzip: CountingCompression;
   readonly soakIterations: number;
@@ -41,13 +41,37 @@ export interface InteropContext {
   readonly channel: Channel;
 }
 
+/** grpc.testing.TestService as loaded at run time, with the methods the cases call checked present. */
+export type TestService = Service<Record<(typeof TEST_SERVICE_METHODS)[number], Method>>;
+/** grpc.testing.UnimplementedService, its one method checked present. */
+export type UnimplementedService = Service<Record<"unimplementedCall", Method>>;
+
+const TEST_SERVICE_METHODS = [
+  "emptyCall",
+  "unaryCall",
+  "cacheableUnaryCall",
+  "streamingOutputCall",
+  "streamingInputCall",
+  "fullDuplexCall",
+  "halfDuplexCall",
+  "unimplementedCall",
+] as const;
+
+/** `service`, typed as having the methods `names`; a TypeError names the first it lacks. */
+function withMethods<K extends string>(service: Service, names: readonly K[]): Service<Record<K, Method>> {
+  for (const name of names) if (service.methods[name] === undefined) throw new TypeError(`${service.name} has no method ${name}`);
+  return service as Service<Record<K, Method>>;
+}
+
 /** Loads the grpc.testing services from `protoRoot`/grpc/testing/test.proto. */
-export async function loadTestingServices(protoRoot: string): Promise<{ testService: Service; unimplementedService: Service }> {
+export async function loadTestingServices(
+  protoRoot: string,
+): Promise<{ testService: TestService; unimplementedService: UnimplementedService }> {
   const file = `${protoRoot}/grpc/testing/test.proto`;
   const options = { includeDirs: [protoRoot] };
   return {
-    testService: await loadService(file, "grpc.testing.TestService", options),
-    unimplementedService: await loadService(file, "grpc.testing.UnimplementedService", options),
+    testService: withMethods(await loadService(file, "grpc.testing.TestService", options), TEST_SERVICE_METHODS),
+    unimplementedService: withMethods(await loadService(file, "grpc.testing.UnimplementedService", options), ["unimplementedCall"]),
   };
 }
 

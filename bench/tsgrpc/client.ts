@@ -3,7 +3,7 @@
 import { Channel, createClient, type Client } from "../../src/index.js";
 import { runClientMain, type BenchClient, type PingPong } from "../lib/client-driver.js";
 import { zeroBody } from "../lib/proto.js";
-import { loadTestService } from "./test-service.js";
+import { loadTestService, type BenchTestService } from "./test-service.js";
 
 /** An AsyncIterable fed by push(): the request side of a ping-pong call. */
 class RequestQueue<T> implements AsyncIterable<T> {
@@ -42,7 +42,7 @@ class TsgrpcClient implements BenchClient {
 
   constructor(
     private readonly channel: Channel,
-    private readonly client: Client,
+    private readonly client: Client<BenchTestService>,
   ) {}
 
   async emptyCall(): Promise<void> {

@@ -1,7 +1,7 @@
 // The TestService that tsgrpc serves in the benchmark: the same handlers as bench/grpc-js/server.ts
 // and the grpc-go peer (EmptyCall, a UnaryCall that echoes the request payload, and the three
 // streaming calls with the interop semantics), written the plain way a user would write them.
-import { loadService, type Service, type ServiceImplementation } from "../../src/index.js";
+import { loadService, type Method, type Service, type ServiceImplementation } from "../../src/index.js";
 import { PROTO_INCLUDE_DIR, TEST_PROTO, zeroBody } from "../lib/proto.js";
 
 interface Payload {
@@ -11,9 +11,16 @@ interface StreamingOutputCallRequest {
   responseParameters?: { size?: number }[];
 }
 
-/** grpc.testing.TestService, loaded from the interop protos. */
-export function loadTestService(): Promise<Service> {
-  return loadService(TEST_PROTO, "grpc.testing.TestService", { includeDirs: [PROTO_INCLUDE_DIR] });
+const BENCH_METHODS = ["emptyCall", "unaryCall", "streamingOutputCall", "streamingInputCall", "fullDuplexCall"] as const;
+
+/** grpc.testing.TestService as the benchmark uses it: the methods it calls, checked present. */
+export type BenchTestService = Service<Record<(typeof BENCH_METHODS)[number], Method>>;
+
+/** grpc.testing.TestService, loaded from the interop protos; a TypeError if it lacks a method the benchmark calls. */
+export async function loadTestService(): Promise<BenchTestService> {
+  const service = await loadService(TEST_PROTO, "grpc.testing.TestService", { includeDirs: [PROTO_INCLUDE_DIR] });
+  for (const name of BENCH_METHODS) if (service.methods[name] === undefined) throw new TypeError(`${service.name} has no method ${name}`);
+  return service as BenchTestService;
 }
 
 function* responsesFor(request: StreamingOutputCallRequest): Iterable<{ payload: Payload }> {

@@ -98,6 +98,8 @@ async function largeUnary(client: grpc.Client): Promise<void> {
 
 const STREAM_SIZES = [31415, 9, 2653, 58979];
 const UPLOAD_SIZES = [27182, 8, 1828, 45904];
+/** The ping_pong exchanges: a response size and a request payload size each. */
+const PING_PONG_SIZES = STREAM_SIZES.map((responseSize, i) => ({ responseSize, requestSize: UPLOAD_SIZES[i] ?? 0 }));
 
 async function duplexStatus(client: grpc.Client, request: Message, metadata?: grpc.Metadata): Promise<CallResult> {
   const { call, next, settled } = openDuplex(client, "FullDuplexCall", { deadline: deadline(), metadata });
@@ -233,15 +235,15 @@ export const CASES: Readonly<Record<string, Case>> = {
 
   async ping_pong(environment) {
     const { call, next, settled } = openDuplex(environment.testService(), "FullDuplexCall", { deadline: deadline() });
-    for (let i = 0; i < STREAM_SIZES.length; i++) {
-      call.write({ response_type: "COMPRESSABLE", response_parameters: [{ size: STREAM_SIZES[i] }], payload: zeros(UPLOAD_SIZES[i]) });
+    for (const [i, { responseSize, requestSize }] of PING_PONG_SIZES.entries()) {
+      call.write({ response_type: "COMPRESSABLE", response_parameters: [{ size: responseSize }], payload: zeros(requestSize) });
       const response = await next();
       if (!response) {
         const { status } = await settled;
         expectOk({ responses: [], headers: undefined, status }, `FullDuplexCall ended before response ${i + 1}`);
         throw new CaseFailure(status.code, `FullDuplexCall: the server ended with OK before response ${i + 1}`);
       }
-      expectPayload(response, STREAM_SIZES[i], `FullDuplexCall: response ${i + 1}`);
+      expectPayload(response, responseSize, `FullDuplexCall: response ${i + 1}`);
     }
     call.end();
     const extra = await next();
@@ -310,7 +312,9 @@ export const CASES: Readonly<Record<string, Case>> = {
   },
 
   async cancel_after_begin(environment) {
-    const client = environment.testService() as unknown as Record<string, (...args: unknown[]) => grpc.ClientWritableStream<Message>>;
+    const client = environment.testService() as unknown as {
+      StreamingInputCall: (...args: unknown[]) => grpc.ClientWritableStream<Message>;
+    };
     let status: grpc.StatusObject | undefined;
     const call = client.StreamingInputCall(new grpc.Metadata(), { deadline: deadline() }, () => undefined);
     const settled = new Promise<void>((resolve) => call.on("status", (s: grpc.StatusObject) => resolve(void (status = s))));

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     usage((error as Error).message);
   }
   const testCase = flags.get("test_case") ?? "";
-  const run = Object.hasOwn(CASES, testCase) ? CASES[testCase] : usage(`unknown --test_case=${JSON.stringify(testCase)}`);
+  const run = (Object.hasOwn(CASES, testCase) ? CASES[testCase] : undefined) ?? usage(`unknown --test_case=${JSON.stringify(testCase)}`);
   const host = flags.get("server_host") || "localhost";
   const port = integerFlag(flags, "server_port", 0);
   if (port === 0) usage("--server_port is required");

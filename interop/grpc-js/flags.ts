@@ -12,7 +12,7 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): F
   for (const argument of argv) {
     const match = /^--([a-z_]+)(?:=(.*))?$/s.exec(argument);
     if (!match) throw new TypeError(`unexpected argument ${JSON.stringify(argument)} (flags look like --name=value)`);
-    const [, name, value] = match;
+    const [, name = "", value] = match;
     if (!known.includes(name)) throw new TypeError(`unknown flag --${name} (known: ${known.map((k) => `--${k}`).join(" ")})`);
     flags.set(name, value ?? "true");
   }

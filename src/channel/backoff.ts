@@ -1,15 +1,15 @@
 /** Reconnect backoff settings; every field defaults to the spec's value. */
 export interface BackoffOptions {
   /** First delay after a failed connection attempt. Default 1000 ms. */
-  initialBackoffMs?: number;
+  initialBackoffMs?: number | undefined;
   /** Growth factor per failed attempt. Default 1.6. */
-  multiplier?: number;
+  multiplier?: number | undefined;
   /** Ceiling of the delay. Default 120000 ms. */
-  maxBackoffMs?: number;
+  maxBackoffMs?: number | undefined;
   /** Random spread, as a fraction of the delay (0.2 = ±20 %). Default 0.2. */
-  jitter?: number;
+  jitter?: number | undefined;
   /** Least time one connection attempt is given. Default 20000 ms. */
-  minConnectTimeoutMs?: number;
+  minConnectTimeoutMs?: number | undefined;
 }
 
 /**

@@ -14,15 +14,15 @@ export interface BalancerOptions<T extends Transport> {
   /** Opens a transport to an address. */
   connect: Connect<T>;
   /** Default "pick_first". An unknown name is a TypeError. */
-  loadBalancingPolicy?: LoadBalancingPolicy;
+  loadBalancingPolicy?: LoadBalancingPolicy | undefined;
   /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
-  resolver?: (target: Target) => Promise<Address[]>;
+  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
   /** Reconnect backoff of each address; defaults are the spec's. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period handed to the transports; undefined means off. */
-  keepaliveTimeMs?: number;
+  keepaliveTimeMs?: number | undefined;
   /** Delay before resolving again after the resolver failed. Default 1000 ms. */
-  resolverRetryMs?: number;
+  resolverRetryMs?: number | undefined;
 }
 
 /**

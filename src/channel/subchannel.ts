@@ -9,9 +9,9 @@ export interface SubchannelOptions<T extends Transport> {
   /** Opens a transport to an address (http2/client's in a real channel). */
   connect: Connect<T>;
   /** Reconnect backoff; defaults are the spec's. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period in ms, handed to the transports; undefined means off. */
-  keepaliveTimeMs?: number;
+  keepaliveTimeMs?: number | undefined;
 }
 
 /** What a subchannel reports to the balancer that owns it: its state or its connections changed. */

@@ -15,28 +15,29 @@ export interface ParentContext {
 /** Options of one call. Every field is optional. */
 export interface CallOptions<I = unknown> {
   /** Time budget in ms from now; combined with `deadline` and the parent's, the earliest wins. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Absolute deadline (epoch ms or a Date). */
-  deadline?: number | Date;
+  deadline?: number | Date | undefined;
   /** Cancels the call (status CANCELLED, or the reason when it is a GrpcError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Request metadata. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** Request compression, by object or name ("gzip", "deflate", "identity"); default: the channel's. */
-  compression?: Compression | string;
+  compression?: Compression | string | undefined;
   /** Per-message opt-out for streaming requests: return false to send that message uncompressed. */
-  compressMessage?: (message: I, index: number) => boolean;
+  compressMessage?: ((message: I, index: number) => boolean) | undefined;
   /** Wait for the channel to be READY instead of failing fast in TRANSIENT_FAILURE. */
-  waitForReady?: boolean;
+  waitForReady?: boolean | undefined;
   /** Receives the response headers (metadata) when they arrive. */
-  onHeaders?: (metadata: Metadata) => void;
+  onHeaders?: ((metadata: Metadata) => void) | undefined;
   /** Receives the trailing metadata when the call ends (also on error). */
-  onTrailers?: (metadata: Metadata) => void;
+  onTrailers?: ((metadata: Metadata) => void) | undefined;
   /** A server call this call is made on behalf of: its deadline and cancellation propagate. */
-  parent?: ParentContext;
+  parent?: ParentContext | undefined;
   /** Receive limit of this call's messages; default: the channel's (4 MiB). */
-  maxReceiveMessageBytes?: number;
+  maxReceiveMessageBytes?: number | undefined;
 }
 
 /** The options of a call made without any: frozen, shared by every such call (no allocation per call). */
+// biome-ignore lint/suspicious/noExplicitAny: the shared empty options default a call of any request type; compressMessage makes CallOptions<I> contravariant in I
 export const NO_CALL_OPTIONS: CallOptions<any> = Object.freeze({});

@@ -34,7 +34,7 @@ export interface CallSetup {
  * Builds the request headers and limits of a call. Throws DEADLINE_EXCEEDED when the deadline
  * has already passed and CANCELLED when a signal has already aborted: nothing is sent then.
  */
-export function setupCall(channel: Channel, method: Method, options: CallOptions<any>): CallSetup {
+export function setupCall<I>(channel: Channel, method: Method<I>, options: CallOptions<I>): CallSetup {
   const parent = options.parent;
   let deadline: number | undefined;
   const now = options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined ? Date.now() : 0;

@@ -15,37 +15,37 @@ import type { Interceptor } from "./interceptor.js";
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
 export interface ChannelOptions {
   /** TLS (true or an options object) or plaintext h2c (default, unless the target is https://). */
-  tls?: boolean | TlsOptions;
+  tls?: boolean | TlsOptions | undefined;
   /** Default "pick_first": the first address that connects takes every call. */
-  loadBalancingPolicy?: LoadBalancingPolicy;
+  loadBalancingPolicy?: LoadBalancingPolicy | undefined;
   /** Keepalive ping period in ms. Default: off. */
-  keepaliveTimeMs?: number;
+  keepaliveTimeMs?: number | undefined;
   /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
-  keepaliveTimeoutMs?: number;
+  keepaliveTimeoutMs?: number | undefined;
   /** Send keepalive pings without active calls. Default false. */
-  keepalivePermitWithoutCalls?: boolean;
+  keepalivePermitWithoutCalls?: boolean | undefined;
   /** Close a connection unused for this long. Default 30 minutes; Infinity keeps it. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** Reconnect backoff; defaults are the spec's. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffOptions | undefined;
   /**
    * Custom name resolution (service discovery): the addresses for the target. Default: the
    * system resolver for dns targets, the literal addresses otherwise. Called again when every
    * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
    */
-  resolver?: (target: Target) => Promise<Address[]>;
+  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
   /** Receive limit per message. Default 4 MiB. */
-  maxReceiveMessageBytes?: number;
+  maxReceiveMessageBytes?: number | undefined;
   /** Send limit per message. Default unlimited. */
-  maxSendMessageBytes?: number;
+  maxSendMessageBytes?: number | undefined;
   /** Compressions the channel can use and decode. Default gzip and deflate. */
-  compressions?: readonly Compression[];
+  compressions?: readonly Compression[] | undefined;
   /** Request compression of every call unless a call says otherwise. Default none. */
-  compression?: Compression | string;
+  compression?: Compression | string | undefined;
   /** Interceptors of every call made on this channel, outermost first. */
-  interceptors?: readonly Interceptor[];
+  interceptors?: readonly Interceptor[] | undefined;
   /** Prepended to `user-agent` ("myapp/1.2 grpc-node-tsgrpc/0.1.0"). */
-  userAgent?: string;
+  userAgent?: string | undefined;
 }
 
 /** What this folder's calls need of a channel beyond its public surface. */

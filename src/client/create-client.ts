@@ -15,6 +15,7 @@ export type ClientStreamingFunction<I, O> = (requests: AsyncIterable<I>, options
 export type BidiStreamingFunction<I, O> = (requests: AsyncIterable<I>, options?: CallOptions<I>) => AsyncIterable<O>;
 
 /** The function of a method whose kind is known only at run time: a request or requests in, a promise or iterable out. */
+// biome-ignore lint/suspicious/noExplicitAny: the untyped escape hatch: a method known only at run time takes and returns whatever its codecs do
 export type UntypedFunction = (requestOrRequests: any, options?: CallOptions<any>) => any;
 
 /** The client function of one kind with messages `I` and `O`; every kind at once (no literal) gives UntypedFunction. */
@@ -35,12 +36,13 @@ export type ClientFunction<M> = M extends Method<infer I, infer O, infer K> ? Fu
  * One function per method of `S`, keyed by the method's local name ("unaryCall"). For a typed
  * service, calling a method it does not have is a compile error.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any method map: typed services (Service<{ ... }>) and the untyped Service alike
 export type Client<S extends Service<any> = Service> = { [L in keyof S["methods"]]: ClientFunction<S["methods"][L]> };
 
 /** Options of createClient. */
 export interface ClientOptions {
   /** Interceptors of this client's calls, run inside the channel's; the first listed runs outermost. */
-  interceptors?: readonly Interceptor[];
+  interceptors?: readonly Interceptor[] | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export interface ClientOptions {
  * promise; server-streaming an AsyncIterable; client-streaming takes any AsyncIterable and
  * returns a promise; bidi takes an AsyncIterable and returns one.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any method map: typed services (Service<{ ... }>) and the untyped Service alike
 export function createClient<S extends Service<any>>(service: S, channel: Channel, options: ClientOptions = {}): Client<S> {
   const interceptors = [...channel.interceptors, ...(options.interceptors ?? [])];
   const invoke = interceptors.length === 0 ? undefined : chainInterceptors(interceptors, (call) => perform(channel, call));
@@ -99,7 +102,7 @@ function requestsOf(call: ClientCall): AsyncIterable<unknown> {
 }
 
 /** An iterable over what an interceptor chain returns for a streaming call (an iterable, or a promise of one). */
-function lazyIterable(start: () => Promise<any> | AsyncIterable<any>): AsyncIterable<unknown> {
+function lazyIterable(start: () => Promise<unknown> | AsyncIterable<unknown>): AsyncIterable<unknown> {
   return {
     async *[Symbol.asyncIterator]() {
       const result = start();

@@ -5,6 +5,7 @@ import type { CallOptions } from "./call-options.js";
  * One outgoing call as interceptors see it. `request` is set for unary and server-streaming
  * methods, `requests` for client-streaming and bidi methods.
  */
+// biome-ignore lint/suspicious/noExplicitAny: an interceptor sees calls of every method, so the call's message types default to the untyped escape hatch
 export interface ClientCall<I = any, O = any> {
   readonly method: Method<I, O>;
   readonly options: CallOptions<I>;
@@ -16,6 +17,7 @@ export interface ClientCall<I = any, O = any> {
  * Performs a call: a promise of the response for unary and client-streaming methods, an
  * async iterable of responses for server-streaming and bidi methods.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the response of whichever method is called; a typed client narrows it again at its own signature
 export type CallInvoker = (call: ClientCall) => Promise<any> | AsyncIterable<any>;
 
 /**
@@ -23,6 +25,7 @@ export type CallInvoker = (call: ClientCall) => Promise<any> | AsyncIterable<any
  * observe or replace what `next` returns. Interceptors compose; the first one listed runs
  * outermost.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the response of whichever method is called; a typed client narrows it again at its own signature
 export type Interceptor = (call: ClientCall, next: CallInvoker) => Promise<any> | AsyncIterable<any>;
 
 /** Chains `interceptors` in front of `invoke`; the first interceptor runs first. */

@@ -42,10 +42,10 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
 }
 
 /** One unary call in flight: opens the stream, then turns its end into the caller's result. */
-class UnaryCall<O> implements StreamEndListener {
+class UnaryCall<I, O> implements StreamEndListener {
   private readonly channel: Channel;
-  private readonly method: Method<unknown, O>;
-  private readonly options: CallOptions<any>;
+  private readonly method: Method<I, O>;
+  private readonly options: CallOptions<I>;
   private readonly setup: CallSetup;
   private readonly resolve: (response: O | Promise<O>) => void;
   private readonly reject: (error: unknown) => void;
@@ -56,8 +56,8 @@ class UnaryCall<O> implements StreamEndListener {
 
   constructor(
     channel: Channel,
-    method: Method<any, O>,
-    options: CallOptions<any>,
+    method: Method<I, O>,
+    options: CallOptions<I>,
     setup: CallSetup,
     resolve: (response: O | Promise<O>) => void,
     reject: (error: unknown) => void,
@@ -128,7 +128,7 @@ class UnaryCall<O> implements StreamEndListener {
 }
 
 /** Calls `onHeaders` / `onTrailers` with what arrived; trailers-only responses have empty headers. */
-export function reportMetadata(stream: ClientStream, options: CallOptions<any>, headers = true, trailers = true): void {
+export function reportMetadata<I>(stream: ClientStream, options: CallOptions<I>, headers = true, trailers = true): void {
   if (headers && options.onHeaders !== undefined && stream.responseHeaders !== undefined)
     options.onHeaders(stream.responseHeaders === stream.trailers ? new Metadata() : stream.responseMetadata()!);
   if (trailers && options.onTrailers !== undefined) options.onTrailers(stream.trailerMetadata() ?? new Metadata());

@@ -8,7 +8,7 @@ export interface ProtobufCodecOptions {
    * When given, decode returns `type.toObject(message, toObject)` (plain objects, e.g. longs as
    * strings); by default it returns the decoded message instance, which is faster.
    */
-  toObject?: protobuf.IConversionOptions;
+  toObject?: protobuf.IConversionOptions | undefined;
 }
 
 /** A protobufjs Writer that starts with `bytes` zero bytes (space the caller fills in later). */
@@ -27,6 +27,7 @@ function reserve(bytes: number): protobuf.Writer {
  * (so enum names and string longs work). Failures are GrpcError(INTERNAL) "codec: ...".
  * encodeAt writes the message straight after the caller's frame header: one buffer per message.
  */
+// biome-ignore lint/suspicious/noExplicitAny: protobufjs decodes to plain objects of no static type; callers give T to type them
 export function protobufCodec<T = any>(type: protobuf.Type, options: ProtobufCodecOptions = {}): Codec<T> {
   const ctor = type.ctor;
   const conversion = options.toObject;

@@ -47,9 +47,9 @@ export interface RequestHead {
 /** What a client adds to a RequestHead when it sends one. */
 export interface RequestHeadOptions {
   /** "http" for h2c (default) or "https". */
-  scheme?: "http" | "https";
+  scheme?: "http" | "https" | undefined;
   /** Overrides the default `user-agent` (grpc-node-tsgrpc/<version>); it is prepended to ours, as other gRPC clients do. */
-  userAgent?: string;
+  userAgent?: string | undefined;
 }
 
 /**

@@ -3,15 +3,15 @@ import type { Compression } from "../compression/index.js";
 /** How messages are turned into frames. */
 export interface EncodeOptions {
   /** Compress with this (flag 1); undefined or identity sends uncompressed (flag 0). */
-  compression?: Compression;
+  compression?: Compression | undefined;
   /** Send limit on the payload as it goes on the wire; default unlimited. Over it is RESOURCE_EXHAUSTED. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 /** How frames are turned into messages. */
 export interface DecodeOptions {
   /** The call's grpc-encoding; undefined (or identity) means a compressed frame is a protocol error. */
-  compression?: Compression;
+  compression?: Compression | undefined;
   /** Receive limit, applied to the wire size and again to the decompressed size. */
   maxBytes: number;
 }

@@ -81,6 +81,7 @@ export class Server {
    * proto names ("UnaryCall"). Methods left out answer UNIMPLEMENTED. For a typed service the
    * compiler wants one handler per method, by localName (see ServiceImplementation).
    */
+  // biome-ignore lint/suspicious/noExplicitAny: any method map: typed services (Service<{ ... }>) and the untyped Service alike
   add<S extends Service<any>>(service: S, implementation: ServiceImplementation<S>): this {
     this.router.add(service, implementation as ServiceImplementation);
     return this;

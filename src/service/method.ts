@@ -8,6 +8,7 @@ import type { MethodKind } from "./method-kind.js";
  * ("unary"), so that clients and handlers of the method are typed. The defaults (`any` and every
  * kind) describe a method known only at run time, whose client and handler are loosely typed.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the untyped default: a method loaded at run time has messages of no static type
 export interface Method<I = any, O = any, K extends MethodKind = MethodKind> {
   /** The method name as in the .proto file: "UnaryCall". */
   name: string;

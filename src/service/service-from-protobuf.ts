@@ -12,9 +12,9 @@ export type ServiceFromProtobufOptions = ProtobufCodecOptions;
 /** Options of loadService. */
 export interface LoadServiceOptions extends ServiceFromProtobufOptions {
   /** Folders searched, in order, for the files and their imports. */
-  includeDirs?: string[];
+  includeDirs?: string[] | undefined;
   /** Keep field names as written in the .proto instead of converting them to camelCase (default false). */
-  keepCase?: boolean;
+  keepCase?: boolean | undefined;
 }
 
 /**

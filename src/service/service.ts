@@ -17,6 +17,7 @@ export interface Service<M extends Record<keyof M, Method> = Record<string, Meth
 }
 
 /** How defineService describes one method; `K` is the kind as a literal type ("unary"). */
+// biome-ignore lint/suspicious/noExplicitAny: the untyped default: a definition whose codecs are untyped
 export interface MethodDefinition<I = any, O = any, K extends MethodKind = MethodKind> {
   kind: K;
   requestCodec: Codec<I>;

@@ -5,9 +5,9 @@ import { decodeStatusDetails, type StatusDetails } from "./status-details.js";
 /** What a GrpcError may carry besides its code and message. */
 export interface GrpcErrorOptions {
   /** Trailing metadata received with the status, or to send with it. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** The raw `grpc-status-details-bin` payload (a serialized google.rpc.Status). */
-  details?: Uint8Array;
+  details?: Uint8Array | undefined;
   /** The foreign error this status stands for; kept for logs, never sent to the peer. */
   cause?: unknown;
 }

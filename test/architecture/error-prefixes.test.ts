@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-
-// dist/test/architecture/ → project root
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const SRC = join(ROOT, "src");
+import { readFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import { SRC, folderOf, sourceFiles } from "./source-tree.js";
 
 /**
  * The message prefixes of tsgrpc, listed once. Every error message starts with the name of the
@@ -68,23 +64,6 @@ const MESSAGE_ARGUMENTS: [RegExp, number][] = [
   [/new (?:TypeError|RangeError)\(/g, 0],
   [/this\.#fail\(/g, 1],
 ];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith(".ts")) out.push(path);
-  }
-  return out;
-}
-
-function folderOf(file: string): string {
-  const parts = relative(SRC, file).split(sep);
-  if (parts.length === 1) return ".";
-  if (parts[0] === "http2" && parts.length > 2) return `${parts[0]}/${parts[1]}`;
-  return parts[0]!;
-}
 
 /** The end of the string or template literal that starts at `at` (the index after its closing quote). */
 function skipLiteral(text: string, at: number): number {

@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-
-// dist/test/architecture/ → project root
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const SRC = join(ROOT, "src");
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve, sep } from "node:path";
+import { ROOT, SRC, folderOf, sourceFiles } from "./source-tree.js";
 
 /**
  * The level of each package under src/ (docs/ARCHITECTURE.md); imports only go to lower levels.
@@ -30,26 +26,6 @@ const LEVELS: Record<string, number> = {
   // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
   ".": 5,
 };
-
-/** Packages that hold sub-packages: a file below them belongs to "<package>/<sub>". */
-const NESTED = new Set(["http2"]);
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith(".ts")) out.push(path);
-  }
-  return out;
-}
-
-function folderOf(file: string): string {
-  const parts = relative(SRC, file).split(sep);
-  if (parts.length === 1) return ".";
-  if (NESTED.has(parts[0]!) && parts.length > 2) return `${parts[0]}/${parts[1]}`;
-  return parts[0]!;
-}
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");

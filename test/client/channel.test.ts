@@ -3,26 +3,15 @@ import { readFileSync } from "node:fs";
 import * as http2 from "node:http2";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Channel, ConnectivityState, createClient } from "../../src/client/index.js";
 import { channelCore } from "../../src/client/channel.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { Echo, grpcFrame } from "../e2e/client-fixtures.js";
+import { projectRoot } from "../project-root.js";
 
 // From dist/test/client/ or .build/NAME/test/client/ up to the project root.
-function projectRoot(start: string): string {
-  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      readFileSync(join(dir, "package.json"));
-      return dir;
-    } catch {
-      // keep walking up
-    }
-  }
-  throw new Error("no project root");
-}
-const CERTS = join(projectRoot(dirname(fileURLToPath(import.meta.url))), "interop", "certs");
+const CERTS = join(projectRoot(), "interop", "certs");
 
 /** Answers every call with { text: name }. */
 function answer(name: string) {

@@ -14,7 +14,8 @@ function typescriptBlocks(markdown: string): string[] {
 
 /**
  * Compiles the README's TypeScript blocks as a user's files would be: each block is a module of
- * its own, importing "tsgrpc" by name, with `strict` on. The files go in a folder inside the
+ * its own, importing "tsgrpc" by name, with `strict` and the stricter flags a careful user turns on
+ * (noUncheckedIndexedAccess, noUnusedLocals, noUnusedParameters, exactOptionalPropertyTypes). The files go in a folder inside the
  * project, so that "tsgrpc" resolves to this package (through its own "exports", as in an app
  * that installed it) once `npm run build` has run.
  */
@@ -37,6 +38,10 @@ describe("README.md", () => {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       strict: true,
+      noUncheckedIndexedAccess: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      exactOptionalPropertyTypes: true,
       noEmit: true,
       types: ["node"],
     });
@@ -49,7 +54,7 @@ describe("README.md", () => {
 
   blocks.forEach((block, index) => {
     const firstLine = block.split("\n").find((line) => line.trim() !== "" && !line.startsWith("import")) ?? "";
-    it(`block ${index + 1} compiles under strict (${firstLine.trim().slice(0, 60)})`, () => {
+    it(`block ${index + 1} compiles under strict flags (${firstLine.trim().slice(0, 60)})`, () => {
       const own = diagnostics.filter((diagnostic) => diagnostic.file?.fileName === files[index]);
       const messages = own.map((diagnostic) => {
         const { line } = diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0);

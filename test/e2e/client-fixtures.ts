@@ -3,44 +3,23 @@ import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import { gzipSync } from "node:zlib";
 import { GrpcError } from "../../src/status/index.js";
-import { defineService, type Service } from "../../src/service/index.js";
-import type { Codec } from "../../src/codec/index.js";
-
-/** A JSON codec, so tests need no .proto. */
-export const jsonCodec: Codec<any> = {
-  encode: (value: unknown) => new TextEncoder().encode(JSON.stringify(value)),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)),
-};
+import { defineService } from "../../src/service/index.js";
+import { grpcJsonMethod, jsonCodec } from "./json-messages.js";
 
 /** test.Echo: echo (unary), list (server streaming), collect (client streaming), chat (bidi). */
-export const Echo: Service = defineService("test.Echo", {
+export const Echo = defineService("test.Echo", {
   echo: { kind: "unary", requestCodec: jsonCodec, responseCodec: jsonCodec },
   list: { kind: "server_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
   collect: { kind: "client_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
   chat: { kind: "bidi_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
 });
 
-const serialize = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-const deserialize = (bytes: Buffer): unknown => JSON.parse(bytes.toString());
-
-function grpcMethod(path: string, requestStream: boolean, responseStream: boolean) {
-  return {
-    path,
-    requestStream,
-    responseStream,
-    requestSerialize: serialize,
-    requestDeserialize: deserialize,
-    responseSerialize: serialize,
-    responseDeserialize: deserialize,
-  };
-}
-
 /** The grpc-js definition of test.Echo. */
 export const grpcEchoDefinition = {
-  echo: grpcMethod("/test.Echo/Echo", false, false),
-  list: grpcMethod("/test.Echo/List", false, true),
-  collect: grpcMethod("/test.Echo/Collect", true, false),
-  chat: grpcMethod("/test.Echo/Chat", true, true),
+  echo: grpcJsonMethod("/test.Echo/Echo", false, false),
+  list: grpcJsonMethod("/test.Echo/List", false, true),
+  collect: grpcJsonMethod("/test.Echo/Collect", true, false),
+  chat: grpcJsonMethod("/test.Echo/Chat", true, true),
 } as grpc.ServiceDefinition;
 
 /** What an echo request may ask the server to do. */

@@ -3,13 +3,8 @@ import type * as grpc from "@grpc/grpc-js";
 import { Channel, createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
 import { Code } from "../../src/status/index.js";
+import { collect } from "../pipeline/helpers.js";
 import { Echo, eventually, fromArray, rejection, startGrpcJsServer, stopGrpcJsServer } from "./client-fixtures.js";
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
 
 describe("e2e: our client against a grpc-js server", () => {
   let server: grpc.Server;

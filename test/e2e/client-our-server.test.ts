@@ -6,15 +6,10 @@ import { Server } from "../../src/server/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { greet } from "../../examples/helloworld/client.js";
 import { startServer } from "../../examples/helloworld/server.js";
+import { collect } from "../pipeline/helpers.js";
 import { Echo, fromArray, rejection } from "./client-fixtures.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
 
 describe("e2e: our client against our server", () => {
   let server: Server;

@@ -3,15 +3,9 @@
 import * as grpc from "@grpc/grpc-js";
 import http2 from "node:http2";
 import { gzipSync } from "node:zlib";
-import type { Codec } from "../../src/codec/index.js";
 import { Server, type ServerOptions, type ServiceImplementation } from "../../src/index.js";
 import { defineService, type Service } from "../../src/service/index.js";
-
-/** A JSON codec, so the tests need no .proto. */
-export const jsonCodec: Codec<any> = {
-  encode: (value: unknown) => new TextEncoder().encode(JSON.stringify(value)),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)),
-};
+import { grpcJsonMethod, jsonCodec } from "./json-messages.js";
 
 /** test.Probe: echo (unary), list (server streaming), collect (client streaming), chat (bidi). */
 export const Probe: Service = defineService("test.Probe", {
@@ -118,27 +112,12 @@ export function statusOf(result: RawResult): { code: number; message: string | u
   return { code: Number(block["grpc-status"]), message: block["grpc-message"] as string | undefined };
 }
 
-const serialize = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-const deserialize = (bytes: Buffer): unknown => JSON.parse(bytes.toString());
-
-function grpcMethod(path: string, requestStream: boolean, responseStream: boolean) {
-  return {
-    path,
-    requestStream,
-    responseStream,
-    requestSerialize: serialize,
-    requestDeserialize: deserialize,
-    responseSerialize: serialize,
-    responseDeserialize: deserialize,
-  };
-}
-
 const ProbeClient = grpc.makeGenericClientConstructor(
   {
-    echo: grpcMethod("/test.Probe/Echo", false, false),
-    list: grpcMethod("/test.Probe/List", false, true),
-    collect: grpcMethod("/test.Probe/Collect", true, false),
-    chat: grpcMethod("/test.Probe/Chat", true, true),
+    echo: grpcJsonMethod("/test.Probe/Echo", false, false),
+    list: grpcJsonMethod("/test.Probe/List", false, true),
+    collect: grpcJsonMethod("/test.Probe/Collect", true, false),
+    chat: grpcJsonMethod("/test.Probe/Chat", true, true),
   } as grpc.ServiceDefinition,
   "Probe",
 );

@@ -3,10 +3,10 @@
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { projectRoot } from "../project-root.js";
 import {
   Code,
   GrpcError,
@@ -19,12 +19,6 @@ import {
 import { Probe, type Started, grpcJsClient, sleep, startServer, unary } from "./server-fixtures.js";
 
 /** The project root, found from this file (works from dist/ and .build/NAME/). */
-function projectRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "interop", "certs"))) return dir;
-    if (dirname(dir) === dir) throw new Error("no project root");
-  }
-}
 const CERTS = join(projectRoot(), "interop", "certs");
 
 const implementation: ServiceImplementation = {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { encodeFrame, type Frame } from "../../src/framing/index.js";
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type FrameWaiter, type SingleFrameConsumer } from "../../src/http2/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
+import { concat } from "../pipeline/helpers.js";
 
 /** A FlowControl that records the calls it gets. */
 class Flow {
@@ -48,16 +49,6 @@ function message(text: string, compressed = false): Uint8Array {
 
 function text(frame: Frame | undefined): string | undefined {
   return frame === undefined ? undefined : new TextDecoder().decode(frame.payload);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
 
 /** Every way to cut `bytes` in two, plus one byte at a time. */

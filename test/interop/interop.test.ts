@@ -320,7 +320,7 @@ describe("interop wrappers (bash, exec node)", function () {
   for (const [client, server] of [
     ["grpc-js/run-client", "run-server"],
     ["run-client", "grpc-js/run-server"],
-  ]) {
+  ] as const) {
     it(`${client} -> ${server}: empty_unary`, async function () {
       // The tsgrpc wrappers always run dist/; from another tree they would test a different build.
       if (!isDistTree) {

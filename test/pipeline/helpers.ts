@@ -1,4 +1,4 @@
-// Helpers shared by the framing, compression, codec and pipeline tests.
+// Helpers shared by the framing, compression, codec and pipeline tests (and the e2e and http2 ones that collect or concatenate).
 import { expect } from "chai";
 import { GrpcError } from "../../src/status/index.js";
 

@@ -1,16 +1,10 @@
 import { expect } from "chai";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { projectRoot } from "../project-root.js";
 import protobuf from "protobufjs";
 import { loadService, serviceFromProtobuf } from "../../src/service/index.js";
 
 /** The project root: the nearest folder above this file holding package.json (works from dist/ and .build/NAME/). */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
-}
 
 const root = protobuf.parse(`
   syntax = "proto3";
