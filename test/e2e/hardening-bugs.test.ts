@@ -4,6 +4,7 @@ import * as http2 from "node:http2";
 import { createServer as createNetServer } from "node:net";
 import { Channel, createClient } from "../../src/client/index.js";
 import type { ServerContext } from "../../src/index.js";
+import { Metadata } from "../../src/metadata/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { Echo, fromArray, rejection } from "./client-fixtures.js";
 import { Probe, frame, rawCall, sleep, startServer, unframe, type Started } from "./server-fixtures.js";
@@ -221,5 +222,48 @@ describe("e2e: hardening, bugs a new user hit (issue 14)", () => {
         expect(() => client.chat(requests)).to.throw(TypeError, /AsyncIterable/);
       }
     });
+  });
+
+  describe("known limits, decided", () => {
+    let server: http2.Http2Server | undefined;
+    let started: Started | undefined;
+    let channel: Channel | undefined;
+    afterEach(async () => {
+      channel?.close();
+      server?.close();
+      await started?.server.forceShutdown();
+      server = channel = started = undefined;
+    });
+
+    it("an undecodable -bin value is dropped, the call goes on", async () => {
+      ({ server } = await pageServer((stream) => {
+        stream.respond(
+          { ":status": 200, "content-type": "application/grpc", "x-data-bin": "!!!", "x-ok-bin": "AQI" },
+          { waitForTrailers: true },
+        );
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(frame({ text: "ok" }));
+      }));
+      channel = new Channel(`127.0.0.1:${(server.address() as { port: number }).port}`);
+      const client: any = createClient(Echo, channel);
+      let headers: Metadata | undefined;
+      expect(await client.echo({}, { onHeaders: (metadata: Metadata) => (headers = metadata) })).to.deep.equal({ text: "ok" });
+      expect(headers!.get("x-data-bin")).to.equal(undefined);
+      expect(headers!.get("x-ok-bin")).to.deep.equal(new Uint8Array([1, 2]));
+    });
+
+    for (const where of ["headers", "trailers"] as const)
+      it(`response ${where} over node's 64 KiB send limit fail INTERNAL naming the limit, the side and the layer`, async () => {
+        started = await startServer({
+          async echo(_request: unknown, ctx: ServerContext) {
+            (where === "headers" ? ctx.headers : ctx.trailers).set("x-big", "a".repeat(70_000));
+            return {};
+          },
+        });
+        channel = new Channel(`127.0.0.1:${started.port}`);
+        const error = await rejection(createClient(Probe, channel).echo({}) as Promise<unknown>);
+        expect(error.code).to.equal(Code.Internal);
+        expect(error.statusMessage).to.match(/^server: the .* over node:http2's limit of 65536 bytes .*maxSendHeaderBlockLength/);
+      });
   });
 });

@@ -1,10 +1,10 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Frame } from "../../framing/index.js";
-import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../../metadata/index.js";
+import type { Metadata } from "../../metadata/index.js";
 import { cardinalityError } from "../../pipeline/index.js";
 import { Code, GrpcError, codeFromHttpStatus } from "../../status/index.js";
 import type { Connection } from "./connection.js";
-import { isGrpcContentType } from "../index.js";
+import { headerListBytes, isGrpcContentType } from "../index.js";
 import { GRPC_ENCODING, GRPC_STATUS, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataFromHeaders } from "../index.js";
 import { grpcErrorFromNode, grpcErrorFromRstCode } from "../index.js";
@@ -15,18 +15,6 @@ const OK: unique symbol = Symbol("ok");
 
 /** What node reports as the server's header list limit when the server set none. */
 const NO_HEADER_LIST_LIMIT = 0xffffffff;
-
-/** Size of a header list as HTTP/2 counts it: name + value + 32 per field (RFC 9113 6.5.2). */
-function headerListBytes(headers: OutgoingHttpHeaders): number {
-  let total = 0;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) total += name.length + item.length + HEADER_FIELD_OVERHEAD_BYTES;
-    else total += name.length + String(value).length + HEADER_FIELD_OVERHEAD_BYTES;
-  }
-  return total;
-}
 
 /**
  * The status of a response whose HTTP status is not 200 and that carries no grpc-status: the code
