@@ -313,11 +313,6 @@ export class ClientStream implements FrameWaiter {
         connection.closeReason ?? new GrpcError(Code.Unavailable, "http2: connection lost before the call ended", { cause: this.nodeError })
       );
     }
-    // A reset after the server's GOAWAY: it is shutting down and cut the call (UNAVAILABLE, retryable).
-    if (rstCode === constants.NGHTTP2_CANCEL && lastSeen !== undefined)
-      return new GrpcError(Code.Unavailable, "http2: the server is shutting down (GOAWAY) and reset the call before it ended", {
-        cause: this.nodeError,
-      });
     if (rstCode !== constants.NGHTTP2_NO_ERROR) {
       return grpcErrorFromRstCode(rstCode, this.nodeError);
     }
