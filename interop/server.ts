@@ -1,8 +1,10 @@
 /**
  * The tsgrpc interop server: grpc.testing.TestService with the reference flags
  * --port=N, --use_tls=false|true, --tls_cert_file=PATH, --tls_key_file=PATH (defaults: the
- * project's test certificates in interop/certs). Prints "listening on <port>" once ready and exits
- * cleanly on SIGTERM or SIGINT.
+ * project's test certificates in interop/certs), plus --grace_ms=N (default 5000). Prints
+ * "listening on <port>" once ready. On SIGTERM or SIGINT it drains, as a production server would:
+ * GOAWAY, calls in flight get the grace period to finish, the rest end UNAVAILABLE, then it exits
+ * 0; a second signal cancels what is left at once.
  * https://github.com/grpc/grpc/blob/master/doc/interop-test-descriptions.md#server
  */
 import { readFileSync } from "node:fs";
@@ -22,7 +24,9 @@ function parseFlags(argv: readonly string[], known: readonly string[]): Map<stri
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ["port", "use_tls", "tls_cert_file", "tls_key_file"]);
+  const flags = parseFlags(process.argv.slice(2), ["port", "use_tls", "tls_cert_file", "tls_key_file", "grace_ms"]);
+  const graceMs = Number(flags.get("grace_ms") ?? "5000");
+  if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error(`--grace_ms must be a duration in ms, got ${flags.get("grace_ms")}`);
   const port = Number(flags.get("port") ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${flags.get("port")}`);
   const useTls = flags.get("use_tls") === "true";
@@ -46,9 +50,10 @@ async function main(): Promise<void> {
   }
   let stopping = false;
   const stop = (): void => {
-    if (stopping) return;
+    // A second signal: stop waiting for the calls still running.
+    if (stopping) void server.forceShutdown();
     stopping = true;
-    void server.forceShutdown().then(() => process.exit(0));
+    void server.shutdown({ graceMs }).then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

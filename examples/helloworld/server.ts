@@ -18,6 +18,12 @@ export async function startServer(port = 50051): Promise<{ server: Server; port:
 
 // Run directly: `node dist/examples/helloworld/server.js`
 if (process.argv[1]?.endsWith("server.js")) {
-  const { port } = await startServer(Number(process.env.PORT ?? 50051));
+  const { server, port } = await startServer(Number(process.env.PORT ?? 50051));
   console.log(`Greeter server listening on 127.0.0.1:${port}`);
+  // Drain on SIGTERM/SIGINT: calls in flight get 5 s to finish, the rest end UNAVAILABLE.
+  const stop = (): void => {
+    void server.shutdown({ graceMs: Number(process.env.GRACE_MS ?? 5000) }).then(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
 }

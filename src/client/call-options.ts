@@ -12,7 +12,15 @@ export interface ParentContext {
   readonly signal?: AbortSignal;
 }
 
-/** Options of one call. Every field is optional. */
+/**
+ * Options of one call. Every field is optional.
+ *
+ * Caller mistakes are a `TypeError` thrown synchronously by the client method, before anything
+ * is sent, for every kind of call: a `compression` name the channel does not have, or requests
+ * that are not an AsyncIterable (or Iterable) for a client-streaming or bidi method. Everything
+ * else, including an expired deadline or an aborted signal, is a GrpcError delivered where the
+ * call's result goes (the promise rejects, or the response iterator throws).
+ */
 export interface CallOptions<I = unknown> {
   /** Time budget in ms from now; combined with `deadline` and the parent's, the earliest wins. */
   timeoutMs?: number | undefined;

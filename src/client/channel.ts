@@ -132,9 +132,14 @@ export class Channel {
     }
   }
 
-  /** Connects now; resolves when READY, rejects (UNAVAILABLE or DEADLINE_EXCEEDED) otherwise. */
+  /**
+   * Connects now; resolves when READY. With a `deadline` (epoch ms) it waits through failed
+   * attempts until READY, and rejects DEADLINE_EXCEEDED (naming the last connection error) when
+   * the deadline passes. Without one it rejects UNAVAILABLE with the connection error as soon as
+   * the channel reaches TRANSIENT_FAILURE (the channel keeps reconnecting in the background).
+   */
   async connect(deadline?: number): Promise<void> {
-    const connection = this.#core.balancer.pick(true, deadline);
+    const connection = this.#core.balancer.pick(deadline !== undefined, deadline);
     if (connection instanceof Promise) await connection;
   }
 

@@ -49,6 +49,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.single = single;
     this.request = request;
     this.requests = requests;
+    if (!single && !isIterable(requests))
+      throw new TypeError(`client: ${method.path} takes an AsyncIterable (or Iterable) of requests, got ${describeValue(requests)}`);
     try {
       this.setup = setupCall(channel, method, options);
     } catch (error) {
@@ -291,4 +293,15 @@ async function singleResponse<I, O>(call: StreamCall<I, O>): Promise<O> {
     throw cardinalityError("response", 2);
   }
   return first.value;
+}
+
+/** True for what `for await` accepts: an AsyncIterable or an Iterable. */
+function isIterable(value: unknown): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  const object = value as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown };
+  return typeof object[Symbol.asyncIterator] === "function" || typeof object[Symbol.iterator] === "function";
+}
+
+function describeValue(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
 }

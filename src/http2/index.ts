@@ -2,6 +2,7 @@
 // trailers and errors, used by both roles (http2/client and http2/server).
 export * from "./header-names.js";
 export { isGrpcContentType } from "./content-type.js";
+export { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes } from "./header-list-size.js";
 export { metadataFromHeaders, metadataToHeaders } from "./metadata-headers.js";
 export {
   USER_AGENT,

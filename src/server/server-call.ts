@@ -208,9 +208,14 @@ export class ServerCall implements CoreOutcome {
   private chooseCompression(): void {
     if (this.stream.headersSent || this.compressionChosen) return;
     this.compressionChosen = true;
+    // An explicit per-call choice is honoured unless the client's grpc-accept-encoding leaves it
+    // out; a request without that header says nothing, so it is used (as gRPC C-core does). The
+    // server-wide default needs the client to list it (doc/compression.md).
+    const explicit = this.context.compression;
+    const acceptEncoding = this.stream.head.acceptEncoding;
     this.sendCompression = compressionForSend(
-      this.context.compression ?? this.runtime.responseCompression,
-      this.stream.head.acceptEncoding,
+      explicit ?? this.runtime.responseCompression,
+      explicit !== undefined && acceptEncoding === undefined ? explicit : acceptEncoding,
       this.runtime.compressions,
     );
   }

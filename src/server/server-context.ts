@@ -33,7 +33,8 @@ export interface ServerContext {
   readonly headersSent: boolean;
   /**
    * The response compression for this call ("gzip", "deflate", or undefined for none), overriding
-   * the server's `responseCompression`. Used only if the client listed it in grpc-accept-encoding.
+   * the server's `responseCompression`. Used unless the client's grpc-accept-encoding leaves it
+   * out (a request without that header gets it); the server-wide default needs the client to list it.
    */
   compression: string | undefined;
   /** Whether the next response messages are compressed (when the call has a compression). Default true. */

@@ -1,11 +1,11 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Frame } from "../../framing/index.js";
-import { HEADER_FIELD_OVERHEAD_BYTES, type Metadata } from "../../metadata/index.js";
+import type { Metadata } from "../../metadata/index.js";
 import { cardinalityError } from "../../pipeline/index.js";
-import { Code, GrpcError } from "../../status/index.js";
+import { Code, GrpcError, codeFromHttpStatus } from "../../status/index.js";
 import type { Connection } from "./connection.js";
-import { isGrpcContentType } from "../index.js";
-import { GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
+import { headerListBytes, isGrpcContentType } from "../index.js";
+import { GRPC_ENCODING, GRPC_STATUS, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { metadataFromHeaders } from "../index.js";
 import { grpcErrorFromNode, grpcErrorFromRstCode } from "../index.js";
 import { statusFromTrailers } from "../index.js";
@@ -16,16 +16,16 @@ const OK: unique symbol = Symbol("ok");
 /** What node reports as the server's header list limit when the server set none. */
 const NO_HEADER_LIST_LIMIT = 0xffffffff;
 
-/** Size of a header list as HTTP/2 counts it: name + value + 32 per field (RFC 9113 6.5.2). */
-function headerListBytes(headers: OutgoingHttpHeaders): number {
-  let total = 0;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) total += name.length + item.length + HEADER_FIELD_OVERHEAD_BYTES;
-    else total += name.length + String(value).length + HEADER_FIELD_OVERHEAD_BYTES;
-  }
-  return total;
+/**
+ * The status of a response whose HTTP status is not 200 and that carries no grpc-status: the code
+ * from http-grpc-status-mapping.md, and a message naming the HTTP status and content type.
+ */
+function httpStatusError(httpStatus: number | undefined, contentType: string | string[] | undefined): GrpcError {
+  const code = httpStatus === undefined ? Code.Internal : codeFromHttpStatus(httpStatus);
+  return new GrpcError(
+    code,
+    `protocol: received HTTP status ${httpStatus ?? "(none)"} with content-type ${JSON.stringify(contentType ?? "")}, not a gRPC response`,
+  );
 }
 
 const OWNER: unique symbol = Symbol("ClientStream");
@@ -261,8 +261,15 @@ export class ClientStream implements FrameWaiter {
   /** @internal */
   onResponse(headers: IncomingHttpHeaders, flags: number): void {
     this.responseHeaders = headers;
+    const httpStatus = headers[HEADER_STATUS] as unknown as number | undefined;
+    // Not a gRPC response (a proxy's error page): the HTTP status decides, and the body is never
+    // read as messages (http-grpc-status-mapping.md). A grpc-status in these headers still wins.
+    if (httpStatus !== 200 && headers[GRPC_STATUS] === undefined) {
+      this.cancel(httpStatusError(httpStatus, headers[HEADER_CONTENT_TYPE]));
+      return;
+    }
     if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0) this.trailers = headers;
-    else if ((headers[HEADER_STATUS] as unknown) === 200 && !isGrpcContentType(headers[HEADER_CONTENT_TYPE])) {
+    else if (!isGrpcContentType(headers[HEADER_CONTENT_TYPE])) {
       const contentType = headers[HEADER_CONTENT_TYPE];
       this.cancel(
         new GrpcError(Code.Unknown, `protocol: response content-type ${JSON.stringify(contentType ?? "")} is not application/grpc`),

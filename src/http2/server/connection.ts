@@ -27,6 +27,7 @@ export interface ConnectionPolicy {
  */
 export interface ConnectionStream {
   cancel(rstCode: number, reason: GrpcError): void;
+  finishAndCancel(error: GrpcError, trailers: undefined): void;
   previousOnConnection: ConnectionStream | undefined;
   nextOnConnection: ConnectionStream | undefined;
 }
@@ -40,6 +41,8 @@ const CONTROL_FRAME_BYTES = 48;
 const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 /** After a GOAWAY for ping abuse, how long the peer gets to read it before the socket closes. */
 const ABUSE_CLOSE_DELAY_MS = 1000;
+/** After a shutdown ended the open calls, how long their statuses get to reach the client. */
+const SHUTDOWN_FLUSH_MS = 1000;
 
 /**
  * One accepted HTTP/2 connection: the calls it carries, client PING policing, the server's own
@@ -115,6 +118,20 @@ export class ServerConnection {
     if (this.closing) return;
     this.closing = true;
     if (!this.session.closed && !this.session.destroyed) this.session.close();
+  }
+
+  /**
+   * A shutdown's grace period is over: ends every open call with `reason` (trailers, then
+   * RST_STREAM(CANCEL)) so the client reads why, then closes the connection once they are gone,
+   * or after SHUTDOWN_FLUSH_MS at most.
+   */
+  shutDown(reason: GrpcError): void {
+    this.goAway();
+    const open: ConnectionStream[] = [];
+    for (let stream = this.firstStream; stream !== undefined; stream = stream.nextOnConnection) open.push(stream);
+    for (const stream of open) stream.finishAndCancel(reason, undefined);
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => this.destroy(reason), SHUTDOWN_FLUSH_MS).unref();
   }
 
   /** Cancels every open call with RST_STREAM(CANCEL) and closes the connection now. */

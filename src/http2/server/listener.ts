@@ -134,7 +134,8 @@ export class Http2Listener {
 
   /**
    * Stops accepting connections and sends GOAWAY on every open one; calls in flight get `graceMs`
-   * to finish, then the rest are cancelled with RST_STREAM(CANCEL) and the connections closed.
+   * to finish, then the rest end UNAVAILABLE "server: shutting down" (trailers, then
+   * RST_STREAM(CANCEL)) and the connections close.
    * Resolves once every connection is gone.
    */
   async close(graceMs: number): Promise<void> {
@@ -142,7 +143,7 @@ export class Http2Listener {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.goAway();
     if (this.connections.size > 0) {
-      const timer = Number.isFinite(graceMs) ? setTimeout(() => this.destroyAll(), Math.max(0, graceMs)) : undefined;
+      const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutDownAll(graceMs), Math.max(0, graceMs)) : undefined;
       await closed;
       clearTimeout(timer);
     } else await closed;
@@ -154,6 +155,12 @@ export class Http2Listener {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.destroyAll();
     return closed;
+  }
+
+  /** The grace period is over: every open call ends UNAVAILABLE, saying so, and the connections close. */
+  private shutDownAll(graceMs: number): void {
+    const reason = new GrpcError(Code.Unavailable, `server: shutting down, the call did not finish within the ${graceMs} ms grace period`);
+    for (const connection of this.connections) connection.shutDown(reason);
   }
 
   private destroyAll(): void {

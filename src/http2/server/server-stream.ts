@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import type { Metadata } from "../../metadata/index.js";
 import { Code, GrpcError, describeRstCode, RstCode } from "../../status/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
-import { metadataToHeaders } from "../index.js";
+import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from "../index.js";
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
 import type { RequestHead } from "../index.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
@@ -124,9 +124,15 @@ export class ServerStream implements ConnectionStream {
   /** Sends the response headers (`:status 200`, content-type, grpc-encoding, metadata) unless already sent. */
   sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
     if ((this.flags & HEADERS_SENT) !== 0 || this.gone()) return;
+    const headers = this.responseHeaders(metadata, encoding);
+    const oversize = metadata === undefined || metadata.size === 0 ? undefined : oversizeError(headers, "response headers");
+    if (oversize !== undefined) {
+      this.finish(oversize, undefined);
+      return;
+    }
     this.flags |= HEADERS_SENT;
     this.stream.on("wantTrailers", onWantTrailers);
-    this.stream.respond(this.responseHeaders(metadata, encoding), WITH_TRAILERS);
+    this.stream.respond(headers, WITH_TRAILERS);
     this.connection.onSend();
   }
 
@@ -161,6 +167,7 @@ export class ServerStream implements ConnectionStream {
   respond(metadata: Metadata | undefined, encoding: string | undefined, message: Uint8Array, trailers: Metadata | undefined): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     if ((this.flags & HEADERS_SENT) === 0) this.sendHeaders(metadata, encoding);
+    if ((this.flags & FINISHED) !== 0) return; // the headers were too large: the call failed
     this.flags |= FINISHED;
     this.trailers = trailers === undefined || trailers.size === 0 ? OK_TRAILERS : trailersFromStatus(undefined, trailers);
     this.stream.end(message);
@@ -177,8 +184,14 @@ export class ServerStream implements ConnectionStream {
     this.flags |= FINISHED;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
-      const response = headers === undefined || headers.size === 0 ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
-      this.stream.respond(trailersFromStatus(error, trailers, response), TRAILERS_ONLY);
+      const plain = headers === undefined || headers.size === 0;
+      const response = plain ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
+      let block = trailersFromStatus(error, trailers, response);
+      if (!plain || trailers !== undefined || error !== undefined) {
+        const oversize = oversizeError(block, "trailers-only response");
+        if (oversize !== undefined) block = trailersFromStatus(oversize, undefined, { ...this.baseHeaders });
+      }
+      this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
       // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
       // trailers-only one: without it, a client still sending would wait forever (checklist 18).
@@ -254,9 +267,13 @@ export class ServerStream implements ConnectionStream {
 
   /** @internal 'wantTrailers' handler. */
   sendTrailers(): void {
-    const trailers = this.trailers ?? OK_TRAILERS;
+    let trailers = this.trailers ?? OK_TRAILERS;
     this.trailers = undefined;
     if (this.gone()) return;
+    if (trailers !== OK_TRAILERS) {
+      const oversize = oversizeError(trailers, "trailers");
+      if (oversize !== undefined) trailers = trailersFromStatus(oversize, undefined);
+    }
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
@@ -288,6 +305,19 @@ export class ServerStream implements ConnectionStream {
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/**
+ * INTERNAL naming the limit when a header block is over what node:http2 sends (it would reset
+ * the stream with FRAME_SIZE_ERROR, a cause the client could not see); undefined when it fits.
+ */
+function oversizeError(headers: OutgoingHttpHeaders, what: string): GrpcError | undefined {
+  const bytes = headerListBytes(headers);
+  if (bytes <= MAX_SEND_HEADER_BLOCK_BYTES) return undefined;
+  return new GrpcError(
+    Code.Internal,
+    `server: the ${what} take ${bytes} bytes of metadata, over node:http2's limit of ${MAX_SEND_HEADER_BLOCK_BYTES} bytes for a header block the server sends (maxSendHeaderBlockLength); the metadata was not sent`,
+  );
 }
 
 // Shared listeners (no closure per call): `this` is the node stream, which points at its owner.
