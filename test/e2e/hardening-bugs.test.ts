@@ -261,7 +261,9 @@ describe("e2e: hardening, bugs a new user hit (issue 14)", () => {
           },
         });
         channel = new Channel(`127.0.0.1:${started.port}`);
-        const error = await rejection(createClient(Probe, channel).echo({}) as Promise<unknown>);
+        const echo = createClient(Probe, channel).echo;
+        if (echo === undefined) throw new Error("test.Probe has no echo method");
+        const error = await rejection(echo({}) as Promise<unknown>);
         expect(error.code).to.equal(Code.Internal);
         expect(error.statusMessage).to.match(/^server: the .* over node:http2's limit of 65536 bytes .*maxSendHeaderBlockLength/);
       });
