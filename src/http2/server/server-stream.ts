@@ -15,8 +15,17 @@ type OwnedStream = ServerHttp2Stream & { [OWNER]?: ServerStream };
 const OK_TRAILERS: Readonly<OutgoingHttpHeaders> = Object.freeze(trailersFromStatus(undefined, undefined));
 
 /**
- * The response headers every call starts from: `:status 200`, content-type and the server's
- * grpc-accept-encoding. Built once per listener.
+ * The headers of a response that carries messages: `:status 200` and content-type, plus
+ * grpc-encoding and metadata when a call has them. No grpc-accept-encoding: the spec makes it
+ * optional on responses, grpc-go never sends it there, and no client reads it from a successful
+ * response; every extra header is work for node on each call (it re-encodes the header block).
+ */
+const RESPONSE_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({ [HEADER_STATUS]: 200, [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC });
+
+/**
+ * The headers a trailers-only response starts from: `:status 200`, content-type and the server's
+ * grpc-accept-encoding, which tells a client whose grpc-encoding was refused (UNIMPLEMENTED) what
+ * the server decodes (compression.md). Built once per listener.
  */
 export function baseResponseHeaders(acceptEncoding: string): Readonly<OutgoingHttpHeaders> {
   return Object.freeze({ [HEADER_STATUS]: 200, [HEADER_CONTENT_TYPE]: CONTENT_TYPE_GRPC, [GRPC_ACCEPT_ENCODING]: acceptEncoding });
@@ -185,7 +194,7 @@ export class ServerStream implements ConnectionStream {
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
       const plain = headers === undefined || headers.size === 0;
-      const response = plain ? { ...this.baseHeaders } : this.responseHeaders(headers, undefined);
+      const response = plain ? { ...this.baseHeaders } : metadataToHeaders(headers, { ...this.baseHeaders });
       let block = trailersFromStatus(error, trailers, response);
       if (!plain || trailers !== undefined || error !== undefined) {
         const oversize = oversizeError(block, "trailers-only response");
@@ -247,11 +256,11 @@ export class ServerStream implements ConnectionStream {
     return reader;
   }
 
-  /** The response headers; the shared base object when there is nothing to add (node copies what it sends). */
+  /** The response headers; the shared frozen object when there is nothing to add (node copies what it sends). */
   private responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHttpHeaders {
     const empty = metadata === undefined || metadata.size === 0;
-    if (empty && encoding === undefined) return this.baseHeaders;
-    const headers: OutgoingHttpHeaders = { ...this.baseHeaders };
+    if (empty && encoding === undefined) return RESPONSE_HEADERS;
+    const headers: OutgoingHttpHeaders = { ...RESPONSE_HEADERS };
     if (encoding !== undefined) headers[GRPC_ENCODING] = encoding;
     return empty ? headers : metadataToHeaders(metadata, headers);
   }
