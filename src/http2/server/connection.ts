@@ -4,22 +4,25 @@ import { Code, GrpcError, RstCode } from "../../status/index.js";
 /** How a server treats each HTTP/2 connection over its life (gRFC A8 keepalive, A9 idle and age). */
 export interface ConnectionPolicy {
   /** Interval between the server's own keepalive PINGs; Infinity turns them off. Default 2 hours. */
-  keepaliveTimeMs?: number;
+  keepaliveTimeMs?: number | undefined;
   /** How long a keepalive PING may wait for its ACK before the connection is closed. Default 20 s. */
-  keepaliveTimeoutMs?: number;
+  keepaliveTimeoutMs?: number | undefined;
   /** Client PINGs closer together than this earn a strike (gRFC A8). Default 5 minutes. */
-  minPingIntervalMs?: number;
+  minPingIntervalMs?: number | undefined;
   /** Whether client PINGs are fine while no call is open; if not, such PINGs strike. Default false. */
-  permitKeepaliveWithoutCalls?: boolean;
+  permitKeepaliveWithoutCalls?: boolean | undefined;
   /** Strikes tolerated; one more gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings". Default 2. */
-  maxPingStrikes?: number;
+  maxPingStrikes?: number | undefined;
   /** A connection with no call for this long is closed with GOAWAY. Default Infinity. */
-  maxConnectionIdleMs?: number;
+  maxConnectionIdleMs?: number | undefined;
   /** A connection older than this (±10% jitter) gets GOAWAY. Default Infinity. */
-  maxConnectionAgeMs?: number;
+  maxConnectionAgeMs?: number | undefined;
   /** After the age GOAWAY, calls get this long before the connection is closed. Default Infinity. */
-  maxConnectionAgeGraceMs?: number;
+  maxConnectionAgeGraceMs?: number | undefined;
 }
+
+/** A ConnectionPolicy with every default filled in: what a ServerConnection runs with. */
+export type ResolvedConnectionPolicy = { readonly [Key in keyof ConnectionPolicy]-?: NonNullable<ConnectionPolicy[Key]> };
 
 /**
  * The part of ServerStream a connection needs, to cancel what it still holds when it closes. The
@@ -59,7 +62,7 @@ export class ServerConnection {
   /** How many calls are open on this connection. */
   openStreams = 0;
   private firstStream: ConnectionStream | undefined;
-  private readonly policy: Required<ConnectionPolicy>;
+  private readonly policy: ResolvedConnectionPolicy;
   private pingStrikes = 0;
   private lastPingAt = -Infinity;
   private bytesWrittenAtLastPing = 0;
@@ -70,7 +73,7 @@ export class ServerConnection {
   private graceTimer: NodeJS.Timeout | undefined;
   private closing = false;
 
-  constructor(session: ServerHttp2Session, policy: Required<ConnectionPolicy>) {
+  constructor(session: ServerHttp2Session, policy: ResolvedConnectionPolicy) {
     this.session = session;
     this.policy = policy;
     session.on("ping", () => this.onPing());

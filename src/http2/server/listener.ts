@@ -15,7 +15,7 @@ import { isGrpcContentType } from "../index.js";
 import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD_POST } from "../index.js";
 import { grpcErrorFromNode } from "../index.js";
 import { type RequestHead, requestHeadFromHeaders } from "../index.js";
-import { type ConnectionPolicy, ServerConnection } from "./connection.js";
+import { type ConnectionPolicy, type ResolvedConnectionPolicy, ServerConnection } from "./connection.js";
 import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */
@@ -34,13 +34,13 @@ export interface ServerTlsOptions {
 /** Settings of one listener, passed down by the Server. */
 export interface ListenerOptions extends ConnectionPolicy {
   /** SETTINGS_MAX_CONCURRENT_STREAMS announced to every client. Default 100 (as gRPC C-core). */
-  maxConcurrentStreams?: number;
+  maxConcurrentStreams?: number | undefined;
   /** SETTINGS_MAX_HEADER_LIST_SIZE. Default 16 KiB, as gRPC C-core and grpc-go. */
-  maxHeaderListBytes?: number;
+  maxHeaderListBytes?: number | undefined;
   /** The grpc-accept-encoding value sent with every response. */
   acceptEncoding: string;
   /** node:http2's per-connection memory cap (MiB) before it refuses new streams. Default 64. */
-  maxSessionMemoryMb?: number;
+  maxSessionMemoryMb?: number | undefined;
 }
 
 /** What listen() bound to. */
@@ -54,7 +54,7 @@ export interface BoundAddress {
 const CONNECTION = Symbol("tsgrpc.connection");
 type TrackedSession = ServerHttp2Session & { [CONNECTION]?: ServerConnection };
 
-const POLICY_DEFAULTS: Required<ConnectionPolicy> = {
+const POLICY_DEFAULTS: ResolvedConnectionPolicy = {
   keepaliveTimeMs: 2 * 60 * 60 * 1000,
   keepaliveTimeoutMs: 20_000,
   minPingIntervalMs: 5 * 60 * 1000,
@@ -77,7 +77,7 @@ const POLICY_DEFAULTS: Required<ConnectionPolicy> = {
 export class Http2Listener {
   private readonly server: Http2Server | Http2SecureServer;
   private readonly baseHeaders: Readonly<OutgoingHttpHeaders>;
-  private readonly policy: Required<ConnectionPolicy>;
+  private readonly policy: ResolvedConnectionPolicy;
   private readonly connections = new Set<ServerConnection>();
   private readonly onCall: (stream: ServerStream) => void;
   private closed = false;
