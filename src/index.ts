@@ -44,7 +44,24 @@ export {
   type UnaryFunction,
   type UntypedFunction,
 } from "./client/index.js";
-export type { Address, Target } from "./channel/index.js";
+export type { Address, ResolverResult, Target } from "./channel/index.js";
+export {
+  parseServiceConfig,
+  type HedgingPolicy,
+  type HedgingPolicyJson,
+  type LoadBalancingConfig,
+  type LoadBalancingConfigJson,
+  type MethodConfig,
+  type MethodConfigJson,
+  type MethodName,
+  type MethodNameJson,
+  type RetryPolicy,
+  type RetryPolicyJson,
+  type RetryThrottling,
+  type RetryThrottlingJson,
+  type ServiceConfig,
+  type ServiceConfigJson,
+} from "./service-config/index.js";
 export type { Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {

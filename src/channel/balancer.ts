@@ -1,10 +1,12 @@
+import { parseServiceConfig, type ServiceConfig } from "../service-config/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { ConnectivityState, StateCell } from "./connectivity.js";
 import { PickQueue } from "./pick-queue.js";
-import { createPolicy, type LoadBalancingPolicy } from "./policies.js";
+import { createPolicy, isPolicyName, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
 import { resolveTarget } from "./resolver.js";
+import { resolverResultOf, type ResolverResult } from "./resolver-result.js";
 import { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 import { formatAddress, type Address, type Target } from "./target.js";
 import type { Connect, Transport } from "./transport.js";
@@ -13,10 +15,20 @@ import type { Connect, Transport } from "./transport.js";
 export interface BalancerOptions<T extends Transport> {
   /** Opens a transport to an address. */
   connect: Connect<T>;
-  /** Default "pick_first". An unknown name is a TypeError. */
+  /**
+   * The policy; it overrides any service config's choice. Default: the service config's first
+   * known `loadBalancingConfig` entry, else "pick_first". An unknown name is a TypeError.
+   */
   loadBalancingPolicy?: LoadBalancingPolicy | undefined;
-  /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
-  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
+  /**
+   * The addresses of the target, optionally with a service config (ResolverResult). Default: the
+   * system resolver for dns targets, the literal addresses otherwise.
+   */
+  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
+  /** The default service config: used until (and unless) the resolver returns one. */
+  serviceConfig?: ServiceConfig | undefined;
+  /** Ignore service configs from the resolver; only `serviceConfig` applies. Default false. */
+  ignoreResolverServiceConfig?: boolean | undefined;
   /** Reconnect backoff of each address; defaults are the spec's. */
   backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period handed to the transports; undefined means off. */
@@ -42,7 +54,10 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   readonly target: Target;
   private readonly state = new StateCell();
   private readonly options: BalancerOptions<T>;
-  private readonly policy: Policy;
+  private policy: Policy;
+  private policyName: string;
+  /** The last valid service config the resolver returned; undefined when it returned none. */
+  private resolvedConfig: ServiceConfig | undefined;
   private subchannels: Subchannel<T>[] = [];
   private resolving = false;
   private resolveError: GrpcError | undefined;
@@ -54,11 +69,24 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   constructor(target: Target, options: BalancerOptions<T>) {
     this.target = target;
     this.options = options;
-    const control: ChannelControl = { exitIdle: () => this.exitIdle() };
-    this.policy = createPolicy(options.loadBalancingPolicy ?? "pick_first", control);
+    this.policyName = options.loadBalancingPolicy ?? policyOf(options.serviceConfig, "serviceConfig") ?? "pick_first";
+    this.policy = createPolicy(this.policyName, this.control);
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
+  }
+
+  /**
+   * The service config in force: the resolver's latest valid one, else the default one given in
+   * the options (gRFC A2), else undefined.
+   */
+  get serviceConfig(): ServiceConfig | undefined {
+    return this.resolvedConfig ?? this.options.serviceConfig;
+  }
+
+  /** The name of the load-balancing policy in use. */
+  get loadBalancingPolicy(): string {
+    return this.policyName;
   }
 
   /** The current connectivity state; `tryToConnect` leaves IDLE by connecting. */
@@ -118,6 +146,41 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     return this.queue.wait(waitForReady, deadline, signal);
   }
 
+  private readonly control: ChannelControl = { exitIdle: () => this.exitIdle() };
+
+  /**
+   * Takes the resolver's service config (gRFC A2): a valid one replaces the one in force and may
+   * switch the policy; `null` or none brings back the default. An invalid one keeps the config
+   * in force when there is one, else fails the resolution: returns that error.
+   */
+  private applyResolvedConfig(result: ResolverResult): GrpcError | undefined {
+    if (this.options.ignoreResolverServiceConfig === true || !("serviceConfig" in result) || result.serviceConfig === undefined) {
+      this.resolvedConfig = undefined;
+    } else if (result.serviceConfig === null) {
+      this.resolvedConfig = undefined;
+    } else {
+      try {
+        const config = parseServiceConfig(result.serviceConfig, "resolver serviceConfig");
+        policyOf(config, "resolver serviceConfig");
+        this.resolvedConfig = config;
+      } catch (error) {
+        const failure = new GrpcError(Code.Unavailable, `resolver: ${describeError(error)}`, { cause: error });
+        if (this.serviceConfig === undefined) return failure;
+        // A previous (or default) config stays in force; the bad one is ignored, as A2 asks.
+        return undefined;
+      }
+    }
+    // The option's policy overrides the service config's (service_config.proto).
+    if (this.options.loadBalancingPolicy === undefined) {
+      const name = policyOf(this.serviceConfig, "serviceConfig") ?? "pick_first";
+      if (name !== this.policyName) {
+        this.policyName = name;
+        this.policy = createPolicy(name, this.control);
+      }
+    }
+    return undefined;
+  }
+
   private readonly pickNow = (): T | undefined => this.policy.pick(this.subchannels);
 
   private readonly failFast = (waitForReady: boolean): GrpcError | undefined => {
@@ -147,6 +210,12 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     const resolver = this.options.resolver ?? resolveTarget;
     Promise.resolve(this.target)
       .then(resolver)
+      .then((answer) => {
+        const result = resolverResultOf(answer);
+        const failure = this.applyResolvedConfig(result);
+        if (failure !== undefined) throw failure;
+        return result.addresses;
+      })
       .then(
         (addresses) => {
           this.resolving = false;
@@ -191,6 +260,19 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     if (state === ConnectivityState.TransientFailure) this.stale = true;
     this.state.set(state);
   }
+}
+
+/**
+ * The policy a service config chooses: the first `loadBalancingConfig` entry this channel
+ * knows. A list naming none is invalid (service_config.proto), a TypeError naming `path`.
+ */
+function policyOf(config: ServiceConfig | undefined, path: string): LoadBalancingPolicy | undefined {
+  const list = config?.loadBalancingConfig;
+  if (list === undefined || list.length === 0) return undefined;
+  for (const entry of list) if (isPolicyName(entry.name)) return entry.name;
+  throw new TypeError(
+    `service config: ${path}.loadBalancingConfig names no policy this channel knows (${list.map((entry) => entry.name).join(", ")})`,
+  );
 }
 
 function shutdownError(): GrpcError {

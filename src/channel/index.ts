@@ -8,5 +8,6 @@ export { resolveTarget } from "./resolver.js";
 export type { Connect, ConnectAttempt, Transport, TransportOwner } from "./transport.js";
 export { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 export type { ChannelControl, Policy } from "./policy.js";
-export type { LoadBalancingPolicy } from "./policies.js";
+export { isPolicyName, type LoadBalancingPolicy } from "./policies.js";
+export { resolverResultOf, type ResolverResult } from "./resolver-result.js";
 export { Balancer, type BalancerOptions } from "./balancer.js";

@@ -22,3 +22,8 @@ export function createPolicy(name: string, control: ChannelControl): Policy {
   if (!Object.hasOwn(POLICIES, name)) throw new TypeError(`channel: unknown load balancing policy ${JSON.stringify(name)}`);
   return POLICIES[name as LoadBalancingPolicy](control);
 }
+
+/** Tells whether `name` is a policy this channel can create (the service config picks the first such name). */
+export function isPolicyName(name: string): name is LoadBalancingPolicy {
+  return Object.hasOwn(POLICIES, name);
+}

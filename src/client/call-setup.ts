@@ -1,9 +1,10 @@
 import type { Compression } from "../compression/index.js";
 import { MAX_TIMER_MS, earliest } from "../deadline/index.js";
-import type { ClientStream, Connection } from "../http2/client/index.js";
+import type { Connection } from "../http2/client/index.js";
 import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
+import type { HedgingPolicy, RetryPolicy } from "../service-config/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
 import type { CallOptions } from "./call-options.js";
 import { channelCore, type Channel } from "./channel.js";
@@ -28,6 +29,13 @@ export interface CallSetup {
   readonly signal: AbortSignal | undefined;
   readonly parentSignal: AbortSignal | undefined;
   readonly waitForReady: boolean;
+  /** The method's retry or hedging policy (service config), undefined for none or when retries are off. */
+  readonly policy: RetryPolicy | HedgingPolicy | undefined;
+}
+
+/** Anything a CallWatch can cancel: one stream, or a retried call with its attempts. */
+export interface Cancellable {
+  cancel(error: GrpcError): void;
 }
 
 /**
@@ -36,11 +44,23 @@ export interface CallSetup {
  */
 export function setupCall<I>(channel: Channel, method: Method<I>, options: CallOptions<I>): CallSetup {
   const parent = options.parent;
+  const core = channelCore(channel);
+  // The service config's method config, when there is one (a Map lookup; none without a config).
+  const config = core.calls.methodConfig(method.path);
+  const configTimeoutMs = config?.timeoutMs;
   let deadline: number | undefined;
-  const now = options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined ? Date.now() : 0;
-  if (options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined) {
+  const timed =
+    options.timeoutMs !== undefined || options.deadline !== undefined || parent?.deadline !== undefined || configTimeoutMs !== undefined;
+  const now = timed ? Date.now() : 0;
+  if (timed) {
     const given = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
-    deadline = earliest(given, options.timeoutMs === undefined ? undefined : now + options.timeoutMs, parent?.deadline);
+    // The config's timeout and the call's own deadline: the earliest wins (service_config.proto).
+    deadline = earliest(
+      given,
+      options.timeoutMs === undefined ? undefined : now + options.timeoutMs,
+      parent?.deadline,
+      configTimeoutMs === undefined ? undefined : now + configTimeoutMs,
+    );
     // Beyond what a timer can wait, a deadline means "none" (docs/ARCHITECTURE.md §10).
     if (deadline !== undefined && (deadline - now > MAX_TIMER_MS || !Number.isFinite(deadline))) deadline = undefined;
   }
@@ -56,7 +76,6 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
   const plain = metadata.size === 0 && timeoutMs === undefined && compression === undefined;
   let headers = plain ? plainHeaders.get(channel)?.get(method.path) : undefined;
   if (headers === undefined) {
-    const core = channelCore(channel);
     headers = requestHeadToHeaders(
       {
         path: method.path,
@@ -74,15 +93,31 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
       byPath.set(method.path, Object.freeze(headers));
     }
   }
+  const maxReceiveBytes = options.maxReceiveMessageBytes ?? channel.maxReceiveMessageBytes;
+  if (config === undefined)
+    return {
+      headers,
+      deadline,
+      compression,
+      maxReceiveBytes,
+      maxSendBytes: channel.maxSendMessageBytes,
+      signal,
+      parentSignal,
+      waitForReady: options.waitForReady ?? false,
+      policy: undefined,
+    };
+  // Message limits: the smaller of the config's and the channel's (or call's) wins; a call's own
+  // waitForReady overrides the config's (service_config.proto).
   return {
     headers,
     deadline,
     compression,
-    maxReceiveBytes: options.maxReceiveMessageBytes ?? channel.maxReceiveMessageBytes,
-    maxSendBytes: channel.maxSendMessageBytes,
+    maxReceiveBytes: Math.min(maxReceiveBytes, config.maxResponseMessageBytes ?? Infinity),
+    maxSendBytes: Math.min(channel.maxSendMessageBytes, config.maxRequestMessageBytes ?? Infinity),
     signal,
     parentSignal,
-    waitForReady: options.waitForReady ?? false,
+    waitForReady: options.waitForReady ?? config.waitForReady ?? false,
+    policy: core.calls.retries ? config.policy : undefined,
   };
 }
 
@@ -97,10 +132,10 @@ export function pickConnection(channel: Channel, setup: CallSetup): Connection |
  */
 export class CallWatch {
   private timer: NodeJS.Timeout | undefined;
-  private readonly stream: ClientStream;
+  private readonly stream: Cancellable;
   private readonly setup: CallSetup;
 
-  constructor(stream: ClientStream, setup: CallSetup) {
+  constructor(stream: Cancellable, setup: CallSetup) {
     this.stream = stream;
     this.setup = setup;
     const deadline = setup.deadline;
@@ -155,6 +190,7 @@ function lookupCompression(channel: Channel, wanted: Compression | string | unde
   throw new TypeError(`client: compression ${JSON.stringify(wanted)} is not one of the channel's (${channel.acceptEncoding})`);
 }
 
-function deadlineError(deadline: number, start: number): GrpcError {
+/** The DEADLINE_EXCEEDED of a call whose deadline, set at `start`, passed. */
+export function deadlineError(deadline: number, start: number): GrpcError {
   return new GrpcError(Code.DeadlineExceeded, `deadline: exceeded after ${Math.max(0, Math.round(deadline - start))} ms`);
 }

@@ -5,19 +5,42 @@ import {
   type Address,
   type BackoffOptions,
   type LoadBalancingPolicy,
+  type ResolverResult,
   type Target,
 } from "../channel/index.js";
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
+import { parseServiceConfig, type ServiceConfigJson } from "../service-config/index.js";
+import { CallConfig } from "./call-config.js";
 import type { Interceptor } from "./interceptor.js";
+import { DEFAULT_PER_CALL_RETRY_BUFFER_BYTES, DEFAULT_RETRY_BUFFER_BYTES, RetryBufferPool } from "./retry-buffer-pool.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
 export interface ChannelOptions {
   /** TLS (true or an options object) or plaintext h2c (default, unless the target is https://). */
   tls?: boolean | TlsOptions | undefined;
-  /** Default "pick_first": the first address that connects takes every call. */
+  /**
+   * The load-balancing policy; it overrides the service config's `loadBalancingConfig`. Default:
+   * the service config's first policy this channel knows, else "pick_first" (the first address
+   * that connects takes every call).
+   */
   loadBalancingPolicy?: LoadBalancingPolicy | undefined;
+  /**
+   * The default service config (gRFC A2), as an object or JSON text: per-method timeouts,
+   * wait-for-ready, message limits, retry or hedging policies, retry throttling and the
+   * load-balancing policy. Validated here: an invalid config is a TypeError naming the JSON path
+   * and the rule. A config returned by the resolver replaces it. See docs/SERVICE-CONFIG.md.
+   */
+  serviceConfig?: ServiceConfigJson | string | undefined;
+  /** Ignore service configs returned by the resolver: only `serviceConfig` applies. Default false. */
+  ignoreResolverServiceConfig?: boolean | undefined;
+  /** Set false to disable retries and hedging entirely, whatever the service config says (gRFC A6). Default true. */
+  retries?: boolean | undefined;
+  /** Bytes of sent messages the channel keeps for replaying retried and hedged calls. Default 16 MiB. */
+  retryBufferBytes?: number | undefined;
+  /** The share of one call in `retryBufferBytes`; a call that sends more commits to its attempt in flight. Default 1 MiB. */
+  perCallRetryBufferBytes?: number | undefined;
   /** Keepalive ping period in ms. Default: off. */
   keepaliveTimeMs?: number | undefined;
   /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
@@ -31,9 +54,10 @@ export interface ChannelOptions {
   /**
    * Custom name resolution (service discovery): the addresses for the target. Default: the
    * system resolver for dns targets, the literal addresses otherwise. Called again when every
-   * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
+   * address failed (TRANSIENT_FAILURE), so a name that moved is followed. It may return a
+   * ResolverResult to hand the channel a service config too.
    */
-  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
+  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
   /** Receive limit per message. Default 4 MiB. */
   maxReceiveMessageBytes?: number | undefined;
   /** Send limit per message. Default unlimited. */
@@ -56,6 +80,8 @@ export interface ChannelCore {
   readonly authority: string;
   /** "https" with TLS, else "http". */
   readonly scheme: "http" | "https";
+  /** The service config as the calls see it: method configs, retry throttle and buffer. */
+  readonly calls: CallConfig;
 }
 
 let coreOf: (channel: Channel) => ChannelCore;
@@ -82,6 +108,11 @@ export class Channel {
   }
 
   constructor(target: string, options: ChannelOptions = {}) {
+    const serviceConfig = options.serviceConfig === undefined ? undefined : parseServiceConfig(options.serviceConfig);
+    const bufferPool = new RetryBufferPool(
+      byteOption(options.retryBufferBytes, "retryBufferBytes", DEFAULT_RETRY_BUFFER_BYTES),
+      byteOption(options.perCallRetryBufferBytes, "perCallRetryBufferBytes", DEFAULT_PER_CALL_RETRY_BUFFER_BYTES),
+    );
     // The wiring: the channel layer balances, http2/client opens its connections.
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const parsed = parseTarget(target, tls === undefined ? 80 : 443);
@@ -101,8 +132,15 @@ export class Channel {
       resolver: options.resolver,
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
+      serviceConfig,
+      ignoreResolverServiceConfig: options.ignoreResolverServiceConfig,
     });
-    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
+    this.#core = {
+      balancer,
+      authority: tls?.serverNameOverride ?? parsed.authority,
+      scheme: secure ? "https" : "http",
+      calls: new CallConfig(balancer, options.retries ?? true, bufferPool),
+    };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
     this.compressions = options.compressions ?? DEFAULT_COMPRESSIONS;
@@ -147,6 +185,13 @@ export class Channel {
   close(): void {
     this.#core.balancer.close();
   }
+}
+
+function byteOption(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`client: ChannelOptions.${name} must be a whole number of bytes >= 0, got ${value}`);
+  return value;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
-import type { Channel } from "./channel.js";
+import { channelCore, type Channel } from "./channel.js";
+import { RetryingCall } from "./retrying-call.js";
 import { reportMetadata } from "./unary-call.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -19,7 +20,10 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * `for await` pauses the stream). Breaking out of the loop cancels the call with
  * RST_STREAM(CANCEL).
  *
- * With a single `request` (server-streaming), a call the server never saw is retried once.
+ * With a single `request` (server-streaming), a call the server never saw is retried once. A
+ * method with a retry or hedging policy runs through a RetryingCall (gRFC A6): the requests are
+ * kept in the retry buffer and replayed on each new attempt (the caller's iterable is read
+ * once), and responses are read from the attempt the call commits to.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
 export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
@@ -31,6 +35,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   private readonly requests: AsyncIterable<I> | undefined;
   private setup: CallSetup | undefined;
   private stream: ClientStream | undefined;
+  private retrying: RetryingCall | undefined;
   private watch: CallWatch | undefined;
   private opening: Promise<void> | undefined;
   private failure: GrpcError | undefined;
@@ -200,7 +205,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** Ends the call early: RST_STREAM(CANCEL) if it is still running. */
   async return(): Promise<IteratorResult<O>> {
     if (!this.ended) {
-      this.stream?.cancel(new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client"));
+      (this.retrying ?? this.stream)?.cancel(new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client"));
       this.finish();
     }
     return DONE;
@@ -213,6 +218,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
 
   private async open(): Promise<void> {
     const setup = this.setup!;
+    if (setup.policy !== undefined) return this.openRetrying(setup);
     let connection = pickConnection(this.channel, setup);
     if (connection instanceof Promise) connection = await connection;
     if (this.ended) return;
@@ -229,7 +235,48 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     } else void this.pump(stream, this.requests!);
   }
 
-  private async pump(stream: ClientStream, requests: AsyncIterable<I>): Promise<void> {
+  /** Opens a call with a retry or hedging policy; resolves once it committed to an attempt's stream. */
+  private async openRetrying(setup: CallSetup): Promise<void> {
+    let frame: Uint8Array | undefined;
+    if (this.single) {
+      const encoded = encodeMessage(this.request as I, this.method.requestCodec, {
+        compression: setup.compression,
+        maxBytes: setup.maxSendBytes,
+      });
+      frame = encoded instanceof Promise ? await encoded : encoded;
+      // A request too big for the retry buffer is sent once, without retries (gRFC A6).
+      if (frame.byteLength > channelCore(this.channel).calls.bufferPool.perCallLimitBytes) {
+        this.setup = { ...setup, policy: undefined };
+        return this.open();
+      }
+    }
+    if (this.ended) return;
+    this.retried = true;
+    await new Promise<void>((resolve, reject) => {
+      const call = new RetryingCall(
+        this.channel,
+        setup,
+        setup.policy!,
+        {
+          committed: (stream) => {
+            this.stream = stream;
+            resolve();
+          },
+          // The response is read from the committed stream, which reports its own end.
+          ended: () => undefined,
+          failed: reject,
+        },
+        true,
+      );
+      this.retrying = call;
+      this.watch = needsWatch(setup) ? new CallWatch(call, setup) : undefined;
+      if (frame !== undefined) call.end(frame);
+      else void this.pump(call, this.requests!);
+      call.start();
+    });
+  }
+
+  private async pump(stream: RequestSink, requests: AsyncIterable<I>): Promise<void> {
     const setup = this.setup!;
     const compressMessage = this.options.compressMessage;
     const codec = this.method.requestCodec;
@@ -269,6 +316,14 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.ended = true;
     this.watch?.dispose();
   }
+}
+
+/** Where a streaming call's requests go: one stream, or a retrying call's attempts. */
+interface RequestSink {
+  write(bytes: Uint8Array): Promise<void> | undefined;
+  end(): void;
+  cancel(error: GrpcError): void;
+  readonly status: GrpcError | null | undefined;
 }
 
 /**

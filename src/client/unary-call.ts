@@ -7,7 +7,8 @@ import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
-import type { Channel } from "./channel.js";
+import { channelCore, type Channel } from "./channel.js";
+import { RetryingCall, type RetryOwner } from "./retrying-call.js";
 
 /**
  * Runs a unary call on the fast path: one `session.request()`, one write with END_STREAM,
@@ -15,7 +16,9 @@ import type { Channel } from "./channel.js";
  * caller gets, settled from node's 'close' event. No iterables, no AbortSignal and no timer
  * unless the caller asked for a deadline or gave a signal.
  *
- * A call the server never saw (REFUSED_STREAM, GOAWAY) is retried once on another connection.
+ * A call the server never saw (REFUSED_STREAM, GOAWAY) is retried once on another connection. A
+ * method with a retry or hedging policy in the service config runs through a RetryingCall
+ * instead (gRFC A6); every other call pays nothing for it.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
 export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = NO_CALL_OPTIONS): Promise<O> {
@@ -42,7 +45,7 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
 }
 
 /** One unary call in flight: opens the stream, then turns its end into the caller's result. */
-class UnaryCall<I, O> implements StreamEndListener {
+class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   private readonly channel: Channel;
   private readonly method: Method<I, O>;
   private readonly options: CallOptions<I>;
@@ -73,6 +76,16 @@ class UnaryCall<I, O> implements StreamEndListener {
   /** Sends the request frame on a connection picked now, or when the channel has one. */
   send(frame: Uint8Array): void {
     this.frame = frame;
+    const policy = this.setup.policy;
+    // A request too big for the retry buffer is sent once, without retries (gRFC A6).
+    if (policy !== undefined && !this.retried && frame.byteLength <= channelCore(this.channel).calls.bufferPool.perCallLimitBytes) {
+      this.retried = true;
+      const call = new RetryingCall(this.channel, this.setup, policy, this, false);
+      call.end(frame);
+      this.watch = needsWatch(this.setup) ? new CallWatch(call, this.setup) : undefined;
+      call.start();
+      return;
+    }
     try {
       const connection = pickConnection(this.channel, this.setup);
       if (connection instanceof Promise) connection.then((ready) => this.open(ready), this.reject);
@@ -101,6 +114,23 @@ class UnaryCall<I, O> implements StreamEndListener {
     } catch (failure) {
       this.reject(failure);
     }
+  }
+
+  /** @internal RetryOwner: the attempt whose end is the call's. */
+  committed(stream: ClientStream): void {
+    this.stream = stream;
+  }
+
+  /** @internal RetryOwner: the committed attempt ended. */
+  ended(stream: ClientStream, error: GrpcError | undefined): void {
+    this.stream = stream;
+    this.onStreamEnd(error);
+  }
+
+  /** @internal RetryOwner: no attempt to show for the call. */
+  failed(error: GrpcError): void {
+    this.watch?.dispose();
+    this.reject(finalError(error, this.setup.deadline));
   }
 
   private open(connection: Connection): void {

@@ -25,3 +25,7 @@ export const METHOD_POST = "POST";
 export const TE_TRAILERS = "trailers";
 /** The content-type tsgrpc sends; `application/grpc+proto` means the same thing. */
 export const CONTENT_TYPE_GRPC = "application/grpc";
+/** Request header of a retried or hedged attempt: how many attempts came before it (gRFC A6). */
+export const GRPC_PREVIOUS_RPC_ATTEMPTS = "grpc-previous-rpc-attempts";
+/** Trailer by which a server asks for a retry delay in ms, or (negative) for no retry (gRFC A6). */
+export const GRPC_RETRY_PUSHBACK_MS = "grpc-retry-pushback-ms";

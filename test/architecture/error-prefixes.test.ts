@@ -39,6 +39,10 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "http: ": { names: "an HTTP response that carries no valid gRPC status", folders: ["http2"] },
   "protocol: ": { names: "a response that breaks gRPC's HTTP/2 mapping (content-type, missing trailers)", folders: ["http2/client"] },
   "server: ": { names: "the server: routing, handlers, options, shutdown", folders: ["server", "http2/server"] },
+  "service config: ": {
+    names: "a service config (gRFC A2): the JSON path and the rule it breaks",
+    folders: ["service-config", "channel", "client"],
+  },
   "client: ": { names: "the client: call options, unexpected failures", folders: ["client"] },
 };
 

@@ -15,6 +15,7 @@ const LEVELS: Record<string, number> = {
   framing: 2,
   compression: 2,
   codec: 2,
+  "service-config": 2,
   service: 3,
   pipeline: 3,
   channel: 3,

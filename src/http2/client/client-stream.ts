@@ -56,6 +56,11 @@ function onStreamClose(this: OwnedStream): void {
 /** Who is told when a ClientStream's call ended (see whenFinished). */
 export interface StreamEndListener {
   onStreamEnd(error: GrpcError | undefined): void;
+  /**
+   * Response headers that open a response arrived (not a trailers-only response): the call is
+   * committed (gRFC A6), so a retrying call stops its other attempts. Optional.
+   */
+  onResponseHeaders?(): void;
 }
 
 /**
@@ -274,7 +279,7 @@ export class ClientStream implements FrameWaiter {
       this.cancel(
         new GrpcError(Code.Unknown, `protocol: response content-type ${JSON.stringify(contentType ?? "")} is not application/grpc`),
       );
-    }
+    } else this.endListener?.onResponseHeaders?.();
   }
 
   /** @internal */
