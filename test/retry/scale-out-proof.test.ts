@@ -224,7 +224,9 @@ function checkAccounting(result: ProofResult, exact: boolean): void {
   for (const [name, report] of result.reports) {
     const answered = new Set([...result.answeredBy].filter(([, backend]) => backend === name).map(([id]) => id));
     const handled = new Set(report.unary);
-    expect(handled.size, `${name}: a call ran twice on one backend`).to.equal(report.unary.length);
+    // With retries a call runs on a live backend at most once; hedges of one call may meet on the
+    // same backend (round_robin does not steer them apart), so hedging only needs a superset.
+    if (exact) expect(handled.size, `${name}: a call ran twice on one backend`).to.equal(report.unary.length);
     for (const id of answered) expect(handled.has(id), `${name} answered ${id} without running it`).to.equal(true);
     if (exact) expect(handled.size, `${name}: calls run but not answered`).to.equal(answered.size);
     const streamsAnswered = [...result.bidiAnsweredBy].filter(([, backend]) => backend === name).map(([id]) => id);
