@@ -1,6 +1,6 @@
 // Type tests of the service config: ChannelOptions.serviceConfig takes the A2 JSON shape (or its
 // text); a field of the wrong type, or a retry policy missing a required field, is a compile error.
-import { Channel, parseServiceConfig, type ChannelOptions, type ServiceConfig, type ServiceConfigJson } from "../../src/index.js";
+import { Channel, type parseServiceConfig, type ChannelOptions, type ServiceConfig, type ServiceConfigJson } from "../../src/index.js";
 import { expectTrue, type Equal } from "./assert.js";
 
 const good: ServiceConfigJson = {
