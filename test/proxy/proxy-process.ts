@@ -60,8 +60,16 @@ export interface RunningProxy {
 
 const START_TIMEOUT_MS = 10_000;
 
-/** Starts `kind` on a free 127.0.0.1 port in front of `backends` (`host:port` each) and waits until it accepts connections. */
-export async function startProxy(kind: ProxyKind, backends: readonly string[]): Promise<RunningProxy> {
+/**
+ * Starts `kind` on a free 127.0.0.1 port in front of `backends` (`host:port` each) and waits until it
+ * accepts connections. `edit` changes the rendered config first (the quirk tests use it to put a
+ * default back).
+ */
+export async function startProxy(
+  kind: ProxyKind,
+  backends: readonly string[],
+  edit: (config: string) => string = (config) => config,
+): Promise<RunningProxy> {
   const binary = proxyBinary(kind);
   if (!binary) throw new Error(`${kind} is not installed`);
   const dir = mkdtempSync(join(tmpdir(), `tsgrpc-${kind}-`));
@@ -70,7 +78,7 @@ export async function startProxy(kind: ProxyKind, backends: readonly string[]): 
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
   const config = join(dir, kind === "nginx" ? "nginx.conf" : "haproxy.cfg");
-  writeFileSync(config, kind === "nginx" ? nginxConfig({ listen, backends, runtimeDir: dir }) : haproxyConfig({ listen, backends }));
+  writeFileSync(config, edit(kind === "nginx" ? nginxConfig({ listen, backends, runtimeDir: dir }) : haproxyConfig({ listen, backends })));
   const args = kind === "nginx" ? ["-p", dir, "-e", join(dir, "error.log"), "-c", config, "-g", "daemon off;"] : ["-f", config, "-db"];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
