@@ -83,7 +83,10 @@ export async function startBackend(name: string): Promise<Backend> {
     },
     async *chat(requests: AsyncIterable<RelayRequest>) {
       let i = 0;
-      for await (const request of requests) yield { i: i++, text: request.text, backend: name };
+      for await (const request of requests) {
+        if (request.fail !== undefined) throw new GrpcError(request.fail, request.text ?? "");
+        yield { i: i++, text: request.text, backend: name };
+      }
     },
     async hang(request: RelayRequest, ctx) {
       const id = request.id ?? "";

@@ -164,6 +164,24 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
+/**
+ * The one failure that is not tsgrpc's, recognised by its exact text: a call that ends with a status
+ * while the client is still sending. The backend (tsgrpc, like grpc-go and C-core servers) sends the
+ * trailers-only status and then RST_STREAM(NO_ERROR) (PROTOCOL-HTTP2.md); haproxy 2.6 forwards that
+ * reset to the client as RST_STREAM(CANCEL), right behind the status, and C-core (grpcio) often
+ * reports the reset instead of the status it had already received (in most runs, one or both of
+ * status_code_and_message and special_status_message). The tsgrpc client reports the status every
+ * time (through-proxy.test.ts checks it 20 times per proxy). Any other output still fails.
+ */
+function knownRace(kind: ProxyKind, client: InteropClient, run: ClientRun): string | undefined {
+  if (kind !== "haproxy" || client !== PYTHON_CLIENT || run.code === 0) return undefined;
+  return /^FAIL (status_code_and_message|special_status_message): CANCELLED \(1\): FullDuplexCall: got CANCELLED 'Received RST_STREAM with error code 8'/m.test(
+    run.output,
+  )
+    ? "haproxy turned the backend's RST_STREAM(NO_ERROR) after the status into CANCEL, and grpcio reported the reset instead of the status (a haproxy + C-core race, see docs/PROXIES.md)"
+    : undefined;
+}
+
 for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[]) {
   describe(`proxy interop: clients -> ${kind} -> 2 tsgrpc interop servers`, function () {
     this.timeout(CASE_TIMEOUT_MS + 10_000);
@@ -212,6 +230,11 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
           const run = await runs.get(`${client.name}/${testCase}`)!;
           if (run.code === 3) {
             this.test!.title += ` [${/^SKIP [^\n]*/m.exec(run.output)?.[0] ?? "SKIP (no reason printed)"}]`;
+            return this.skip();
+          }
+          const race = knownRace(kind, client, run);
+          if (race) {
+            this.test!.title += ` [SKIP: ${race}]`;
             return this.skip();
           }
           expect(run.code, `client output:\n${run.output}\n${kind} log:\n${proxy!.log().slice(-2000)}`).to.equal(0);

@@ -187,6 +187,20 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
       });
     });
 
+    it("a status sent while the client is still sending reaches the client (not CANCELLED)", async () => {
+      // The backend ends with trailers-only + RST_STREAM(NO_ERROR); haproxy forwards that reset as
+      // RST_STREAM(CANCEL). The status came first and is what the call reports.
+      for (let i = 0; i < 20; i++) {
+        const never = new Promise<void>(() => {});
+        async function* stillSending(): AsyncIterable<RelayRequest> {
+          yield { fail: Code.FailedPrecondition, text: `early ${i}` };
+          await never;
+        }
+        const error = await rejection(collect(client.chat(stillSending(), { timeoutMs: 20_000 })));
+        expect([error.code, error.statusMessage]).to.deep.equal([Code.FailedPrecondition, `early ${i}`]);
+      }
+    });
+
     it("delivers a status after streamed messages (trailers after DATA)", async () => {
       const replies: unknown[] = [];
       const error = await rejection(
