@@ -51,8 +51,8 @@ async function runPrimary(workerCount: number): Promise<void> {
     stopping = true;
     console.log(`cluster: ${signal}, draining ${Object.keys(cluster.workers ?? {}).length} workers`);
     // Each worker drains its own connections (GOAWAY, then the grace period); the primary only waits.
-    // Not worker.kill(): it disconnects the IPC channel first, which closes the listening socket
-    // without draining the connections.
+    // Not worker.kill() or worker.disconnect(): they close the worker's server and wait for its
+    // connections to end by themselves, with no GOAWAY to tell the clients.
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
   }
   process.on("SIGTERM", stop);
