@@ -7,17 +7,20 @@ export interface HaproxyConfigOptions {
   listen: string;
   /** The tsgrpc backends, each `host:port`, served round-robin per call. */
   backends: readonly string[];
+  /** Terminate TLS at haproxy with this PEM file (certificate chain, then key); h2c when omitted. */
+  tls?: { pem: string };
 }
 
 /**
- * Renders a complete haproxy.cfg that proxies h2c gRPC on `listen` to `backends`.
+ * Renders a complete haproxy.cfg that proxies gRPC on `listen` (h2c, or TLS with ALPN h2) to
+ * `backends` (h2c).
  *
  * `proto h2` on the bind line accepts HTTP/2 without TLS; on the server lines it speaks h2c to the
  * backends (without it haproxy would talk HTTP/1.1 and gRPC's trailers would be lost).
  */
 export function haproxyConfig(options: HaproxyConfigOptions): string {
   return [
-    "# gRPC (h2c) in front of tsgrpc backends.",
+    `# gRPC (${options.tls ? "TLS" : "h2c"}) in front of tsgrpc backends (h2c).`,
     "global",
     "    maxconn 4096",
     "    # Larger than the 64 KiB HTTP/2 window haproxy grants each stream. With the default 16 KiB,",
@@ -36,7 +39,7 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     "    option redispatch",
     "",
     "frontend grpc_in",
-    `    bind ${options.listen} proto h2`,
+    options.tls ? `    bind ${options.listen} ssl crt ${options.tls.pem} alpn h2` : `    bind ${options.listen} proto h2`,
     "    default_backend grpc_backends",
     "",
     "backend grpc_backends",

@@ -12,10 +12,12 @@ export interface NginxConfigOptions {
    * without root and without touching /var. Omitted in the recipe: the distribution's defaults apply.
    */
   runtimeDir?: string;
+  /** Terminate TLS at nginx with this certificate chain and key (PEM files); h2c when omitted. */
+  tls?: { certificate: string; key: string };
 }
 
 /**
- * Renders a complete nginx.conf that proxies h2c gRPC on `listen` to `backends`.
+ * Renders a complete nginx.conf that proxies gRPC on `listen` (h2c, or TLS) to `backends` (h2c).
  *
  * Every line that differs from nginx's defaults is there for gRPC and says why: the defaults cut
  * large requests (client_max_body_size 1m answers HTTP 413) and idle streams (60 s timeouts).
@@ -29,7 +31,7 @@ export function nginxConfig(options: NginxConfigOptions): string {
       )
     : [];
   return [
-    "# gRPC (h2c) in front of tsgrpc backends.",
+    `# gRPC (${options.tls ? "TLS" : "h2c"}) in front of tsgrpc backends (h2c).`,
     "worker_processes auto;",
     ...runtime,
     "events {",
@@ -48,7 +50,15 @@ export function nginxConfig(options: NginxConfigOptions): string {
     "",
     "    server {",
     "        # nginx 1.22 syntax; from 1.25.1 write `listen ...;` and `http2 on;`.",
-    `        listen ${options.listen} http2;`,
+    ...(options.tls
+      ? [
+          `        listen ${options.listen} ssl http2;`,
+          `        ssl_certificate ${options.tls.certificate};`,
+          `        ssl_certificate_key ${options.tls.key};`,
+          "        # gRPC needs TLS 1.2 or later (RFC 9113 9.2); nginx offers ALPN h2 with http2.",
+          "        ssl_protocols TLSv1.2 TLSv1.3;",
+        ]
+      : [`        listen ${options.listen} http2;`]),
     "        # The default (1m) answers a request over 1 MiB with HTTP 413; gRPC limits message sizes itself.",
     "        client_max_body_size 0;",
     "        # Longest silence allowed from a client between two request messages (default 60 s).",

@@ -5,8 +5,12 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { projectRoot } from "../project-root.js";
 import { haproxyConfig } from "./haproxy-config.js";
 import { nginxConfig } from "./nginx-config.js";
+
+/** The test certificates (interop/certs): server.pem is valid for localhost and 127.0.0.1, signed by ca.pem. */
+export const CERTS = join(projectRoot(), "interop", "certs");
 
 /** The proxies the tests run. */
 export type ProxyKind = "nginx" | "haproxy";
@@ -60,16 +64,16 @@ export interface RunningProxy {
 
 const START_TIMEOUT_MS = 10_000;
 
-/**
- * Starts `kind` on a free 127.0.0.1 port in front of `backends` (`host:port` each) and waits until it
- * accepts connections. `edit` changes the rendered config first (the quirk tests use it to put a
- * default back).
- */
-export async function startProxy(
-  kind: ProxyKind,
-  backends: readonly string[],
-  edit: (config: string) => string = (config) => config,
-): Promise<RunningProxy> {
+/** How to start a proxy. */
+export interface ProxyOptions {
+  /** Changes the rendered config first (the quirk tests use it to put a default back). */
+  edit?: (config: string) => string;
+  /** Terminate TLS at the proxy with interop/certs/server.pem and server.key (localhost, 127.0.0.1). */
+  tls?: boolean;
+}
+
+/** Starts `kind` on a free 127.0.0.1 port in front of `backends` (`host:port` each) and waits until it accepts connections. */
+export async function startProxy(kind: ProxyKind, backends: readonly string[], options: ProxyOptions = {}): Promise<RunningProxy> {
   const binary = proxyBinary(kind);
   if (!binary) throw new Error(`${kind} is not installed`);
   const dir = mkdtempSync(join(tmpdir(), `tsgrpc-${kind}-`));
@@ -78,7 +82,21 @@ export async function startProxy(
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
   const config = join(dir, kind === "nginx" ? "nginx.conf" : "haproxy.cfg");
-  writeFileSync(config, edit(kind === "nginx" ? nginxConfig({ listen, backends, runtimeDir: dir }) : haproxyConfig({ listen, backends })));
+  const edit = options.edit ?? ((text: string) => text);
+  let rendered: string;
+  if (kind === "nginx") {
+    const tls = options.tls ? { certificate: join(CERTS, "server.pem"), key: join(CERTS, "server.key") } : undefined;
+    rendered = nginxConfig({ listen, backends, runtimeDir: dir, ...(tls ? { tls } : {}) });
+  } else {
+    let tls: { pem: string } | undefined;
+    if (options.tls) {
+      // haproxy reads the chain and the key from one file.
+      tls = { pem: join(dir, "server.pem") };
+      writeFileSync(tls.pem, readFileSync(join(CERTS, "server.pem"), "utf8") + readFileSync(join(CERTS, "server.key"), "utf8"));
+    }
+    rendered = haproxyConfig({ listen, backends, ...(tls ? { tls } : {}) });
+  }
+  writeFileSync(config, edit(rendered));
   const args = kind === "nginx" ? ["-p", dir, "-e", join(dir, "error.log"), "-c", config, "-g", "daemon off;"] : ["-f", config, "-db"];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

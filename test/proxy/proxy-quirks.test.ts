@@ -50,7 +50,7 @@ describe("proxy quirks: the defaults the recipes change, and what the client see
     proxy = await startProxy(
       kind,
       backends.map((backend) => `127.0.0.1:${backend.port}`),
-      edit,
+      { edit },
     );
     channel = new Channel(`127.0.0.1:${proxy.port}`);
     return createClient(Relay, channel);
