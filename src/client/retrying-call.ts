@@ -79,6 +79,8 @@ export class RetryingCall implements Cancellable {
   private committedTo: Attempt | undefined;
   private done = false;
   private cancelledWith: GrpcError | undefined;
+  /** The status of a call that failed with no attempt to show for it. */
+  private failure: GrpcError | undefined;
   /** Attempts counted against maxAttempts; transparent retries are not. */
   private attempts = 0;
   /** Every attempt sent, transparent ones included: the next one's grpc-previous-rpc-attempts. */
@@ -105,7 +107,7 @@ export class RetryingCall implements Cancellable {
   /** The call's status once it ended: undefined while running (as ClientStream.status). */
   get status(): GrpcError | null | undefined {
     if (this.committedTo !== undefined) return this.committedTo.stream?.status;
-    return this.done ? (this.cancelledWith ?? null) : undefined;
+    return this.done ? this.failure : undefined;
   }
 
   /** Starts the first attempt (and, for hedging, the timer of the next). */
@@ -413,6 +415,7 @@ export class RetryingCall implements Cancellable {
   private fail(error: GrpcError): void {
     if (this.done) return;
     this.done = true;
+    this.failure = error;
     this.clearTimer();
     this.giveBack();
     this.frames = [];
