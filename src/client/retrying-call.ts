@@ -31,6 +31,8 @@ class Attempt implements StreamEndListener {
   /** Buffered messages written to this attempt. */
   sent = 0;
   ended = false;
+  /** The request never left the client (the connection was gone before the stream opened). */
+  neverSent = false;
   flushing: Promise<void> | undefined;
 
   constructor(call: RetryingCall) {
@@ -54,9 +56,9 @@ class Attempt implements StreamEndListener {
  * or the buffer overflowed). The owner then reads the response from that attempt's stream.
  *
  * The deadline spans every attempt (the CallWatch cancels this object); each retry carries
- * `grpc-previous-rpc-attempts` and the time left in `grpc-timeout`. A stream the server never
- * processed (REFUSED_STREAM, or above a GOAWAY's last stream id) is retried once at once,
- * without counting as an attempt (transparent retry).
+ * `grpc-previous-rpc-attempts` and the time left in `grpc-timeout`. Transparent retries do not
+ * count as attempts: a request that never left the client is retried until the deadline, one the
+ * server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last stream id) once per call.
  * https://github.com/grpc/proposal/blob/master/A6-client-retries.md
  */
 export class RetryingCall implements Cancellable {
@@ -77,6 +79,8 @@ export class RetryingCall implements Cancellable {
   private committedTo: Attempt | undefined;
   private done = false;
   private cancelledWith: GrpcError | undefined;
+  /** The status of a call that failed with no attempt to show for it. */
+  private failure: GrpcError | undefined;
   /** Attempts counted against maxAttempts; transparent retries are not. */
   private attempts = 0;
   /** Every attempt sent, transparent ones included: the next one's grpc-previous-rpc-attempts. */
@@ -103,7 +107,7 @@ export class RetryingCall implements Cancellable {
   /** The call's status once it ended: undefined while running (as ClientStream.status). */
   get status(): GrpcError | null | undefined {
     if (this.committedTo !== undefined) return this.committedTo.stream?.status;
-    return this.done ? (this.cancelledWith ?? null) : undefined;
+    return this.done ? this.failure : undefined;
   }
 
   /** Starts the first attempt (and, for hedging, the timer of the next). */
@@ -166,10 +170,14 @@ export class RetryingCall implements Cancellable {
       return;
     }
     const stream = attempt.stream!;
-    // Never processed by the server: once per call, at once, not counted as an attempt.
-    if (stream.refused && !this.transparentUsed) {
-      this.transparentUsed = true;
-      this.startAttempt(true);
+    // Never processed by the server: not counted as an attempt; a request that never left the
+    // client is retried until the deadline, one the server refused once per call (A6).
+    if (stream.refused && (attempt.neverSent || !this.transparentUsed)) {
+      if (!attempt.neverSent) this.transparentUsed = true;
+      // After one macrotask: a connection that died under this stream has told its subchannel by then,
+      // so the pick does not land on it again.
+      this.clearTimer();
+      this.timer = setTimeout(this.transparentRetryNow, 0);
       return;
     }
     const policy = this.policy;
@@ -206,11 +214,22 @@ export class RetryingCall implements Cancellable {
       this.clearTimer();
       if (this.attempts < policy.maxAttempts) this.timer = setTimeout(this.hedgeNow, pushback);
     } else if (this.mayStartAnother()) {
+      // "At once", after one macrotask, as for the transparent retry above.
       this.clearTimer();
-      this.startAttempt(false);
+      this.timer = setTimeout(this.hedgeNow, 0);
     }
     this.settleIfExhausted();
   }
+
+  private readonly transparentRetryNow = (): void => {
+    this.timer = undefined;
+    if (this.done || this.committedTo !== undefined) return;
+    this.startAttempt(true);
+    // Hedging: the timer of the next hedge was cleared for this one; schedule it again.
+    const policy = this.policy;
+    if (policy.kind === "hedging" && this.timer === undefined && this.attempts < policy.maxAttempts && !this.hedgesStopped)
+      this.timer = setTimeout(this.hedgeNow, policy.hedgingDelayMs);
+  };
 
   private readonly retryNow = (): void => {
     this.timer = undefined;
@@ -287,6 +306,7 @@ export class RetryingCall implements Cancellable {
       return;
     }
     attempt.stream = stream;
+    attempt.neverSent = stream.refused && stream.status !== undefined;
     stream.whenFinished(attempt);
     if (!attempt.ended) void this.flush(attempt);
     const waiters = this.readyWaiters;
@@ -395,6 +415,7 @@ export class RetryingCall implements Cancellable {
   private fail(error: GrpcError): void {
     if (this.done) return;
     this.done = true;
+    this.failure = error;
     this.clearTimer();
     this.giveBack();
     this.frames = [];
