@@ -67,6 +67,8 @@ let coreOf: (channel: Channel) => ChannelCore;
  * https://github.com/grpc/grpc/blob/master/doc/naming.md
  */
 export class Channel {
+  /** The target as given to the constructor ("localhost:50051", "dns:///example.com:443", ...). */
+  readonly target: string;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
   readonly compressions: readonly Compression[];
@@ -102,6 +104,7 @@ export class Channel {
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
     });
+    this.target = target;
     this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;

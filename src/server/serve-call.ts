@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { compressionForReceive } from "../compression/index.js";
 import type { ServerStream } from "../http2/server/index.js";
 import { Code, GrpcError } from "../status/index.js";
@@ -58,8 +59,12 @@ async function serveIntercepted(call: ServerCall, handler: Handler, intercept: I
 }
 
 function runCoreAsPromise(call: ServerCall, handler: Handler): Promise<void> {
+  // A unary handler runs later, from node's 'end' event: bound here, it runs in the async context
+  // of the interceptor that called next() (AsyncLocalStorage, so an OpenTelemetry span an
+  // interceptor made active is the handler's active span too).
+  const bound = AsyncResource.bind(handler as (...args: unknown[]) => unknown) as Handler;
   return new Promise((resolve, reject) =>
-    runCore(call, handler, {
+    runCore(call, bound, {
       succeed: resolve,
       fail(error: unknown) {
         call.coreError = error;

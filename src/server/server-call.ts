@@ -1,6 +1,6 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
-import type { Frame } from "../framing/index.js";
+import { FRAME_HEADER_BYTES, type Frame } from "../framing/index.js";
 import type { FrameQueue, SingleFrameConsumer } from "../http2/index.js";
 import type { ServerStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
@@ -75,6 +75,7 @@ export class ServerCall implements CoreOutcome {
   /** Decodes one request frame, recording whether it came compressed. */
   decode(frame: Frame): unknown {
     this.context.requestCompressed = frame.compressed;
+    this.context.observer?.onMessageReceived(frame.payload.length, frame.compressed);
     return decodeMessage(frame, this.method.requestCodec, {
       compression: this.receiveCompression,
       maxBytes: this.runtime.maxReceiveMessageBytes,
@@ -157,6 +158,7 @@ export class ServerCall implements CoreOutcome {
   private send(frame: Uint8Array): boolean | Promise<boolean> {
     if (this.done) return false;
     this.sendHeaders();
+    this.context.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
     if (this.stream.write(frame)) return true;
     return this.stream.drain().then(() => !this.done);
   }
@@ -180,18 +182,27 @@ export class ServerCall implements CoreOutcome {
     this.ended = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (error === undefined && this.coreError !== undefined) error = this.coreError;
-    if (this.stream.finished) return;
     const context = this.context;
+    const observer = context.observer;
+    // Finished elsewhere (shutdown, oversize headers) or reset by the client: that is the outcome.
+    if (this.stream.finished || this.stream.closed) {
+      observer?.onEnd(this.stream.endStatus ?? new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"));
+      return;
+    }
     if (error !== undefined) {
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
       this.stream.finish(status, context.responseTrailers, context.responseHeaders);
+      observer?.onEnd(this.stream.endStatus);
       return;
     }
     const response = this.pendingResponse;
     if (response !== undefined) {
       this.pendingResponse = undefined;
+      observer?.onMessageSent(response.length - FRAME_HEADER_BYTES, response[0] === 1);
       this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
     } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
+    // Headers over the limit fail the call INTERNAL at the last moment: endStatus has it.
+    observer?.onEnd(this.stream.endStatus);
   }
 
   /** @internal Deadline timer: DEADLINE_EXCEEDED to the client, RST_STREAM(CANCEL), the handler's signal aborted. */
@@ -202,6 +213,7 @@ export class ServerCall implements CoreOutcome {
     this.expired = new GrpcError(Code.DeadlineExceeded, "deadline: exceeded on the server");
     this.context.abort(this.expired);
     this.stream.finishAndCancel(this.expired, this.context.responseTrailers);
+    this.context.observer?.onEnd(this.expired);
   }
 
   /** Fixes the response compression before the first message, since grpc-encoding goes in the headers. */
