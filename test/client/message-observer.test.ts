@@ -97,7 +97,14 @@ describe("client: CallOptions.observer", () => {
 
   it("an interceptor sees the channel (and its target) the call is made on", async () => {
     const seen: ClientCall[] = [];
-    const intercepted = new Channel(target, { interceptors: [(call, next) => (seen.push(call), next(call))] });
+    const intercepted = new Channel(target, {
+      interceptors: [
+        (call, next) => {
+          seen.push(call);
+          return next(call);
+        },
+      ],
+    });
     try {
       await createClient(Echo, intercepted).echo({});
       expect(seen[0]!.channel).to.equal(intercepted);

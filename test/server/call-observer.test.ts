@@ -170,7 +170,15 @@ describe("server: ServerContext.observer and the server's deadline", () => {
   it("ends DEADLINE_EXCEEDED at the deadline, before the handler returns", async () => {
     const log: Heard[] = [];
     let handlerReturned = false;
-    const server = new Server({ maxTimeoutMs: 50, interceptors: [(ctx, next) => ((ctx.observer = recorder(log)), next())] });
+    const server = new Server({
+      maxTimeoutMs: 50,
+      interceptors: [
+        (ctx, next) => {
+          ctx.observer = recorder(log);
+          return next();
+        },
+      ],
+    });
     server.add(Echo, {
       async echo() {
         await sleep(300);
