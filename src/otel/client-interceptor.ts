@@ -34,6 +34,8 @@ export function createClientInterceptor(options: OpenTelemetryOptions = {}): Int
   const messageEvents = options.messageEvents === true;
   const shapes = new WeakMap<Channel, Map<string, ClientCallShape>>();
   const shapeOf = (call: ClientCall): ClientCallShape => {
+    // An interceptor before this one may have rebuilt the call without its channel (plain JavaScript).
+    if (call.channel === undefined) return callShape(call, options);
     let byPath = shapes.get(call.channel);
     if (byPath === undefined) shapes.set(call.channel, (byPath = new Map()));
     let shape = byPath.get(call.method.path);
@@ -49,9 +51,10 @@ export function createClientInterceptor(options: OpenTelemetryOptions = {}): Int
     const active = telemetry.span === undefined ? context.active() : trace.setSpan(context.active(), telemetry.span);
     let result: Promise<unknown> | AsyncIterable<unknown>;
     try {
-      const injected = new Metadata();
-      propagator.inject(active, injected, metadataSetter);
       let metadata = call.options.metadata;
+      const injected = new Metadata();
+      // With traces off there is no span of ours to continue: nothing is propagated.
+      if (tracer !== undefined) propagator.inject(active, injected, metadataSetter);
       if (injected.size > 0) {
         metadata = metadata === undefined ? injected : metadata.clone();
         if (metadata !== injected) for (const key of injected.keys()) metadata.set(key, injected.get(key)!);
@@ -99,7 +102,8 @@ const LEFT_EARLY = new GrpcError(Code.Cancelled, "cancelled: the response iterat
 /** The names and attributes of a method's calls on a channel, with the filters applied. */
 function callShape(call: ClientCall, options: OpenTelemetryOptions): ClientCallShape {
   const names = methodNames(call.method.path);
-  const target = canonicalTarget(call.channel.target);
+  const given = call.channel?.target;
+  const target = given === undefined ? OTHER : canonicalTarget(given);
   const metricAttributes: Attributes = {
     [ATTRIBUTES.grpcMethod]: options.methodAttributeFilter === undefined || options.methodAttributeFilter(names.full) ? names.full : OTHER,
     [ATTRIBUTES.grpcTarget]: options.targetAttributeFilter === undefined || options.targetAttributeFilter(target) ? target : OTHER,
@@ -108,7 +112,7 @@ function callShape(call: ClientCall, options: OpenTelemetryOptions): ClientCallS
     [ATTRIBUTES.rpcSystem]: "grpc",
     [ATTRIBUTES.rpcService]: names.service,
     [ATTRIBUTES.rpcMethod]: names.method,
-    ...serverAttributes(call.channel.target),
+    ...(given === undefined ? {} : serverAttributes(given)),
   };
   return { names, metricAttributes: Object.freeze(metricAttributes), spanAttributes: Object.freeze(spanAttributes) };
 }

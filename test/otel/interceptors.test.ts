@@ -3,7 +3,19 @@
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { expect } from "chai";
-import { Channel, Code, GrpcError, Metadata, Server, createClient, gzip, type Client, type ServerContext } from "../../src/index.js";
+import {
+  Channel,
+  Code,
+  GrpcError,
+  Metadata,
+  Server,
+  createClient,
+  gzip,
+  type Client,
+  type ClientCall,
+  type Interceptor,
+  type ServerContext,
+} from "../../src/index.js";
 import {
   LATENCY_BUCKETS_S,
   SIZE_BUCKETS_BYTES,
@@ -412,6 +424,56 @@ describe("otel: interceptors end to end", () => {
       await client.echo({});
       const spans = await spansEnded(telemetry, 2);
       for (const span of spans) expect(span.events).to.deep.equal([]);
+    });
+  });
+
+  describe("several plugins on one call (gRFC A66)", () => {
+    it("two interceptors with their own providers both trace and measure, and the caller's observer still hears", async () => {
+      const second = new Telemetry();
+      const first = { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, messageEvents: true };
+      const other = { tracerProvider: second.tracerProvider, meterProvider: second.meterProvider };
+      backend = new Server({ interceptors: [createServerInterceptor(first), createServerInterceptor(other)] });
+      backend.add(Echo, { echo: async () => ({ ok: true }) } as never);
+      const backendPort = (await backend.listen({ host: "127.0.0.1", port: 0 })).port!;
+      channel = new Channel(`127.0.0.1:${backendPort}`, { interceptors: [createClientInterceptor(first), createClientInterceptor(other)] });
+      const heard: number[] = [];
+      const observer = { onMessageSent: (bytes: number) => heard.push(bytes), onMessageReceived: (bytes: number) => heard.push(-bytes) };
+      try {
+        await createClient(Echo, channel).echo({ a: 1 }, { observer, compression: gzip });
+        expect(heard).to.have.length(2);
+        for (const pipeline of [telemetry, second]) {
+          await spansEnded(pipeline, 2);
+          const metrics = await pipeline.metrics();
+          for (const name of [
+            "grpc.client.attempt.sent_total_compressed_message_size",
+            "grpc.server.call.rcvd_total_compressed_message_size",
+          ])
+            expect(histogramPoints(metrics.get(name))[0]!.sum, name).to.equal(heard[0]);
+        }
+        // The inner plugin's client span is a child of the outer one's; the server spans nest the same way.
+        const [outerClient, innerClient] = [telemetry, second].map(
+          (pipeline) => pipeline.finishedSpans().find((span) => span.kind === SpanKind.CLIENT)!,
+        );
+        expect(parentOf(innerClient!)).to.equal(outerClient!.spanContext().spanId);
+        const compressedEvent = outerClient!.events.find((event) => event.attributes?.["rpc.message.type"] === "SENT")!;
+        expect(compressedEvent.attributes?.["rpc.message.compressed_size"]).to.equal(heard[0]);
+      } finally {
+        await second.shutdown();
+      }
+    });
+
+    it("a call rebuilt without its channel by an earlier interceptor is still recorded, its target as 'other'", async () => {
+      const settings = { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider };
+      backend = new Server();
+      backend.add(Echo, { echo: async () => ({}) } as never);
+      const backendPort = (await backend.listen({ host: "127.0.0.1", port: 0 })).port!;
+      const dropChannel: Interceptor = (call, next) =>
+        next({ method: call.method, options: call.options, request: call.request } as ClientCall);
+      channel = new Channel(`127.0.0.1:${backendPort}`, { interceptors: [dropChannel, createClientInterceptor(settings)] });
+      await createClient(Echo, channel).echo({});
+      const metrics = await telemetry.metrics();
+      expect(counterPoints(metrics.get("grpc.client.attempt.started"))[0]!.attributes["grpc.target"]).to.equal("other");
+      expect(telemetry.finishedSpans()[0]!.attributes["server.address"]).to.equal(undefined);
     });
   });
 
