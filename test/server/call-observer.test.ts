@@ -74,10 +74,12 @@ describe("server: ServerContext.observer", () => {
       },
       // biome-ignore lint/suspicious/noExplicitAny: JSON test messages
       async *list(request: any) {
+        seenStore = storage.getStore();
         for (let i = 0; i < request.count; i++) yield { i };
       },
       // biome-ignore lint/suspicious/noExplicitAny: JSON test messages
       async *chat(requests: AsyncIterable<any>) {
+        seenStore = storage.getStore();
         for await (const request of requests) yield request;
       },
     } as never);
@@ -101,8 +103,14 @@ describe("server: ServerContext.observer", () => {
     ]);
   });
 
-  it("a unary handler runs in the async context of the interceptor's next()", async () => {
+  it("a handler of every kind runs in the async context of the interceptor's next()", async () => {
     await client.echo({ text: "x" });
+    expect(seenStore).to.equal("from the interceptor");
+    seenStore = undefined;
+    for await (const _ of client.list({ count: 1 }));
+    expect(seenStore).to.equal("from the interceptor");
+    seenStore = undefined;
+    for await (const _ of client.chat([{ a: 1 }]));
     expect(seenStore).to.equal("from the interceptor");
   });
 
