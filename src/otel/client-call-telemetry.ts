@@ -20,7 +20,7 @@ export interface ClientCallShape {
  * retries and hedging will begin further ones.
  * https://github.com/grpc/proposal/blob/master/A66-otel-stats.md#client-per-call-instruments
  */
-export class ClientCallTelemetry {
+export class ClientCallTelemetry implements MessageObserver {
   /** The call's span, when tracing is on. */
   readonly span: Span | undefined;
   /** The attempt in flight: it hears the call's messages. */
@@ -35,6 +35,16 @@ export class ClientCallTelemetry {
     this.instruments = instruments;
     this.span = tracer?.startSpan(shape.names.full, { kind: SpanKind.CLIENT, attributes: shape.spanAttributes }, context.active());
     this.attempt = this.startAttempt(messageEvents);
+  }
+
+  /** MessageObserver: a request went out on the current attempt. */
+  onMessageSent(bytes: number, compressed: boolean): void {
+    this.attempt.onMessageSent(bytes, compressed);
+  }
+
+  /** MessageObserver: a response arrived on the current attempt. */
+  onMessageReceived(bytes: number, compressed: boolean): void {
+    this.attempt.onMessageReceived(bytes, compressed);
   }
 
   /** Starts an attempt: counts grpc.client.attempt.started. */

@@ -59,7 +59,7 @@ export function createClientInterceptor(options: OpenTelemetryOptions = {}): Int
         metadata = metadata === undefined ? injected : metadata.clone();
         if (metadata !== injected) for (const key of injected.keys()) metadata.set(key, injected.get(key)!);
       }
-      const observer = bothMessageObservers(call.options.observer, telemetry.attempt);
+      const observer = bothMessageObservers(call.options.observer, telemetry);
       const outgoing: ClientCall = { ...call, options: { ...call.options, metadata, observer } };
       result = context.with(active, () => next(outgoing));
     } catch (error) {
