@@ -183,26 +183,39 @@ export class ServerCall implements CoreOutcome {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (error === undefined && this.coreError !== undefined) error = this.coreError;
     const context = this.context;
-    const observer = context.observer;
-    // Finished elsewhere (shutdown, oversize headers) or reset by the client: that is the outcome.
-    if (this.stream.finished || this.stream.closed) {
-      observer?.onEnd(this.stream.endStatus ?? new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"));
+    if (this.stream.finished) {
+      // Finished elsewhere (a shutdown): that is the outcome.
+      this.reportEnd();
       return;
     }
     if (error !== undefined) {
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
       this.stream.finish(status, context.responseTrailers, context.responseHeaders);
-      observer?.onEnd(this.stream.endStatus);
+      this.reportEnd();
       return;
     }
     const response = this.pendingResponse;
     if (response !== undefined) {
       this.pendingResponse = undefined;
-      observer?.onMessageSent(response.length - FRAME_HEADER_BYTES, response[0] === 1);
+      context.observer?.onMessageSent(response.length - FRAME_HEADER_BYTES, response[0] === 1);
       this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
     } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
-    // Headers over the limit fail the call INTERNAL at the last moment: endStatus has it.
-    observer?.onEnd(this.stream.endStatus);
+    this.reportEnd();
+  }
+
+  /**
+   * Tells the observer (if any) the status the call ended with: the one finish() sent (or the
+   * oversize error that replaced it), or, when the stream was already gone (the client reset it,
+   * the connection was lost) and finish() could do nothing, why it closed.
+   */
+  private reportEnd(): void {
+    const observer = this.context.observer;
+    if (observer === undefined) return;
+    const stream = this.stream;
+    const status = stream.endStatus;
+    observer.onEnd(
+      stream.finished || status !== undefined ? status : new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"),
+    );
   }
 
   /** @internal Deadline timer: DEADLINE_EXCEEDED to the client, RST_STREAM(CANCEL), the handler's signal aborted. */
