@@ -6,6 +6,8 @@
 #   - the installed declarations type-check under strict TypeScript;
 #   - the helloworld example, compiled against the installed package, runs: a server and a client
 #     on 127.0.0.1 (port 0), one call, then both stop;
+#   - all of the above without @opentelemetry/api; then, with it installed, tsgrpc/otel loads,
+#     type-checks and traces a call;
 #   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
 #     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
 # Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
@@ -133,6 +135,49 @@ helloworld() {
   grep -q 'received "Hello world"' "$tmp/check.log"
 }
 check "helloworld runs against the installed package (server and client on 127.0.0.1)" helloworld
+
+# tsgrpc/otel: everything above ran without @opentelemetry/api (an optional peer dependency, so
+# "tsgrpc" loads without it); now it is installed (packed from our own node_modules, no registry),
+# and tsgrpc/otel must load, type-check and trace a call.
+otel_install() {
+  local api
+  api=$(cd "$tmp" && npm pack --silent "$root/node_modules/@opentelemetry/api" | tail -n 1) || return 1
+  (cd "$app" && npm install --no-audit --no-fund --no-package-lock "$tmp/$api")
+}
+check "npm install @opentelemetry/api (the optional peer dependency) next to tsgrpc" otel_install
+
+otel_import() {
+  (cd "$app" && node --input-type=module -e '
+    const otel = await import("tsgrpc/otel");
+    for (const name of ["createClientInterceptor", "createServerInterceptor"])
+      if (typeof otel[name] !== "function") throw new Error(`import("tsgrpc/otel") has no ${name}`);
+    const { Server, Channel, createClient, defineService, rawCodec } = await import("tsgrpc");
+    const service = defineService("t.S", { m: { kind: "unary", requestCodec: rawCodec, responseCodec: rawCodec } });
+    const server = new Server({ interceptors: [otel.createServerInterceptor()] });
+    server.add(service, { m: async (request) => request });
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    const channel = new Channel(`127.0.0.1:${port}`, { interceptors: [otel.createClientInterceptor()] });
+    const reply = await createClient(service, channel).m(new Uint8Array([1]));
+    channel.close();
+    await server.forceShutdown();
+    if (reply[0] !== 1) throw new Error("wrong reply");
+    console.log("otel: ok");
+  ')
+}
+check 'import("tsgrpc/otel") and a call through its interceptors (127.0.0.1)' otel_import
+
+otel_types() {
+  mkdir -p "$app/otel-check"
+  cat >"$app/otel-check/check.ts" <<'TS'
+import { Channel } from "tsgrpc";
+import { createClientInterceptor, type OpenTelemetryOptions } from "tsgrpc/otel";
+const options: OpenTelemetryOptions = { messageEvents: true };
+export const channel = new Channel("localhost:1", { interceptors: [createClientInterceptor(options)] });
+TS
+  (cd "$app" && "$root/node_modules/.bin/tsc" --strict --module NodeNext --moduleResolution NodeNext --target ES2022 --noEmit \
+    --typeRoots "$root/node_modules/@types" --types node otel-check/check.ts)
+}
+check "tsgrpc/otel's declarations type-check against the installed packages (strict)" otel_types
 
 # An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
 if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then

@@ -10,6 +10,7 @@ export {
   type Handler,
   type HandlerOfKind,
   type MethodHandler,
+  type ServerCallObserver,
   type ServerContext,
   type ServerStreamingHandler,
   type ServerContextOptions,
@@ -62,6 +63,8 @@ export {
   type ServiceConfig,
   type ServiceConfigJson,
 } from "./service-config/index.js";
+export type { MessageObserver } from "./pipeline/index.js";
+export { TSGRPC_VERSION as VERSION } from "./http2/index.js";
 export type { Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {

@@ -1,5 +1,6 @@
 import type { Compression } from "../compression/index.js";
 import type { Metadata } from "../metadata/index.js";
+import type { MessageObserver } from "../pipeline/index.js";
 
 /**
  * What a server handler's context contributes to the calls it makes: its deadline and its
@@ -44,6 +45,12 @@ export interface CallOptions<I = unknown> {
   parent?: ParentContext | undefined;
   /** Receive limit of this call's messages; default: the channel's (4 MiB). */
   maxReceiveMessageBytes?: number | undefined;
+  /**
+   * Hears each request as sent and each response as received, by its size on the wire (after
+   * compression, without the 5-byte prefix): for instrumentation such as tsgrpc/otel. A request
+   * resent on another connection (a transparent retry of a call the server never saw) is heard once.
+   */
+  observer?: MessageObserver | undefined;
 }
 
 /** The options of a call made without any: frozen, shared by every such call (no allocation per call). */

@@ -93,6 +93,8 @@ let coreOf: (channel: Channel) => ChannelCore;
  * https://github.com/grpc/grpc/blob/master/doc/naming.md
  */
 export class Channel {
+  /** The target as given to the constructor ("localhost:50051", "dns:///example.com:443", ...). */
+  readonly target: string;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
   readonly compressions: readonly Compression[];
@@ -135,6 +137,7 @@ export class Channel {
       serviceConfig,
       ignoreResolverServiceConfig: options.ignoreResolverServiceConfig,
     });
+    this.target = target;
     this.#core = {
       balancer,
       authority: tls?.serverNameOverride ?? parsed.authority,

@@ -63,21 +63,22 @@ function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | 
   switch (method.kind) {
     case "unary":
       if (invoke === undefined) return (request: unknown, options?: CallOptions) => unaryCall(channel, method, request, options);
-      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, request });
+      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => invoke({ channel, method, options, request });
     case "server_streaming":
       if (invoke === undefined)
         return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, true, request);
-      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => lazyIterable(() => invoke({ method, options, request }));
+      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) =>
+        lazyIterable(() => invoke({ channel, method, options, request }));
     case "client_streaming":
       if (invoke === undefined)
         return (requests: AsyncIterable<unknown>, options?: CallOptions) => clientStreamingCall(channel, method, requests, options);
-      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => invoke({ method, options, requests });
+      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => invoke({ channel, method, options, requests });
     default:
       if (invoke === undefined)
         return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>
           new StreamCall(channel, method, options, false, undefined, requests);
       return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>
-        lazyIterable(() => invoke({ method, options, requests }));
+        lazyIterable(() => invoke({ channel, method, options, requests }));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Method } from "../service/index.js";
 import type { CallOptions } from "./call-options.js";
+import type { Channel } from "./channel.js";
 
 /**
  * One outgoing call as interceptors see it. `request` is set for unary and server-streaming
@@ -7,6 +8,8 @@ import type { CallOptions } from "./call-options.js";
  */
 // biome-ignore lint/suspicious/noExplicitAny: an interceptor sees calls of every method, so the call's message types default to the untyped escape hatch
 export interface ClientCall<I = any, O = any> {
+  /** The channel the call is made on (to read, e.g. its `target`; changing it does not move the call). */
+  readonly channel: Channel;
   readonly method: Method<I, O>;
   readonly options: CallOptions<I>;
   readonly request?: I;

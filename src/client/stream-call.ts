@@ -1,5 +1,5 @@
 import { compressionForReceive, type Compression } from "../compression/index.js";
-import type { Frame } from "../framing/index.js";
+import { FRAME_HEADER_BYTES, type Frame } from "../framing/index.js";
 import { ClientStream } from "../http2/client/index.js";
 import type { FrameWaiter } from "../http2/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
@@ -183,6 +183,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** Decodes one response; a message that cannot be decoded cancels the call with its status. */
   private deliver(stream: ClientStream, frame: Frame): IteratorResult<O> | Promise<IteratorResult<O>> {
     this.delivered++;
+    this.options.observer?.onMessageReceived(frame.payload.length, frame.compressed);
     let value: O | Promise<O>;
     try {
       value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
@@ -231,6 +232,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         maxBytes: setup.maxSendBytes,
       });
       if (frame instanceof Promise) frame = await frame;
+      // A transparent retry resends the same request: the observer heard it the first time.
+      if (!this.retried) this.options.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
       stream.end(frame);
     } else void this.pump(stream, this.requests!);
   }
@@ -280,6 +283,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     const setup = this.setup!;
     const compressMessage = this.options.compressMessage;
     const codec = this.method.requestCodec;
+    const observer = this.options.observer;
     let index = 0;
     try {
       for await (const message of requests) {
@@ -292,6 +296,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         index++;
         let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
         if (frame instanceof Promise) frame = await frame;
+        observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
         const drained = stream.write(frame);
         if (drained !== undefined) await drained;
       }

@@ -2,6 +2,7 @@ import { type Compression, compressionForReceive } from "../compression/index.js
 import type { Frame } from "../framing/index.js";
 import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { Metadata } from "../metadata/index.js";
+import { FRAME_HEADER_BYTES } from "../framing/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
@@ -39,8 +40,8 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
       reject(error);
       return;
     }
-    if (frame instanceof Uint8Array) call.send(frame);
-    else frame.then((bytes) => call.send(bytes), reject);
+    if (frame instanceof Uint8Array) call.sendFirst(frame);
+    else frame.then((bytes) => call.sendFirst(bytes), reject);
   });
 }
 
@@ -71,6 +72,12 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
     this.setup = setup;
     this.resolve = resolve;
     this.reject = reject;
+  }
+
+  /** Sends the request frame, telling the call's observer (if any) once. */
+  sendFirst(frame: Uint8Array): void {
+    this.options.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+    this.send(frame);
   }
 
   /** Sends the request frame on a connection picked now, or when the channel has one. */
@@ -147,13 +154,15 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
 
   private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
     if (frames.length !== 1) throw cardinalityError("response", frames.length);
+    const frame = frames[0]!;
+    this.options.observer?.onMessageReceived(frame.payload.length, frame.compressed);
     let compression: Compression | undefined;
     try {
       compression = compressionForReceive(stream.encoding, this.channel.compressions);
     } catch (error) {
       throw receiveCompressionError(error);
     }
-    return decodeMessage(frames[0]!, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+    return decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
   }
 }
 

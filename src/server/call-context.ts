@@ -2,6 +2,7 @@ import type { Deadline } from "../deadline/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import type { GrpcError } from "../status/index.js";
+import type { ServerCallObserver } from "./call-observer.js";
 import type { ServerCall } from "./server-call.js";
 import type { ServerContext } from "./server-context.js";
 
@@ -16,6 +17,7 @@ export class CallContext implements ServerContext {
   compression: string | undefined;
   compressMessages = true;
   requestCompressed = false;
+  observer: ServerCallObserver | undefined;
   /** @internal The response headers, if anyone asked for them. */
   responseHeaders: Metadata | undefined;
   /** @internal The response trailers, if anyone asked for them. */

@@ -1,3 +1,4 @@
+import type { AsyncResource } from "node:async_hooks";
 import type { Frame } from "../framing/index.js";
 import type { SingleFrameConsumer } from "../http2/index.js";
 import type { MethodKind } from "../service/index.js";
@@ -37,11 +38,13 @@ interface CallKind {
  * interceptors. No async function wraps the handler: a single-request call runs from node's own
  * event when its request is complete, and promises exist only where the handler or the transport
  * is really asynchronous. Whatever fails, however it fails, reaches `outcome.fail` exactly once.
+ * With a `scope`, a single-request handler runs (and its responses are written) in that async
+ * context rather than in node's event's.
  */
-export function runCore(call: ServerCall, handler: Handler, outcome: CoreOutcome): void {
+export function runCore(call: ServerCall, handler: Handler, outcome: CoreOutcome, scope?: AsyncResource): void {
   const kind = CALL_KINDS[call.method.kind];
   try {
-    if (kind.singleRequest) call.readSingle(new SingleRequest(call, handler, kind.writeResponse, outcome));
+    if (kind.singleRequest) call.readSingle(new SingleRequest(call, handler, kind.writeResponse, outcome, scope));
     else invoke(call, handler, call.requests(), kind.writeResponse, outcome);
   } catch (error) {
     outcome.fail(error);
@@ -63,15 +66,22 @@ class SingleRequest implements SingleFrameConsumer {
   private readonly handler: Handler;
   private readonly writeResponse: ResponseWriter;
   private readonly outcome: CoreOutcome;
+  private readonly scope: AsyncResource | undefined;
 
-  constructor(call: ServerCall, handler: Handler, writeResponse: ResponseWriter, outcome: CoreOutcome) {
+  constructor(call: ServerCall, handler: Handler, writeResponse: ResponseWriter, outcome: CoreOutcome, scope: AsyncResource | undefined) {
     this.call = call;
     this.handler = handler;
     this.writeResponse = writeResponse;
     this.outcome = outcome;
+    this.scope = scope;
   }
 
   onFrames(frames: Frame[]): void {
+    if (this.scope === undefined) this.handle(frames);
+    else this.scope.runInAsyncScope(this.handle, this, frames);
+  }
+
+  private handle(frames: Frame[]): void {
     let request: unknown;
     try {
       request = this.call.decodeSingle(frames);

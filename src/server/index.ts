@@ -5,3 +5,4 @@ export { Server, type ServerOptions, type ShutdownOptions } from "./server.js";
 export { createServerContext, type ServerContext, type ServerContextOptions } from "./server-context.js";
 export * from "./handler.js";
 export type { ServerInterceptor } from "./interceptor.js";
+export * from "./call-observer.js";

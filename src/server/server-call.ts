@@ -1,6 +1,6 @@
 import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
-import type { Frame } from "../framing/index.js";
+import { FRAME_HEADER_BYTES, type Frame } from "../framing/index.js";
 import type { FrameQueue, SingleFrameConsumer } from "../http2/index.js";
 import type { ServerStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
@@ -75,6 +75,7 @@ export class ServerCall implements CoreOutcome {
   /** Decodes one request frame, recording whether it came compressed. */
   decode(frame: Frame): unknown {
     this.context.requestCompressed = frame.compressed;
+    this.context.observer?.onMessageReceived(frame.payload.length, frame.compressed);
     return decodeMessage(frame, this.method.requestCodec, {
       compression: this.receiveCompression,
       maxBytes: this.runtime.maxReceiveMessageBytes,
@@ -157,6 +158,7 @@ export class ServerCall implements CoreOutcome {
   private send(frame: Uint8Array): boolean | Promise<boolean> {
     if (this.done) return false;
     this.sendHeaders();
+    this.context.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
     if (this.stream.write(frame)) return true;
     return this.stream.drain().then(() => !this.done);
   }
@@ -180,18 +182,40 @@ export class ServerCall implements CoreOutcome {
     this.ended = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (error === undefined && this.coreError !== undefined) error = this.coreError;
-    if (this.stream.finished) return;
     const context = this.context;
+    if (this.stream.finished) {
+      // Finished elsewhere (a shutdown): that is the outcome.
+      this.reportEnd();
+      return;
+    }
     if (error !== undefined) {
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
       this.stream.finish(status, context.responseTrailers, context.responseHeaders);
+      this.reportEnd();
       return;
     }
     const response = this.pendingResponse;
     if (response !== undefined) {
       this.pendingResponse = undefined;
+      context.observer?.onMessageSent(response.length - FRAME_HEADER_BYTES, response[0] === 1);
       this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
     } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
+    this.reportEnd();
+  }
+
+  /**
+   * Tells the observer (if any) the status the call ended with: the one finish() sent (or the
+   * oversize error that replaced it), or, when the stream was already gone (the client reset it,
+   * the connection was lost) and finish() could do nothing, why it closed.
+   */
+  private reportEnd(): void {
+    const observer = this.context.observer;
+    if (observer === undefined) return;
+    const stream = this.stream;
+    const status = stream.endStatus;
+    observer.onEnd(
+      stream.finished || status !== undefined ? status : new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"),
+    );
   }
 
   /** @internal Deadline timer: DEADLINE_EXCEEDED to the client, RST_STREAM(CANCEL), the handler's signal aborted. */
@@ -202,6 +226,7 @@ export class ServerCall implements CoreOutcome {
     this.expired = new GrpcError(Code.DeadlineExceeded, "deadline: exceeded on the server");
     this.context.abort(this.expired);
     this.stream.finishAndCancel(this.expired, this.context.responseTrailers);
+    this.context.observer?.onEnd(this.expired);
   }
 
   /** Fixes the response compression before the first message, since grpc-encoding goes in the headers. */

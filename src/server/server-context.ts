@@ -2,6 +2,7 @@ import { rawCodec } from "../codec/index.js";
 import { type Deadline, deadlineSignal } from "../deadline/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
+import type { ServerCallObserver } from "./call-observer.js";
 
 /**
  * What a handler (and an interceptor) knows about its call and can do to its response.
@@ -41,6 +42,12 @@ export interface ServerContext {
   compressMessages: boolean;
   /** Whether the last request message read arrived compressed (flag 1 on the wire). */
   readonly requestCompressed: boolean;
+  /**
+   * Hears the call's messages (sizes on the wire) and its final status, for instrumentation:
+   * set by an interceptor before `next()`. Default undefined. A createServerContext context
+   * never calls it (there is no wire).
+   */
+  observer: ServerCallObserver | undefined;
 }
 
 /** What createServerContext builds a context from; every field is optional. */
@@ -95,6 +102,7 @@ class DetachedContext implements ServerContext {
   readonly requestCompressed: boolean;
   compression: string | undefined;
   compressMessages = true;
+  observer: ServerCallObserver | undefined;
   headersSent = false;
   private givenSignal: AbortSignal | undefined;
   private responseHeaders: Metadata | undefined;

@@ -14,7 +14,7 @@ import { SRC, folderOf, sourceFiles } from "./source-tree.js";
  */
 const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "metadata: ": { names: "custom metadata keys, values, and their size on the wire", folders: ["metadata", "http2/client"] },
-  "cancelled: ": { names: "a call cancelled by its caller (an AbortSignal, a closed iterator)", folders: ["status", "client"] },
+  "cancelled: ": { names: "a call cancelled by its caller (an AbortSignal, a closed iterator)", folders: ["status", "client", "otel"] },
   "GrpcError: ": { names: "misuse of GrpcError itself (Code.Ok is not an error)", folders: ["status"] },
   "deadline: ": {
     names: "grpc-timeout and deadlines, wherever one expires",

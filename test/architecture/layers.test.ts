@@ -26,6 +26,8 @@ const LEVELS: Record<string, number> = {
   client: 4,
   // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
   ".": 5,
+  // tsgrpc/otel: OpenTelemetry interceptors built on the public API ("."), nothing below it.
+  otel: 6,
 };
 
 function importsOf(file: string): string[] {
@@ -55,6 +57,15 @@ describe("architecture: layer dependencies", () => {
         if (spec === "protobufjs") {
           expect(["codec", "service"], `${name}: protobufjs belongs to codec/ and service/`).to.include(from);
           continue;
+        }
+        if (spec.startsWith("@opentelemetry/")) {
+          expect(from, `${name}: @opentelemetry/* (an optional peer dependency) belongs to otel/`).to.equal("otel");
+          continue;
+        }
+        if (from === "otel" && spec.startsWith(".")) {
+          const to = folderOf(resolve(dirname(file), spec).replace(/\.js$/, ".ts"));
+          expect(["otel", "."], `${name} → ${spec}: otel/ uses tsgrpc's public API (src/index.ts) only`).to.include(to);
+          if (to === ".") expect(spec, `${name} → ${spec}: otel/ imports the public entry point only`).to.equal("../index.js");
         }
         if (!spec.startsWith(".")) continue;
         const target = resolve(dirname(file), spec);

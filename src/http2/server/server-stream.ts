@@ -70,6 +70,7 @@ export class ServerStream implements ConnectionStream {
   reader: FrameQueue | undefined;
   private controller: AbortController | undefined;
   private closeReason: GrpcError | undefined;
+  private finishStatus: GrpcError | undefined;
   private trailers: OutgoingHttpHeaders | undefined;
   private drainWaiters: (() => void)[] | undefined;
 
@@ -101,6 +102,14 @@ export class ServerStream implements ConnectionStream {
   /** True once response headers (or a trailers-only response) went out. */
   get headersSent(): boolean {
     return (this.flags & HEADERS_SENT) !== 0;
+  }
+
+  /**
+   * The status the call ended with once it is over: what finish() sent (the oversize error that
+   * replaced it, if any), or why the stream closed; undefined for OK or while it runs.
+   */
+  get endStatus(): GrpcError | undefined {
+    return this.finishStatus ?? this.closeReason;
   }
 
   /** True once finish() or cancel() ended the call on our side. */
@@ -191,6 +200,7 @@ export class ServerStream implements ConnectionStream {
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.flags |= FINISHED;
+    this.finishStatus = error;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
       const plain = headers === undefined || headers.size === 0;
@@ -198,7 +208,10 @@ export class ServerStream implements ConnectionStream {
       let block = trailersFromStatus(error, trailers, response);
       if (!plain || trailers !== undefined || error !== undefined) {
         const oversize = oversizeError(block, "trailers-only response");
-        if (oversize !== undefined) block = trailersFromStatus(oversize, undefined, { ...this.baseHeaders });
+        if (oversize !== undefined) {
+          this.finishStatus = oversize;
+          block = trailersFromStatus(oversize, undefined, { ...this.baseHeaders });
+        }
       }
       this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
