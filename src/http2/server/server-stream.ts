@@ -226,8 +226,9 @@ export class ServerStream implements ConnectionStream {
       }
       this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
-      // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
-      // trailers-only one: without it, a client still sending would wait forever (checklist 18).
+      // node adds RST_STREAM(NO_ERROR) only after a response that ends without trailers (never
+      // ours: sendTrailers() does it for the others), and not after a trailers-only one: without
+      // it, a client still sending would wait forever (checklist 18).
       if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
     } else {
       this.trailers = trailersFromStatus(error, trailers);
@@ -310,6 +311,10 @@ export class ServerStream implements ConnectionStream {
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
+    // node closes a stream the client still sends on after a response without trailers, but not
+    // after one with trailers: a client that never half-closes would hold the stream (and a slot
+    // of maxConcurrentStreams) for good. RST_STREAM(NO_ERROR) ends it (checklist 18).
+    else if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
   }
 
   /** @internal 'close' handler. */
