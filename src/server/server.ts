@@ -25,6 +25,10 @@ export interface ServerOptions extends ConnectionPolicy {
   maxConcurrentStreams?: number;
   /** SETTINGS_MAX_HEADER_LIST_SIZE. Default 16 KiB. */
   maxHeaderListBytes?: number;
+  /** Connections open at once per listen() address; more are closed as they arrive. Default 10,000. */
+  maxConnections?: number;
+  /** node:http2's memory cap per connection (MiB); past it, new streams are refused. Default 64. */
+  maxSessionMemoryMb?: number;
   /** Compressions the server can decode and may use for responses. Default gzip and deflate. */
   compressions?: readonly Compression[];
   /** Compress responses with this ("gzip", "deflate") when the client accepts it. Default none. */
@@ -51,7 +55,16 @@ export class Server {
   private readonly listeners: Http2Listener[] = [];
 
   constructor(options: ServerOptions = {}) {
-    for (const key of ["maxReceiveMessageBytes", "maxSendMessageBytes", "maxTimeoutMs"] as const) {
+    for (const key of [
+      "maxReceiveMessageBytes",
+      "maxSendMessageBytes",
+      "maxTimeoutMs",
+      "maxConnections",
+      "maxSessionMemoryMb",
+      "handshakeTimeoutMs",
+      "maxPeerResetBurst",
+      "maxPeerResetsPerSecond",
+    ] as const) {
       const value = options[key];
       if (value !== undefined && !(value === Infinity || (Number.isFinite(value) && value >= 0)))
         throw new RangeError(`server: ${key} must be a non-negative number, got ${value}`);
@@ -97,6 +110,8 @@ export class Server {
         ...this.connectionPolicy(),
         maxConcurrentStreams: this.options.maxConcurrentStreams,
         maxHeaderListBytes: this.options.maxHeaderListBytes,
+        maxConnections: this.options.maxConnections,
+        maxSessionMemoryMb: this.options.maxSessionMemoryMb,
         acceptEncoding: acceptEncodingHeader(this.runtime.compressions),
       },
       (stream) => serveCall(stream, this.runtime),
@@ -131,6 +146,9 @@ export class Server {
       maxConnectionIdleMs,
       maxConnectionAgeMs,
       maxConnectionAgeGraceMs,
+      handshakeTimeoutMs,
+      maxPeerResetBurst,
+      maxPeerResetsPerSecond,
     } = this.options;
     return {
       keepaliveTimeMs,
@@ -141,6 +159,9 @@ export class Server {
       maxConnectionIdleMs,
       maxConnectionAgeMs,
       maxConnectionAgeGraceMs,
+      handshakeTimeoutMs,
+      maxPeerResetBurst,
+      maxPeerResetsPerSecond,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { ServerHttp2Session } from "node:http2";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
+import { TokenBucket } from "./token-bucket.js";
 
 /** How a server treats each HTTP/2 connection over its life (gRFC A8 keepalive, A9 idle and age). */
 export interface ConnectionPolicy {
@@ -19,6 +20,20 @@ export interface ConnectionPolicy {
   maxConnectionAgeMs?: number | undefined;
   /** After the age GOAWAY, calls get this long before the connection is closed. Default Infinity. */
   maxConnectionAgeGraceMs?: number | undefined;
+  /**
+   * A connection whose client has not sent the HTTP/2 preface and SETTINGS within this long (after
+   * TCP accept, or after the TLS handshake) is closed. The TLS handshake itself gets the same
+   * time. Default 20 s (gRPC C-core and grpc-go allow 120 s for the whole handshake).
+   */
+  handshakeTimeoutMs?: number | undefined;
+  /**
+   * Rapid-reset budget (CVE-2023-44487): how many calls the client may reset before they finish in
+   * one burst. Past it, the connection gets GOAWAY(ENHANCE_YOUR_CALM, "too_many_resets") and is
+   * closed. Default 500 (below the 1000 of node's own nghttp2 limit, so ours speaks first).
+   */
+  maxPeerResetBurst?: number | undefined;
+  /** How fast the rapid-reset budget refills, in resets per second. Default 30. */
+  maxPeerResetsPerSecond?: number | undefined;
 }
 
 /** A ConnectionPolicy with every default filled in: what a ServerConnection runs with. */
@@ -42,6 +57,24 @@ const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
  */
 const CONTROL_FRAME_BYTES = 48;
 const TOO_MANY_PINGS = Buffer.from("too_many_pings");
+const TOO_MANY_RESETS = Buffer.from("too_many_resets");
+const TOO_MANY_SETTINGS = Buffer.from("too_many_settings");
+/**
+ * SETTINGS frames a client may send in a burst, and per second after it (CVE-2019-9515: every
+ * SETTINGS costs an ACK and a JavaScript event). Clients send one or two per connection.
+ */
+const SETTINGS_BURST = 100;
+const SETTINGS_PER_SECOND = 10;
+/**
+ * node:http2 before Node 22 sends GOAWAY for a connection error (a DATA frame on stream 0, a broken
+ * HPACK block, an oversized frame, its own rapid-reset limit) but then neither closes the socket nor
+ * reads from it again, so it never sees the client leave: the connection stays open for good. On
+ * those versions a quiet connection is probed with a PING every LIVENESS_PROBE_MS, and one that
+ * does not answer by the next probe is closed. Node 22 and later close such connections at once.
+ */
+const NODE_KEEPS_BROKEN_CONNECTIONS = Number(process.versions.node.split(".")[0]) < 22;
+/** See NODE_KEEPS_BROKEN_CONNECTIONS. */
+export const LIVENESS_PROBE_MS = 4000;
 /** After a GOAWAY for ping abuse, how long the peer gets to read it before the socket closes. */
 const ABUSE_CLOSE_DELAY_MS = 1000;
 /** After a shutdown ended the open calls, how long their statuses get to reach the client. */
@@ -71,6 +104,12 @@ export class ServerConnection {
   private keepaliveTimeoutTimer: NodeJS.Timeout | undefined;
   private ageTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
+  private livenessPingPending = false;
+  private bytesReadAtProbe = -1;
+  private readonly resetBudget: TokenBucket;
+  private readonly settingsBudget = new TokenBucket(SETTINGS_BURST, SETTINGS_PER_SECOND);
   private closing = false;
 
   constructor(session: ServerHttp2Session, policy: ResolvedConnectionPolicy) {
@@ -84,6 +123,11 @@ export class ServerConnection {
       this.ageTimer = setTimeout(() => this.onMaxAge(), policy.maxConnectionAgeMs * jitter).unref();
     }
     this.armIdle();
+    this.resetBudget = new TokenBucket(policy.maxPeerResetBurst, policy.maxPeerResetsPerSecond);
+    if (Number.isFinite(policy.handshakeTimeoutMs))
+      this.handshakeTimer = setTimeout(() => this.onHandshakeTimeout(), policy.handshakeTimeoutMs).unref();
+    session.on("remoteSettings", () => this.onSettings());
+    if (NODE_KEEPS_BROKEN_CONNECTIONS) this.livenessTimer = setInterval(() => this.probeLiveness(), LIVENESS_PROBE_MS).unref();
   }
 
   /** Registers a call on this connection. */
@@ -108,6 +152,22 @@ export class ServerConnection {
     if (next !== undefined) next.previousOnConnection = previous;
     stream.previousOnConnection = stream.nextOnConnection = undefined;
     if (--this.openStreams === 0) this.armIdle();
+  }
+
+  /**
+   * A call was reset by the client (or cut off) before it finished: spends one unit of the
+   * rapid-reset budget, and ends the connection with GOAWAY(ENHANCE_YOUR_CALM) when it is spent.
+   */
+  onPeerReset(): void {
+    if (this.resetBudget.take() || this.closing) return;
+    const policy = this.policy;
+    this.abuse(
+      TOO_MANY_RESETS,
+      new GrpcError(
+        Code.Unavailable,
+        `http2: connection closed: the client reset more than ${policy.maxPeerResetBurst} calls in a burst (rapid-reset budget ${policy.maxPeerResetsPerSecond}/s)`,
+      ),
+    );
   }
 
   /** Called whenever HEADERS or DATA go out: the peer may then ping again freely (gRFC A8). */
@@ -158,14 +218,53 @@ export class ServerConnection {
     if (now - this.lastPingAt < allowedMs) this.pingStrikes++;
     this.lastPingAt = now;
     if (this.pingStrikes <= this.policy.maxPingStrikes || this.closing) return;
+    this.abuse(TOO_MANY_PINGS, new GrpcError(Code.Unavailable, "http2: connection closed for too many pings"));
+  }
+
+  /** GOAWAY(ENHANCE_YOUR_CALM, debug), then the socket closes once the client had time to read it. */
+  private abuse(debug: Buffer, reason: GrpcError): void {
     this.closing = true;
     if (this.session.destroyed) return;
     // lastStreamID 0 lets node fill in the last stream it processed, so those calls may finish.
-    this.session.goaway(RstCode.EnhanceYourCalm, 0, TOO_MANY_PINGS);
-    this.graceTimer = setTimeout(
-      () => this.destroy(new GrpcError(Code.Unavailable, "http2: connection closed for too many pings")),
-      ABUSE_CLOSE_DELAY_MS,
-    ).unref();
+    this.session.goaway(RstCode.EnhanceYourCalm, 0, debug);
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => this.destroy(reason), ABUSE_CLOSE_DELAY_MS).unref();
+  }
+
+  /** The client's SETTINGS arrived: the handshake is done; a flood of them is abuse. */
+  private onSettings(): void {
+    if (this.handshakeTimer !== undefined) {
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = undefined;
+    }
+    if (this.settingsBudget.take() || this.closing) return;
+    this.abuse(
+      TOO_MANY_SETTINGS,
+      new GrpcError(Code.Unavailable, `http2: connection closed: the client sent more than ${SETTINGS_BURST} SETTINGS frames in a burst`),
+    );
+  }
+
+  private onHandshakeTimeout(): void {
+    this.handshakeTimer = undefined;
+    this.destroy(new GrpcError(Code.Unavailable, `http2: the client sent no HTTP/2 preface within ${this.policy.handshakeTimeoutMs} ms`));
+  }
+
+  /** See NODE_KEEPS_BROKEN_CONNECTIONS: a PING to a quiet connection; no answer by the next probe closes it. */
+  private probeLiveness(): void {
+    const socket = this.session.socket;
+    const bytesRead = socket?.bytesRead ?? 0;
+    if (bytesRead !== this.bytesReadAtProbe) {
+      this.bytesReadAtProbe = bytesRead;
+      this.livenessPingPending = false;
+      return;
+    }
+    if (this.livenessPingPending) {
+      this.destroy(new GrpcError(Code.Unavailable, "http2: connection stopped answering (node:http2 ended it after a protocol error)"));
+      return;
+    }
+    if (this.session.destroyed || this.session.closed) return;
+    this.livenessPingPending = true;
+    this.session.ping(NO_CALLBACK);
   }
 
   private armIdle(): void {
@@ -206,8 +305,20 @@ export class ServerConnection {
   }
 
   private clearTimers(): void {
-    for (const timer of [this.idleTimer, this.keepaliveTimer, this.keepaliveTimeoutTimer, this.ageTimer, this.graceTimer])
+    for (const timer of [
+      this.idleTimer,
+      this.keepaliveTimer,
+      this.keepaliveTimeoutTimer,
+      this.ageTimer,
+      this.graceTimer,
+      this.handshakeTimer,
+    ])
       if (timer !== undefined) clearTimeout(timer);
+    clearInterval(this.livenessTimer);
     this.idleTimer = this.keepaliveTimer = this.keepaliveTimeoutTimer = this.ageTimer = this.graceTimer = undefined;
+    this.handshakeTimer = this.livenessTimer = undefined;
   }
 }
+
+// A liveness PING's answer shows up as bytes read; its callback has nothing to do.
+function NO_CALLBACK(): void {}

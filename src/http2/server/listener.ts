@@ -41,6 +41,8 @@ export interface ListenerOptions extends ConnectionPolicy {
   acceptEncoding: string;
   /** node:http2's per-connection memory cap (MiB) before it refuses new streams. Default 64. */
   maxSessionMemoryMb?: number | undefined;
+  /** Connections open at once; more are closed as they arrive. Default 10,000. */
+  maxConnections?: number | undefined;
 }
 
 /** What listen() bound to. */
@@ -63,7 +65,13 @@ const POLICY_DEFAULTS: ResolvedConnectionPolicy = {
   maxConnectionIdleMs: Infinity,
   maxConnectionAgeMs: Infinity,
   maxConnectionAgeGraceMs: Infinity,
+  handshakeTimeoutMs: 20_000,
+  maxPeerResetBurst: 500,
+  maxPeerResetsPerSecond: 30,
 };
+
+/** Default of ListenerOptions.maxConnections. */
+const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 /**
  * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
@@ -105,7 +113,9 @@ export class Http2Listener {
             requestCert: tls.requireClientCertificate ?? false,
             rejectUnauthorized: tls.requireClientCertificate ?? false,
             allowHTTP1: false,
+            handshakeTimeout: Number.isFinite(policy.handshakeTimeoutMs) ? policy.handshakeTimeoutMs : 0,
           });
+    this.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.server.on("session", (session: ServerHttp2Session) => this.onSession(session));
     this.server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => this.onStream(stream, headers));
     // A failed TLS handshake or a broken socket concerns one client only; the listener carries on.

@@ -38,6 +38,14 @@ export function baseResponseHeaders(acceptEncoding: string): Readonly<OutgoingHt
 const WITH_TRAILERS = Object.freeze({ waitForTrailers: true, sendDate: false });
 const TRAILERS_ONLY = Object.freeze({ endStream: true, sendDate: false });
 
+/**
+ * Writes node may hold for one stream before write() says to wait. node's buffer limit counts
+ * bytes (16 KiB on Node 20, 64 KiB from Node 22), but every buffered chunk costs about 170 bytes
+ * of heap on top of its bytes: 64 KiB of 13-byte messages stalled by a client that does not read
+ * is 3,600 chunks and 600 KiB of heap for one stream. Measured in test/hostile/server-attacks.test.ts.
+ */
+const MAX_QUEUED_WRITES = 1024;
+
 /** How long an expired call's trailers may wait behind flow control before the stream is reset anyway. */
 const CANCEL_FALLBACK_MS = 1000;
 
@@ -73,6 +81,10 @@ export class ServerStream implements ConnectionStream {
   private finishStatus: GrpcError | undefined;
   private trailers: OutgoingHttpHeaders | undefined;
   private drainWaiters: (() => void)[] | undefined;
+  /** Writes since node's buffer was last seen empty; see MAX_QUEUED_WRITES. */
+  private queuedWrites = 0;
+  /** Set while waiting for the write that reached MAX_QUEUED_WRITES to be flushed. */
+  private flushed: Promise<void> | undefined;
 
   /** @internal Created by Http2Listener for every accepted gRPC request. */
   constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, baseHeaders: Readonly<OutgoingHttpHeaders>) {
@@ -163,12 +175,24 @@ export class ServerStream implements ConnectionStream {
     // A stream node destroyed but has not reported closed yet: wait for its 'close' in drain().
     if (this.gone()) return false;
     this.connection.onSend();
-    return this.stream.write(bytes);
+    if (this.stream.writableLength === 0) this.queuedWrites = 0;
+    if (++this.queuedWrites < MAX_QUEUED_WRITES) return this.stream.write(bytes);
+    // Too many small chunks are waiting: this write's callback tells when all of them are out
+    // (node calls it with an error instead when the stream is destroyed).
+    this.flushed = new Promise<void>((resolve) => {
+      this.stream.write(bytes, () => {
+        this.queuedWrites = 0;
+        this.flushed = undefined;
+        resolve();
+      });
+    });
+    return false;
   }
 
-  /** Resolves when node's write buffer drained, or when the stream closed. */
+  /** Resolves when node's write buffer drained (or the queued writes were flushed), or when the stream closed. */
   drain(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    if (this.flushed !== undefined) return this.flushed;
     return new Promise<void>((resolve) => {
       if (this.drainWaiters === undefined) {
         this.drainWaiters = [];
@@ -215,8 +239,9 @@ export class ServerStream implements ConnectionStream {
       }
       this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
-      // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
-      // trailers-only one: without it, a client still sending would wait forever (checklist 18).
+      // node adds RST_STREAM(NO_ERROR) only after a response that ends without trailers (never
+      // ours: sendTrailers() does it for the others), and not after a trailers-only one: without
+      // it, a client still sending would wait forever (checklist 18).
       if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
     } else {
       this.trailers = trailersFromStatus(error, trailers);
@@ -299,6 +324,10 @@ export class ServerStream implements ConnectionStream {
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
+    // node closes a stream the client still sends on after a response without trailers, but not
+    // after one with trailers: a client that never half-closes would hold the stream (and a slot
+    // of maxConcurrentStreams) for good. RST_STREAM(NO_ERROR) ends it (checklist 18).
+    else if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
   }
 
   /** @internal 'close' handler. */
@@ -306,6 +335,7 @@ export class ServerStream implements ConnectionStream {
     this.flags |= CLOSED;
     this.connection.remove(this);
     if ((this.flags & FINISHED) === 0 || this.closeReason !== undefined) {
+      if ((this.flags & FINISHED) === 0) this.connection.onPeerReset();
       this.flags |= FINISHED;
       const rstCode = this.stream.rstCode ?? RstCode.Cancel;
       this.closeReason ??= new GrpcError(
