@@ -5,7 +5,9 @@ import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
+import type { CallTrace } from "../trace/index.js";
 import type { CallOptions } from "./call-options.js";
+import { startCallTrace } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 
 const EMPTY_METADATA = new Metadata();
@@ -28,6 +30,8 @@ export interface CallSetup {
   readonly signal: AbortSignal | undefined;
   readonly parentSignal: AbortSignal | undefined;
   readonly waitForReady: boolean;
+  /** The call's trace (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
 }
 
 /**
@@ -83,6 +87,7 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
     signal,
     parentSignal,
     waitForReady: options.waitForReady ?? false,
+    trace: startCallTrace(channel, method, timeoutMs),
   };
 }
 

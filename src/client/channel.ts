@@ -1,7 +1,9 @@
 import {
   Balancer,
   ConnectivityState,
+  formatAddress,
   parseTarget,
+  resolveTarget,
   type Address,
   type BackoffOptions,
   type LoadBalancingPolicy,
@@ -10,6 +12,15 @@ import {
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
+import {
+  ConnectionTrace,
+  type Logger,
+  type TraceOption,
+  type Tracer,
+  connectionTraces,
+  resolveLogger,
+  resolveTracer,
+} from "../trace/index.js";
 import type { Interceptor } from "./interceptor.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
@@ -46,6 +57,18 @@ export interface ChannelOptions {
   interceptors?: readonly Interceptor[] | undefined;
   /** Prepended to `user-agent` ("myapp/1.2 grpc-node-tsgrpc/0.1.0"). */
   userAgent?: string | undefined;
+  /**
+   * The protocol tracer (docs/LAYERS.md): true traces every call to stderr, a string is a filter
+   * as TSGRPC_TRACE takes it ("client,/pkg.Service/*"), a function receives each TraceEvent, an
+   * object says filter, sink or output and format; false turns it off. Default: TSGRPC_TRACE.
+   */
+  trace?: TraceOption | undefined;
+  /**
+   * Where connection events go at debug level (connect failures, GOAWAY, keepalive timeouts):
+   * `console` or any object with error/warn/info/debug. Default: errors and warnings to stderr,
+   * debug dropped; null silences everything.
+   */
+  logger?: Logger | null | undefined;
 }
 
 /** What this folder's calls need of a channel beyond its public surface. */
@@ -56,6 +79,8 @@ export interface ChannelCore {
   readonly authority: string;
   /** "https" with TLS, else "http". */
   readonly scheme: "http" | "https";
+  /** The channel's tracer; undefined when tracing is off (then calls create no trace at all). */
+  readonly tracer: Tracer | undefined;
 }
 
 let coreOf: (channel: Channel) => ChannelCore;
@@ -86,7 +111,10 @@ export class Channel {
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const parsed = parseTarget(target, tls === undefined ? 80 : 443);
     const secure = tls !== undefined || parsed.secure;
+    const tracer = resolveTracer(options.trace);
+    const logger = resolveLogger(options.logger);
     const connect = createHttp2Connect({
+      traces: connectionTraces(tracer, logger, "client"),
       tls: secure ? (tls ?? {}) : undefined,
       serverName: parsed.host,
       timers: {
@@ -98,11 +126,11 @@ export class Channel {
     const balancer = new Balancer<Connection>(parsed, {
       connect,
       loadBalancingPolicy: options.loadBalancingPolicy,
-      resolver: options.resolver,
+      resolver: tracer === undefined && logger === undefined ? options.resolver : tracedResolver(options.resolver, target, tracer, logger),
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
     });
-    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
+    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http", tracer };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
     this.compressions = options.compressions ?? DEFAULT_COMPRESSIONS;
@@ -155,4 +183,25 @@ export class Channel {
  */
 export function channelCore(channel: Channel): ChannelCore {
   return coreOf(channel);
+}
+
+/** The channel's resolver, reporting what it resolved (or why it failed) as a connection event. */
+function tracedResolver(
+  resolver: ((target: Target) => Promise<Address[]>) | undefined,
+  text: string,
+  tracer: Tracer | undefined,
+  logger: Logger | undefined,
+): (target: Target) => Promise<Address[]> {
+  const trace = new ConnectionTrace(tracer, logger, "client", text, undefined);
+  const resolve = resolver ?? resolveTarget;
+  return async (target) => {
+    try {
+      const addresses = await resolve(target);
+      trace.emit("resolve", { target: text, addresses: addresses.map(formatAddress) });
+      return addresses;
+    } catch (error) {
+      trace.emit("resolve-failed", { target: text, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
 }

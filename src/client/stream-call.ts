@@ -164,6 +164,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** The call ended OK: trailers to onTrailers, the iteration done. */
   private complete(stream: ClientStream): IteratorResult<O> {
     this.finish();
+    this.setup?.trace?.end(undefined);
     reportMetadata(stream, this.options, false, true);
     return DONE;
   }
@@ -180,7 +181,12 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.delivered++;
     let value: O | Promise<O>;
     try {
-      value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
+      const options = { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes };
+      const trace = this.setup!.trace;
+      value =
+        trace === undefined
+          ? decodeMessage(frame, this.method.responseCodec, options)
+          : trace.receive(frame, stream.encoding, () => decodeMessage(frame, this.method.responseCodec, options));
     } catch (error) {
       return this.decodeFailed(stream, error);
     }
@@ -200,8 +206,10 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** Ends the call early: RST_STREAM(CANCEL) if it is still running. */
   async return(): Promise<IteratorResult<O>> {
     if (!this.ended) {
-      this.stream?.cancel(new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client"));
+      const cancelled = new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client");
+      this.stream?.cancel(cancelled);
       this.finish();
+      this.setup?.trace?.end(cancelled);
     }
     return DONE;
   }
@@ -216,7 +224,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     let connection = pickConnection(this.channel, setup);
     if (connection instanceof Promise) connection = await connection;
     if (this.ended) return;
-    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true);
+    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true, setup.trace);
     this.stream = stream;
     this.watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
     if (this.single) {
@@ -226,6 +234,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       });
       if (frame instanceof Promise) frame = await frame;
       stream.end(frame);
+      setup.trace?.messageSent(frame, setup.compression?.name, this.request);
     } else void this.pump(stream, this.requests!);
   }
 
@@ -246,6 +255,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
         if (frame instanceof Promise) frame = await frame;
         const drained = stream.write(frame);
+        if (setup.trace !== undefined) setup.trace.messageSent(frame, compression?.name, message);
         if (drained !== undefined) await drained;
       }
       stream.end();
@@ -262,6 +272,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
 
   private fail(error: GrpcError): never {
     this.finish();
+    this.setup?.trace?.end(error);
     throw error;
   }
 

@@ -8,6 +8,7 @@ import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
+import { traceOutcome } from "./call-trace.js";
 
 /**
  * Runs a unary call on the fast path: one `session.request()`, one write with END_STREAM,
@@ -28,7 +29,10 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
     throw error;
   }
   return new Promise<O>((resolve, reject) => {
+    const trace = setup.trace;
+    if (trace !== undefined) ({ resolve, reject } = traceOutcome(trace, resolve, reject));
     const call = new UnaryCall(channel, method, options, setup, resolve, reject);
+    if (trace !== undefined) call.request = request;
     let frame: Uint8Array | Promise<Uint8Array>;
     try {
       frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
@@ -50,6 +54,8 @@ class UnaryCall<I, O> implements StreamEndListener {
   private readonly resolve: (response: O | Promise<O>) => void;
   private readonly reject: (error: unknown) => void;
   private frame: Uint8Array | undefined;
+  /** The request, kept only for the trace's decoded view. */
+  request: I | undefined;
   private stream: ClientStream | undefined;
   private watch: CallWatch | undefined;
   private retried = false;
@@ -105,9 +111,11 @@ class UnaryCall<I, O> implements StreamEndListener {
 
   private open(connection: Connection): void {
     try {
-      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false);
+      const trace = this.setup.trace;
+      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false, trace);
       this.stream = stream;
       stream.end(this.frame!);
+      if (trace !== undefined) trace.messageSent(this.frame!, this.setup.compression?.name, this.request);
       this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;
       stream.whenFinished(this);
     } catch (error) {
@@ -123,7 +131,12 @@ class UnaryCall<I, O> implements StreamEndListener {
     } catch (error) {
       throw receiveCompressionError(error);
     }
-    return decodeMessage(frames[0]!, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+    const frame = frames[0]!;
+    const trace = this.setup.trace;
+    if (trace === undefined) return decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+    return trace.receive(frame, stream.encoding, () =>
+      decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes }),
+    );
   }
 }
 

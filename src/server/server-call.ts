@@ -6,6 +6,7 @@ import type { ServerStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import type { Logger } from "../trace/index.js";
 import { CallContext } from "./call-context.js";
 import type { CoreOutcome } from "./dispatch.js";
 import { RequestMessages } from "./request-messages.js";
@@ -17,6 +18,8 @@ export interface CallRuntime {
   maxTimeoutMs: number | undefined;
   compressions: readonly Compression[];
   responseCompression: string | undefined;
+  /** Where an unexpected handler failure is reported; undefined when silenced. */
+  logger: Logger | undefined;
 }
 
 /**
@@ -42,6 +45,8 @@ export class ServerCall implements CoreOutcome {
   private timer: NodeJS.Timeout | undefined;
   private sendCompression: Compression | undefined;
   private pendingResponse: Uint8Array | undefined;
+  /** The pending response as the handler returned it, kept only for the trace's decoded view. */
+  private tracedResponse: unknown;
   private compressionChosen = false;
   private ended = false;
 
@@ -75,10 +80,10 @@ export class ServerCall implements CoreOutcome {
   /** Decodes one request frame, recording whether it came compressed. */
   decode(frame: Frame): unknown {
     this.context.requestCompressed = frame.compressed;
-    return decodeMessage(frame, this.method.requestCodec, {
-      compression: this.receiveCompression,
-      maxBytes: this.runtime.maxReceiveMessageBytes,
-    });
+    const options = { compression: this.receiveCompression, maxBytes: this.runtime.maxReceiveMessageBytes };
+    const trace = this.stream.trace;
+    if (trace === undefined) return decodeMessage(frame, this.method.requestCodec, options);
+    return trace.receive(frame, this.stream.head.encoding, () => decodeMessage(frame, this.method.requestCodec, options));
   }
 
   /**
@@ -113,6 +118,7 @@ export class ServerCall implements CoreOutcome {
     if (this.done) return undefined;
     this.chooseCompression();
     const frame = this.encode(response);
+    if (this.stream.trace !== undefined) this.tracedResponse = response;
     if (frame instanceof Uint8Array) {
       this.pendingResponse = frame;
       return undefined;
@@ -151,13 +157,15 @@ export class ServerCall implements CoreOutcome {
    */
   private sendOne(response: unknown): boolean | Promise<boolean> {
     const frame = this.encodeNext(response);
-    return frame instanceof Uint8Array ? this.send(frame) : frame.then((bytes) => this.send(bytes));
+    return frame instanceof Uint8Array ? this.send(frame, response) : frame.then((bytes) => this.send(bytes, response));
   }
 
-  private send(frame: Uint8Array): boolean | Promise<boolean> {
+  private send(frame: Uint8Array, response: unknown): boolean | Promise<boolean> {
     if (this.done) return false;
     this.sendHeaders();
-    if (this.stream.write(frame)) return true;
+    const written = this.stream.write(frame);
+    if (this.stream.trace !== undefined) this.traceSent(frame, response);
+    if (written) return true;
     return this.stream.drain().then(() => !this.done);
   }
 
@@ -183,6 +191,8 @@ export class ServerCall implements CoreOutcome {
     if (this.stream.finished) return;
     const context = this.context;
     if (error !== undefined) {
+      if (!(error instanceof GrpcError))
+        this.runtime.logger?.error(`tsgrpc server: ${this.method.path} failed, the client gets UNKNOWN:`, error);
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
       this.stream.finish(status, context.responseTrailers, context.responseHeaders);
       return;
@@ -191,6 +201,7 @@ export class ServerCall implements CoreOutcome {
     if (response !== undefined) {
       this.pendingResponse = undefined;
       this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
+      if (this.stream.trace !== undefined) this.traceSent(response, this.tracedResponse);
     } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
   }
 
@@ -202,6 +213,10 @@ export class ServerCall implements CoreOutcome {
     this.expired = new GrpcError(Code.DeadlineExceeded, "deadline: exceeded on the server");
     this.context.abort(this.expired);
     this.stream.finishAndCancel(this.expired, this.context.responseTrailers);
+  }
+
+  private traceSent(frame: Uint8Array, response: unknown): void {
+    this.stream.trace?.messageSent(frame, this.context.compressMessages ? this.sendCompression?.name : undefined, response);
   }
 
   /** Fixes the response compression before the first message, since grpc-encoding goes in the headers. */

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import type { Metadata } from "../../metadata/index.js";
 import { Code, GrpcError, describeRstCode, RstCode } from "../../status/index.js";
+import type { CallTrace } from "../../trace/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from "../index.js";
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
@@ -72,9 +73,20 @@ export class ServerStream implements ConnectionStream {
   private closeReason: GrpcError | undefined;
   private trailers: OutgoingHttpHeaders | undefined;
   private drainWaiters: (() => void)[] | undefined;
+  /** The call's trace (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
+  /** The status this side sent (traced calls only), for the trace's "end" event. */
+  private sentStatus: GrpcError | undefined;
 
   /** @internal Created by Http2Listener for every accepted gRPC request. */
-  constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, baseHeaders: Readonly<OutgoingHttpHeaders>) {
+  constructor(
+    stream: ServerHttp2Stream,
+    head: RequestHead,
+    connection: ServerConnection,
+    baseHeaders: Readonly<OutgoingHttpHeaders>,
+    trace?: CallTrace,
+  ) {
+    this.trace = trace;
     this.stream = stream as OwnedStream;
     this.head = head;
     this.connection = connection;
@@ -141,6 +153,7 @@ export class ServerStream implements ConnectionStream {
     }
     this.flags |= HEADERS_SENT;
     this.stream.on("wantTrailers", onWantTrailers);
+    this.trace?.headers("headers-sent", headers);
     this.stream.respond(headers, WITH_TRAILERS);
     this.connection.onSend();
   }
@@ -191,6 +204,7 @@ export class ServerStream implements ConnectionStream {
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.flags |= FINISHED;
+    if (this.trace !== undefined) this.sentStatus = error;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
       const plain = headers === undefined || headers.size === 0;
@@ -200,6 +214,7 @@ export class ServerStream implements ConnectionStream {
         const oversize = oversizeError(block, "trailers-only response");
         if (oversize !== undefined) block = trailersFromStatus(oversize, undefined, { ...this.baseHeaders });
       }
+      this.trace?.headers("trailers-sent", block, { trailersOnly: true });
       this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
       // node adds RST_STREAM(NO_ERROR) after a response that had DATA, but not after a
@@ -235,7 +250,10 @@ export class ServerStream implements ConnectionStream {
     this.closeReason ??= reason;
     this.reader?.abort(reason);
     this.controller?.abort(this.closeReason);
-    if (!this.stream.closed && !this.stream.destroyed) this.stream.close(rstCode);
+    if (!this.stream.closed && !this.stream.destroyed) {
+      this.trace?.reset(true, rstCode, reason.message);
+      this.stream.close(rstCode);
+    }
   }
 
   /**
@@ -283,6 +301,7 @@ export class ServerStream implements ConnectionStream {
       const oversize = oversizeError(trailers, "trailers");
       if (oversize !== undefined) trailers = trailersFromStatus(oversize, undefined);
     }
+    this.trace?.headers("trailers-sent", trailers);
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
@@ -290,6 +309,7 @@ export class ServerStream implements ConnectionStream {
 
   /** @internal 'close' handler. */
   onClose(): void {
+    const cutOff = (this.flags & FINISHED) === 0;
     this.flags |= CLOSED;
     this.connection.remove(this);
     if ((this.flags & FINISHED) === 0 || this.closeReason !== undefined) {
@@ -304,6 +324,7 @@ export class ServerStream implements ConnectionStream {
       this.reader?.abort(this.closeReason);
       this.controller?.abort(this.closeReason);
     }
+    if (this.trace !== undefined) traceClose(this.trace, cutOff ? this.stream.rstCode : undefined, this.closeReason ?? this.sentStatus);
     this.onDrain();
   }
 
@@ -361,3 +382,9 @@ function cancelStream(stream: ServerHttp2Stream): void {
 
 // 'error' is always followed by 'close', which reports the reset through `signal`.
 function onError(): void {}
+
+/** Trace: a reset by the client, then the end of the call with the status sent (or why it was cut off). */
+function traceClose(trace: CallTrace, peerRstCode: number | undefined, status: GrpcError | undefined): void {
+  if (peerRstCode !== undefined) trace.reset(false, peerRstCode);
+  trace.end(status);
+}

@@ -1,0 +1,65 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../project-root.js";
+import { CLIENT_ONLY_SCENARIOS, SCENARIOS, groupedEvents, maskedJson, maskedText, runScenario } from "./scenarios.js";
+
+// The trace of each call kind, success and failure, pinned in test/trace/pinned/ (times, port
+// and version masked). Events are compared per side, call or connection, and layer: the order
+// inside each group is the protocol's, the interleaving of groups is the event loop's.
+// After a deliberate change of the trace output: node dist/test/trace/print-scenarios.js --write
+const PINNED = join(projectRoot(), "test", "trace", "pinned");
+
+function pinned(name: string): string {
+  return readFileSync(join(PINNED, name), "utf8");
+}
+
+/** JSON lines grouped like groupedEvents, with what this Node version sends in SETTINGS left out. */
+function groupedJson(text: string): Record<string, unknown[]> {
+  const groups: Record<string, unknown[]> = {};
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const event = JSON.parse(line) as { side: string; call?: number; connection?: number; layer: string; name: string; data: unknown };
+    const key = `${event.side} ${event.call !== undefined ? `#${event.call}` : `conn ${event.connection ?? "-"}`} ${event.layer}`;
+    if (event.name === "settings-received") event.data = "(this Node version's SETTINGS)";
+    (groups[key] ??= []).push(event);
+  }
+  return groups;
+}
+
+describe("trace: the events of each call kind (pinned)", function () {
+  this.timeout(20_000);
+
+  for (const [name, run] of Object.entries(SCENARIOS))
+    it(`${name}: text`, async () => {
+      const { events, port } = await runScenario(run);
+      expect(groupedEvents(maskedText(events, port))).to.deep.equal(groupedEvents(pinned(`${name}.txt`)));
+    });
+
+  for (const [name, run] of Object.entries(CLIENT_ONLY_SCENARIOS))
+    it(`${name}: text (client side)`, async () => {
+      const { events, port } = await runScenario(run);
+      const client = events.filter((event) => event.side === "client");
+      expect(groupedEvents(maskedText(client, port))).to.deep.equal(groupedEvents(pinned(`${name}.txt`)));
+    });
+
+  for (const name of ["unary-ok", "unary-status-details"])
+    it(`${name}: JSON, one object per line`, async () => {
+      const { events, port } = await runScenario(SCENARIOS[name]!);
+      const json = maskedJson(events, port);
+      for (const line of json.split("\n")) expect(() => JSON.parse(line), line).not.to.throw();
+      expect(groupedJson(json)).to.deep.equal(groupedJson(pinned(`${name}.jsonl`)));
+    });
+
+  it("each event of a traced call carries the call's number and method; connection events their connection", async () => {
+    const { events } = await runScenario(SCENARIOS["unary-ok"]!);
+    for (const event of events) {
+      if (event.layer === "connection" && event.name !== "pick" && event.name !== "resolve")
+        expect(event.connection, event.name).to.be.a("number");
+      if (event.call !== undefined) expect(event.method).to.equal("/test.Greeter/SayHello");
+      expect(event.time).to.be.at.least(0);
+    }
+    const ends = events.filter((event) => event.name === "end").map((event) => `${event.side} ${String(event.data.codeName)}`);
+    expect(ends.sort()).to.deep.equal(["client OK", "server OK"]);
+  });
+});
