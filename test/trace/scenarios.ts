@@ -96,7 +96,8 @@ export function maskedJson(events: readonly TraceEvent[], port: number): string 
   return mask(events.map((event) => formatTraceJson(event)).join("\n"), port);
 }
 
-function mask(text: string, port: number): string {
+/** Masks what changes from run to run in formatted trace text: times, the port, the library version. */
+export function mask(text: string, port: number): string {
   return text
     .replace(/ +\+\d+\.\d{3}ms/g, "  +T.TTTms")
     .replace(/"time":[\d.e-]+/g, '"time":0')
