@@ -69,6 +69,7 @@ export {
   formatTraceJson,
   formatTraceText,
   parseTraceFilter,
+  runTraced,
   type Logger,
   type TextFormatOptions,
   type TraceEvent,

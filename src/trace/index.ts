@@ -8,5 +8,5 @@ export { describeTraceEvent, formatTraceText, type TextFormatOptions } from "./f
 export { formatTraceJson } from "./format-json.js";
 export { createTraceWriter, type TraceOutput, type TraceWriterOptions } from "./trace-writer.js";
 export { CallTrace, ConnectionTrace, Tracer, connectionTraces } from "./tracer.js";
-export { resolveTracer, tracerFromEnvironment, type TraceOption, type TraceOptions } from "./trace-option.js";
+export { resolveTracer, runTraced, tracerFromEnvironment, type TraceOption, type TraceOptions } from "./trace-option.js";
 export { DEFAULT_LOGGER, resolveLogger, type Logger } from "./logger.js";

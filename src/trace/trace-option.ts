@@ -82,3 +82,16 @@ function environmentFormat(environment: Record<string, string | undefined>, warn
   warn?.write(`tsgrpc: TSGRPC_TRACE_FORMAT ${JSON.stringify(format)} is not "text" or "json"; writing text\n`);
   return "text";
 }
+
+/**
+ * Runs `run` with a trace option that writes every event of the Channel (or Server) it creates to
+ * `output` (default stdout), as text or JSON lines: what `tsgrpc trace <target> <Service/Method>`
+ * uses to show one call layer by layer. The filter defaults to everything.
+ */
+export async function runTraced<T>(
+  run: (trace: TraceOptions) => Promise<T>,
+  options: { output?: TraceOutput | undefined; format?: "text" | "json" | undefined; filter?: string | undefined } = {},
+): Promise<T> {
+  const sink = createTraceWriter(options.output ?? process.stdout, { format: options.format ?? "text" });
+  return run({ sink, filter: options.filter ?? "*" });
+}

@@ -56,6 +56,7 @@ const PASSED_THROUGH: Record<string, string> = {
   "channel/balancer.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
+  "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
 };
 
 /** Where a message is an argument: the call, and which argument (0-based). */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Channel } from "../../src/client/index.js";
 import { Server } from "../../src/server/index.js";
-import { type TraceEvent, createTraceWriter, resolveTracer, tracerFromEnvironment } from "../../src/trace/index.js";
+import { type TraceEvent, createTraceWriter, resolveTracer, runTraced, tracerFromEnvironment } from "../../src/trace/index.js";
 
 /** An output that keeps what is written. */
 function capture(isTTY = false): { write(text: string): void; isTTY: boolean; text: string } {
@@ -127,5 +127,20 @@ describe("trace: createTraceWriter", () => {
     const plain = capture(true);
     createTraceWriter(plain)(EVENT);
     expect(plain.text).not.to.contain("\u001b[");
+  });
+});
+
+describe("trace: runTraced (for the tsgrpc trace subcommand)", () => {
+  it("hands run a trace option whose events go to the output", async () => {
+    const output = capture();
+    const result = await runTraced(
+      async (trace) => {
+        resolveTracer(trace)!.emit(EVENT);
+        return 42;
+      },
+      { output, format: "json" },
+    );
+    expect(result).to.equal(42);
+    expect(JSON.parse(output.text)).to.include({ name: "message-sent" });
   });
 });
