@@ -8,6 +8,7 @@ import { Code, GrpcError, describeError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
+import { startCallTrace } from "./call-trace.js";
 import { reportMetadata } from "./unary-call.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -56,6 +57,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     } catch (error) {
       if (!(error instanceof GrpcError)) throw error;
       this.failure = error;
+      startCallTrace(channel, method, undefined)?.end(error);
       return;
     }
     this.opening = this.open();

@@ -8,7 +8,7 @@ import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
-import { traceOutcome } from "./call-trace.js";
+import { startCallTrace, traceOutcome } from "./call-trace.js";
 
 /**
  * Runs a unary call on the fast path: one `session.request()`, one write with END_STREAM,
@@ -25,7 +25,10 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
     setup = setupCall(channel, method, options);
   } catch (error) {
     // A status (expired deadline, aborted signal) rejects; a caller's mistake throws right away.
-    if (error instanceof GrpcError) return Promise.reject(error);
+    if (error instanceof GrpcError) {
+      startCallTrace(channel, method, undefined)?.end(error);
+      return Promise.reject(error);
+    }
     throw error;
   }
   return new Promise<O>((resolve, reject) => {

@@ -63,3 +63,25 @@ describe("trace: the events of each call kind (pinned)", function () {
     expect(ends.sort()).to.deep.equal(["client OK", "server OK"]);
   });
 });
+
+describe("trace: a call that fails before it is sent", () => {
+  it("is traced too: start, then end with the status", async () => {
+    const { events } = await runScenario(async (client) => {
+      await client.sayHello({ name: "late" }, { deadline: Date.now() - 1000 }).catch(() => undefined);
+      const controller = new AbortController();
+      controller.abort();
+      try {
+        for await (const _ of client.chat([], { signal: controller.signal })) void _;
+      } catch {
+        // CANCELLED, as the trace says
+      }
+    });
+    const calls = events.filter((event) => event.side === "client" && event.layer === "call");
+    expect(calls.map((event) => `#${event.call} ${event.name} ${String(event.data.codeName ?? event.data.kind)}`)).to.deep.equal([
+      "#1 start unary",
+      "#1 end DEADLINE_EXCEEDED",
+      "#2 start bidi_streaming",
+      "#2 end CANCELLED",
+    ]);
+  });
+});
