@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatValue } from "../../src/trace/index.js";
 import { projectRoot } from "../project-root.js";
 import { CLIENT_ONLY_SCENARIOS, SCENARIOS, groupedEvents, maskedJson, maskedText, runScenario } from "./scenarios.js";
 
@@ -83,5 +84,51 @@ describe("trace: a call that fails before it is sent", () => {
       "#2 start bidi_streaming",
       "#2 end CANCELLED",
     ]);
+  });
+});
+
+describe("trace: compressed messages", () => {
+  it("show flag 1, the encoding, and the decoded message on both sides", async () => {
+    const { events } = await runScenario(
+      async (client) => {
+        await client.sayHello({ name: "zipped" }, { compression: "gzip" });
+      },
+      { responseCompression: "gzip" },
+    );
+    const messages = events
+      .filter((event) => event.layer === "message")
+      .map(
+        (event) =>
+          `${event.side} ${event.name} flag ${String(event.data.flag)} ${String(event.data.encoding)} ${formatValue(event.data.decoded)}`,
+      );
+    expect(messages.sort()).to.deep.equal([
+      'client message-received flag 1 gzip { message: "Hello zipped", tag: <bytes 3: 010203> }',
+      'client message-sent flag 1 gzip { name: "zipped" }',
+      'server message-received flag 1 gzip { name: "zipped" }',
+      'server message-sent flag 1 gzip { message: "Hello zipped", tag: <bytes 3: 010203> }',
+    ]);
+  });
+
+  it("a message the codec cannot decode is traced with its bytes, and the call ends INTERNAL", async () => {
+    const { events } = await runScenario(
+      async (client) => {
+        await client.sayHello({ name: "x" }, { compression: "gzip" }).catch(() => undefined);
+      },
+      {
+        compressions: [
+          {
+            name: "gzip",
+            compress: async (bytes: Uint8Array) => bytes,
+            decompress: async () => {
+              throw new Error("not gzip at all");
+            },
+          },
+        ],
+      },
+    );
+    const received = events.find((event) => event.side === "server" && event.name === "message-received");
+    expect(received?.data).to.include({ flag: 1, encoding: "gzip" });
+    expect(received?.data).not.to.have.property("decoded");
+    expect(events.some((event) => event.side === "client" && event.name === "end" && event.data.code !== 0)).to.equal(true);
   });
 });
