@@ -233,6 +233,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       let frame = encodeMessage(this.request as I, this.method.requestCodec, {
         compression: setup.compression,
         maxBytes: setup.maxSendBytes,
+        limitName: "client: request",
       });
       if (frame instanceof Promise) frame = await frame;
       stream.end(frame);
@@ -254,7 +255,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
             ? setup.compression
             : undefined;
         index++;
-        let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
+        let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes, limitName: "client: request" });
         if (frame instanceof Promise) frame = await frame;
         const drained = stream.write(frame);
         if (setup.trace !== undefined) setup.trace.messageSent(frame, compression?.name, message);

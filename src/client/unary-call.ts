@@ -38,7 +38,11 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
     if (trace !== undefined) call.request = request;
     let frame: Uint8Array | Promise<Uint8Array>;
     try {
-      frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
+      frame = encodeMessage(request, method.requestCodec, {
+        compression: setup.compression,
+        maxBytes: setup.maxSendBytes,
+        limitName: "client: request",
+      });
     } catch (error) {
       reject(error);
       return;

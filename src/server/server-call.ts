@@ -244,6 +244,7 @@ export class ServerCall implements CoreOutcome {
     return encodeMessage(response, this.method.responseCodec, {
       compression: this.context.compressMessages ? this.sendCompression : undefined,
       maxBytes: this.runtime.maxSendMessageBytes,
+      limitName: "server: response",
     });
   }
 }

@@ -132,7 +132,7 @@ export class ClientStream implements FrameWaiter {
     }
     this.stream = stream;
     if (trace !== undefined) traceRequest(trace, connection, stream, headers);
-    this.queue = new FrameQueue(stream, maxReceiveBytes, paced ? DEFAULT_HIGH_WATER_BYTES : SINGLE_MESSAGE);
+    this.queue = new FrameQueue(stream, maxReceiveBytes, paced ? DEFAULT_HIGH_WATER_BYTES : SINGLE_MESSAGE, "client: response");
     this.connection = connection;
     connection.acquire();
     // Shared listeners find their ClientStream through the stream: no closures per call.

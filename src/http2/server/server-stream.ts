@@ -266,7 +266,7 @@ export class ServerStream implements ConnectionStream {
   }
 
   private openReader(maxBytes: number, single: boolean): FrameQueue {
-    const reader = new FrameQueue(this.stream, maxBytes, single ? SINGLE_MESSAGE : DEFAULT_HIGH_WATER_BYTES);
+    const reader = new FrameQueue(this.stream, maxBytes, single ? SINGLE_MESSAGE : DEFAULT_HIGH_WATER_BYTES, "server: request");
     this.reader = reader;
     this.stream.on("data", onData);
     this.stream.on("end", onEnd);
