@@ -84,3 +84,21 @@ export {
   type UnaryMethod,
 } from "./service/index.js";
 export { protobufCodec, rawCodec, type Codec, type ProtobufCodecOptions } from "./codec/index.js";
+export {
+  createTraceWriter,
+  formatTraceJson,
+  formatTraceText,
+  parseTraceFilter,
+  runTraced,
+  type Logger,
+  type TextFormatOptions,
+  type TraceEvent,
+  type TraceFilter,
+  type TraceLayer,
+  type TraceOption,
+  type TraceOptions,
+  type TraceOutput,
+  type TraceSide,
+  type TraceSink,
+  type TraceWriterOptions,
+} from "./trace/index.js";

@@ -6,7 +6,9 @@ import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import type { HedgingPolicy, RetryPolicy } from "../service-config/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
+import type { CallTrace } from "../trace/index.js";
 import type { CallOptions } from "./call-options.js";
+import { startCallTrace } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 
 const EMPTY_METADATA = new Metadata();
@@ -31,6 +33,8 @@ export interface CallSetup {
   readonly waitForReady: boolean;
   /** The method's retry or hedging policy (service config), undefined for none or when retries are off. */
   readonly policy: RetryPolicy | HedgingPolicy | undefined;
+  /** The call's trace (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
 }
 
 /** Anything a CallWatch can cancel: one stream, or a retried call with its attempts. */
@@ -105,6 +109,7 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
       parentSignal,
       waitForReady: options.waitForReady ?? false,
       policy: undefined,
+      trace: startCallTrace(channel, method, timeoutMs),
     };
   // Message limits: the smaller of the config's and the channel's (or call's) wins; a call's own
   // waitForReady overrides the config's (service_config.proto).
@@ -118,6 +123,7 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
     parentSignal,
     waitForReady: options.waitForReady ?? config.waitForReady ?? false,
     policy: core.calls.retries ? config.policy : undefined,
+    trace: startCallTrace(channel, method, timeoutMs),
   };
 }
 

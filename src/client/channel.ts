@@ -1,7 +1,10 @@
 import {
   Balancer,
   ConnectivityState,
+  formatAddress,
   parseTarget,
+  resolveTarget,
+  resolverResultOf,
   type Address,
   type BackoffOptions,
   type LoadBalancingPolicy,
@@ -13,6 +16,15 @@ import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
 import { parseServiceConfig, type ServiceConfigJson } from "../service-config/index.js";
 import { CallConfig } from "./call-config.js";
+import {
+  ConnectionTrace,
+  type Logger,
+  type TraceOption,
+  type Tracer,
+  connectionTraces,
+  resolveLogger,
+  resolveTracer,
+} from "../trace/index.js";
 import type { Interceptor } from "./interceptor.js";
 import { DEFAULT_PER_CALL_RETRY_BUFFER_BYTES, DEFAULT_RETRY_BUFFER_BYTES, RetryBufferPool } from "./retry-buffer-pool.js";
 
@@ -70,6 +82,18 @@ export interface ChannelOptions {
   interceptors?: readonly Interceptor[] | undefined;
   /** Prepended to `user-agent` ("myapp/1.2 grpc-node-tsgrpc/0.1.0"). */
   userAgent?: string | undefined;
+  /**
+   * The protocol tracer (docs/LAYERS.md): true traces every call to stderr, a string is a filter
+   * as TSGRPC_TRACE takes it ("client,/pkg.Service/*"), a function receives each TraceEvent, an
+   * object says filter, sink or output and format; false turns it off. Default: TSGRPC_TRACE.
+   */
+  trace?: TraceOption | undefined;
+  /**
+   * Where connection events go at debug level (connect failures, GOAWAY, keepalive timeouts):
+   * `console` or any object with error/warn/info/debug. Default: errors and warnings to stderr,
+   * debug dropped; null silences everything.
+   */
+  logger?: Logger | null | undefined;
 }
 
 /** What this folder's calls need of a channel beyond its public surface. */
@@ -82,6 +106,8 @@ export interface ChannelCore {
   readonly scheme: "http" | "https";
   /** The service config as the calls see it: method configs, retry throttle and buffer. */
   readonly calls: CallConfig;
+  /** The channel's tracer; undefined when tracing is off (then calls create no trace at all). */
+  readonly tracer: Tracer | undefined;
 }
 
 let coreOf: (channel: Channel) => ChannelCore;
@@ -119,7 +145,10 @@ export class Channel {
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const parsed = parseTarget(target, tls === undefined ? 80 : 443);
     const secure = tls !== undefined || parsed.secure;
+    const tracer = resolveTracer(options.trace);
+    const logger = resolveLogger(options.logger);
     const connect = createHttp2Connect({
+      traces: connectionTraces(tracer, logger, "client"),
       tls: secure ? (tls ?? {}) : undefined,
       serverName: parsed.host,
       timers: {
@@ -131,7 +160,7 @@ export class Channel {
     const balancer = new Balancer<Connection>(parsed, {
       connect,
       loadBalancingPolicy: options.loadBalancingPolicy,
-      resolver: options.resolver,
+      resolver: tracer === undefined && logger === undefined ? options.resolver : tracedResolver(options.resolver, target, tracer, logger),
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
       serviceConfig,
@@ -143,6 +172,7 @@ export class Channel {
       authority: tls?.serverNameOverride ?? parsed.authority,
       scheme: secure ? "https" : "http",
       calls: new CallConfig(balancer, options.retries ?? true, bufferPool),
+      tracer,
     };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
@@ -203,4 +233,25 @@ function byteOption(value: number | undefined, name: string, fallback: number): 
  */
 export function channelCore(channel: Channel): ChannelCore {
   return coreOf(channel);
+}
+
+/** The channel's resolver, reporting what it resolved (or why it failed) as a connection event. */
+function tracedResolver(
+  resolver: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined,
+  text: string,
+  tracer: Tracer | undefined,
+  logger: Logger | undefined,
+): (target: Target) => Promise<readonly Address[] | ResolverResult> {
+  const trace = new ConnectionTrace(tracer, logger, "client", text, undefined);
+  const resolve = resolver ?? resolveTarget;
+  return async (target) => {
+    try {
+      const answer = await resolve(target);
+      trace.emit("resolve", { target: text, addresses: resolverResultOf(answer).addresses.map(formatAddress) });
+      return answer;
+    } catch (error) {
+      trace.emit("resolve-failed", { target: text, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
 }

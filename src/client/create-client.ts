@@ -3,6 +3,7 @@ import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import type { Channel } from "./channel.js";
 import { chainInterceptors, type CallInvoker, type ClientCall, type Interceptor } from "./interceptor.js";
 import { StreamCall, clientStreamingCall } from "./stream-call.js";
+import { atCallSite } from "./call-site.js";
 import { unaryCall } from "./unary-call.js";
 
 /** A unary method: one request, a promise of one response. */
@@ -62,8 +63,10 @@ export function createClient<S extends Service<any>>(service: S, channel: Channe
 function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | undefined): unknown {
   switch (method.kind) {
     case "unary":
-      if (invoke === undefined) return (request: unknown, options?: CallOptions) => unaryCall(channel, method, request, options);
-      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => invoke({ channel, method, options, request });
+      if (invoke === undefined)
+        return (request: unknown, options?: CallOptions) => atCallSite(unaryCall(channel, method, request, options), options?.signal);
+      return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) =>
+        atCallSite(invoke({ channel, method, options, request }) as Promise<unknown>, options.signal);
     case "server_streaming":
       if (invoke === undefined)
         return (request: unknown, options: CallOptions = NO_CALL_OPTIONS) => new StreamCall(channel, method, options, true, request);
@@ -71,8 +74,10 @@ function methodFunction(channel: Channel, method: Method, invoke: CallInvoker | 
         lazyIterable(() => invoke({ channel, method, options, request }));
     case "client_streaming":
       if (invoke === undefined)
-        return (requests: AsyncIterable<unknown>, options?: CallOptions) => clientStreamingCall(channel, method, requests, options);
-      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) => invoke({ channel, method, options, requests });
+        return (requests: AsyncIterable<unknown>, options?: CallOptions) =>
+          atCallSite(clientStreamingCall(channel, method, requests, options), options?.signal);
+      return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>
+        atCallSite(invoke({ channel, method, options, requests }) as Promise<unknown>, options.signal);
     default:
       if (invoke === undefined)
         return (requests: AsyncIterable<unknown>, options: CallOptions = NO_CALL_OPTIONS) =>

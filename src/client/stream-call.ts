@@ -7,6 +7,7 @@ import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import { startCallTrace } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 import { RetryingCall } from "./retrying-call.js";
 import { reportMetadata } from "./unary-call.js";
@@ -61,6 +62,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     } catch (error) {
       if (!(error instanceof GrpcError)) throw error;
       this.failure = error;
+      startCallTrace(channel, method, undefined)?.end(error);
       return;
     }
     this.opening = this.open();
@@ -169,6 +171,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** The call ended OK: trailers to onTrailers, the iteration done. */
   private complete(stream: ClientStream): IteratorResult<O> {
     this.finish();
+    this.setup?.trace?.end(undefined);
     reportMetadata(stream, this.options, false, true);
     return DONE;
   }
@@ -186,7 +189,12 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.options.observer?.onMessageReceived(frame.payload.length, frame.compressed);
     let value: O | Promise<O>;
     try {
-      value = decodeMessage(frame, this.method.responseCodec, { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes });
+      const options = { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes };
+      const trace = this.setup!.trace;
+      value =
+        trace === undefined
+          ? decodeMessage(frame, this.method.responseCodec, options)
+          : trace.receive(frame, stream.encoding, () => decodeMessage(frame, this.method.responseCodec, options));
     } catch (error) {
       return this.decodeFailed(stream, error);
     }
@@ -206,8 +214,10 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** Ends the call early: RST_STREAM(CANCEL) if it is still running. */
   async return(): Promise<IteratorResult<O>> {
     if (!this.ended) {
-      (this.retrying ?? this.stream)?.cancel(new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client"));
+      const cancelled = new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client");
+      (this.retrying ?? this.stream)?.cancel(cancelled);
       this.finish();
+      this.setup?.trace?.end(cancelled);
     }
     return DONE;
   }
@@ -223,18 +233,20 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     let connection = pickConnection(this.channel, setup);
     if (connection instanceof Promise) connection = await connection;
     if (this.ended) return;
-    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true);
+    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true, setup.trace);
     this.stream = stream;
     this.watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
     if (this.single) {
       let frame = encodeMessage(this.request as I, this.method.requestCodec, {
         compression: setup.compression,
         maxBytes: setup.maxSendBytes,
+        limitName: "client: request",
       });
       if (frame instanceof Promise) frame = await frame;
       // A transparent retry resends the same request: the observer heard it the first time.
       if (!this.retried) this.options.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
       stream.end(frame);
+      setup.trace?.messageSent(frame, setup.compression?.name, this.request);
     } else void this.pump(stream, this.requests!);
   }
 
@@ -294,10 +306,11 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
             ? setup.compression
             : undefined;
         index++;
-        let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes });
+        let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes, limitName: "client: request" });
         if (frame instanceof Promise) frame = await frame;
         observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
         const drained = stream.write(frame);
+        if (setup.trace !== undefined) setup.trace.messageSent(frame, compression?.name, message);
         if (drained !== undefined) await drained;
       }
       stream.end();
@@ -314,6 +327,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
 
   private fail(error: GrpcError): never {
     this.finish();
+    this.setup?.trace?.end(error);
     throw error;
   }
 

@@ -8,6 +8,7 @@ import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import { startCallTrace, traceOutcome } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 import { RetryingCall, type RetryOwner } from "./retrying-call.js";
 
@@ -28,14 +29,24 @@ export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request:
     setup = setupCall(channel, method, options);
   } catch (error) {
     // A status (expired deadline, aborted signal) rejects; a caller's mistake throws right away.
-    if (error instanceof GrpcError) return Promise.reject(error);
+    if (error instanceof GrpcError) {
+      startCallTrace(channel, method, undefined)?.end(error);
+      return Promise.reject(error);
+    }
     throw error;
   }
   return new Promise<O>((resolve, reject) => {
+    const trace = setup.trace;
+    if (trace !== undefined) ({ resolve, reject } = traceOutcome(trace, resolve, reject));
     const call = new UnaryCall(channel, method, options, setup, resolve, reject);
+    if (trace !== undefined) call.request = request;
     let frame: Uint8Array | Promise<Uint8Array>;
     try {
-      frame = encodeMessage(request, method.requestCodec, { compression: setup.compression, maxBytes: setup.maxSendBytes });
+      frame = encodeMessage(request, method.requestCodec, {
+        compression: setup.compression,
+        maxBytes: setup.maxSendBytes,
+        limitName: "client: request",
+      });
     } catch (error) {
       reject(error);
       return;
@@ -54,6 +65,8 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   private readonly resolve: (response: O | Promise<O>) => void;
   private readonly reject: (error: unknown) => void;
   private frame: Uint8Array | undefined;
+  /** The request, kept only for the trace's decoded view. */
+  request: I | undefined;
   private stream: ClientStream | undefined;
   private watch: CallWatch | undefined;
   private retried = false;
@@ -142,9 +155,11 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
 
   private open(connection: Connection): void {
     try {
-      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false);
+      const trace = this.setup.trace;
+      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false, trace);
       this.stream = stream;
       stream.end(this.frame!);
+      if (trace !== undefined) trace.messageSent(this.frame!, this.setup.compression?.name, this.request);
       this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;
       stream.whenFinished(this);
     } catch (error) {
@@ -162,7 +177,11 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
     } catch (error) {
       throw receiveCompressionError(error);
     }
-    return decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+    const trace = this.setup.trace;
+    if (trace === undefined) return decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes });
+    return trace.receive(frame, stream.encoding, () =>
+      decodeMessage(frame, this.method.responseCodec, { compression, maxBytes: this.setup.maxReceiveBytes }),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { Code, GrpcError } from "../status/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES, FRAME_HEADER_BYTES, type Frame } from "./frame.js";
+import { describeBytes } from "./describe-bytes.js";
 
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
@@ -21,6 +22,7 @@ function checkMaxBytes(maxBytes: number): void {
  */
 export class FrameDecoder {
   readonly #maxBytes: number;
+  readonly #limitName: string | undefined;
   /** A header split across chunks is gathered here; created the first time one is. */
   #header: Uint8Array | undefined;
   #headerFilled = 0;
@@ -30,9 +32,16 @@ export class FrameDecoder {
   #compressed = false;
   #error: GrpcError | undefined;
 
-  constructor(maxBytes: number = DEFAULT_MAX_RECEIVE_BYTES) {
+  /**
+   * @param maxBytes the receive limit per message.
+   * @param limitName who receives what, for the message of a message over the limit: "client:
+   *   response" gives "client: response of 5242880 bytes (5 MiB) exceeds maxReceiveMessageBytes
+   *   4194304 bytes (4 MiB)". Without it the message is the framing layer's own.
+   */
+  constructor(maxBytes: number = DEFAULT_MAX_RECEIVE_BYTES, limitName?: string) {
     checkMaxBytes(maxBytes);
     this.#maxBytes = maxBytes;
+    this.#limitName = limitName;
   }
 
   /** Bytes received of the message that is not complete yet, header included. */
@@ -112,9 +121,13 @@ export class FrameDecoder {
 
   #checkHeader(flag: number, length: number): boolean {
     if (flag > 1) this.#fail(Code.Internal, `framing: invalid compressed flag ${flag} (must be 0 or 1)`);
-    if (length > this.#maxBytes)
-      this.#fail(Code.ResourceExhausted, `framing: message of ${length} bytes exceeds the receive limit of ${this.#maxBytes} bytes`);
+    if (length > this.#maxBytes) this.#fail(Code.ResourceExhausted, this.#tooLarge(length));
     return flag === 1;
+  }
+
+  #tooLarge(length: number): string {
+    if (this.#limitName === undefined) return `framing: message of ${length} bytes exceeds the receive limit of ${this.#maxBytes} bytes`;
+    return `${this.#limitName} of ${describeBytes(length)} exceeds maxReceiveMessageBytes ${describeBytes(this.#maxBytes)}`;
   }
 
   #fail(code: Code, message: string): never {

@@ -74,6 +74,7 @@ function frameBytes(frame: Frame): number {
 export class FrameQueue {
   private readonly flow: FlowControl;
   private readonly maxBytes: number;
+  private readonly limitName: string | undefined;
   private readonly highWaterBytes: number;
   private flags = 0;
   /** Created when a message first spans two chunks, or a chunk is wrong (see decode). */
@@ -93,10 +94,12 @@ export class FrameQueue {
    * @param flow paused and resumed as frames pile up; usually the node stream itself.
    * @param maxBytes the receive limit per message (RESOURCE_EXHAUSTED beyond it).
    * @param highWaterBytes when to pause, or SINGLE_MESSAGE for a read that should hold one message.
+   * @param limitName the side and what it receives ("client: response"), named when a message is over the limit.
    */
-  constructor(flow: FlowControl, maxBytes: number, highWaterBytes: number = DEFAULT_HIGH_WATER_BYTES) {
+  constructor(flow: FlowControl, maxBytes: number, highWaterBytes: number = DEFAULT_HIGH_WATER_BYTES, limitName?: string) {
     this.flow = flow;
     this.maxBytes = maxBytes;
+    this.limitName = limitName;
     this.highWaterBytes = highWaterBytes;
   }
 
@@ -267,7 +270,7 @@ export class FrameQueue {
     if (offset < end) {
       let frames: Frame[];
       try {
-        frames = (this.decoder ??= new FrameDecoder(this.maxBytes)).push(offset === 0 ? chunk : chunk.subarray(offset));
+        frames = (this.decoder ??= new FrameDecoder(this.maxBytes, this.limitName)).push(offset === 0 ? chunk : chunk.subarray(offset));
       } catch (error) {
         this.fail(error as GrpcError);
         return;

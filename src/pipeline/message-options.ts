@@ -6,6 +6,12 @@ export interface EncodeOptions {
   compression?: Compression | undefined;
   /** Send limit on the payload as it goes on the wire; default unlimited. Over it is RESOURCE_EXHAUSTED. */
   maxBytes?: number | undefined;
+  /**
+   * The side and what it sends ("client: request", "server: response"), for the message of a
+   * message over the limit: "client: request of 5242880 bytes (5 MiB) exceeds maxSendMessageBytes
+   * 1048576 bytes (1 MiB)". Without it the message is the pipeline layer's own.
+   */
+  limitName?: string | undefined;
 }
 
 /** How frames are turned into messages. */

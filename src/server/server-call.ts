@@ -6,6 +6,7 @@ import type { ServerStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import type { Logger } from "../trace/index.js";
 import { CallContext } from "./call-context.js";
 import type { CoreOutcome } from "./dispatch.js";
 import { RequestMessages } from "./request-messages.js";
@@ -17,6 +18,8 @@ export interface CallRuntime {
   maxTimeoutMs: number | undefined;
   compressions: readonly Compression[];
   responseCompression: string | undefined;
+  /** Where an unexpected handler failure is reported; undefined when silenced. */
+  logger: Logger | undefined;
 }
 
 /**
@@ -42,6 +45,8 @@ export class ServerCall implements CoreOutcome {
   private timer: NodeJS.Timeout | undefined;
   private sendCompression: Compression | undefined;
   private pendingResponse: Uint8Array | undefined;
+  /** The pending response as the handler returned it, kept only for the trace's decoded view. */
+  private tracedResponse: unknown;
   private compressionChosen = false;
   private ended = false;
 
@@ -76,10 +81,10 @@ export class ServerCall implements CoreOutcome {
   decode(frame: Frame): unknown {
     this.context.requestCompressed = frame.compressed;
     this.context.observer?.onMessageReceived(frame.payload.length, frame.compressed);
-    return decodeMessage(frame, this.method.requestCodec, {
-      compression: this.receiveCompression,
-      maxBytes: this.runtime.maxReceiveMessageBytes,
-    });
+    const options = { compression: this.receiveCompression, maxBytes: this.runtime.maxReceiveMessageBytes };
+    const trace = this.stream.trace;
+    if (trace === undefined) return decodeMessage(frame, this.method.requestCodec, options);
+    return trace.receive(frame, this.stream.head.encoding, () => decodeMessage(frame, this.method.requestCodec, options));
   }
 
   /**
@@ -114,6 +119,7 @@ export class ServerCall implements CoreOutcome {
     if (this.done) return undefined;
     this.chooseCompression();
     const frame = this.encode(response);
+    if (this.stream.trace !== undefined) this.tracedResponse = response;
     if (frame instanceof Uint8Array) {
       this.pendingResponse = frame;
       return undefined;
@@ -152,14 +158,16 @@ export class ServerCall implements CoreOutcome {
    */
   private sendOne(response: unknown): boolean | Promise<boolean> {
     const frame = this.encodeNext(response);
-    return frame instanceof Uint8Array ? this.send(frame) : frame.then((bytes) => this.send(bytes));
+    return frame instanceof Uint8Array ? this.send(frame, response) : frame.then((bytes) => this.send(bytes, response));
   }
 
-  private send(frame: Uint8Array): boolean | Promise<boolean> {
+  private send(frame: Uint8Array, response: unknown): boolean | Promise<boolean> {
     if (this.done) return false;
     this.sendHeaders();
     this.context.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
-    if (this.stream.write(frame)) return true;
+    const written = this.stream.write(frame);
+    if (this.stream.trace !== undefined) this.traceSent(frame, response);
+    if (written) return true;
     return this.stream.drain().then(() => !this.done);
   }
 
@@ -189,6 +197,8 @@ export class ServerCall implements CoreOutcome {
       return;
     }
     if (error !== undefined) {
+      if (!(error instanceof GrpcError))
+        this.runtime.logger?.error(`tsgrpc server: ${this.method.path} failed, the client gets UNKNOWN:`, error);
       const status = GrpcError.from(error, Code.Unknown, "server: the handler failed");
       this.stream.finish(status, context.responseTrailers, context.responseHeaders);
       this.reportEnd();
@@ -199,6 +209,7 @@ export class ServerCall implements CoreOutcome {
       this.pendingResponse = undefined;
       context.observer?.onMessageSent(response.length - FRAME_HEADER_BYTES, response[0] === 1);
       this.stream.respond(context.responseHeaders, this.sendCompression?.name, response, context.responseTrailers);
+      if (this.stream.trace !== undefined) this.traceSent(response, this.tracedResponse);
     } else this.stream.finish(undefined, context.responseTrailers, context.responseHeaders);
     this.reportEnd();
   }
@@ -229,6 +240,10 @@ export class ServerCall implements CoreOutcome {
     this.context.observer?.onEnd(this.expired);
   }
 
+  private traceSent(frame: Uint8Array, response: unknown): void {
+    this.stream.trace?.messageSent(frame, this.context.compressMessages ? this.sendCompression?.name : undefined, response);
+  }
+
   /** Fixes the response compression before the first message, since grpc-encoding goes in the headers. */
   private chooseCompression(): void {
     if (this.stream.headersSent || this.compressionChosen) return;
@@ -254,6 +269,7 @@ export class ServerCall implements CoreOutcome {
     return encodeMessage(response, this.method.responseCodec, {
       compression: this.context.compressMessages ? this.sendCompression : undefined,
       maxBytes: this.runtime.maxSendMessageBytes,
+      limitName: "server: response",
     });
   }
 }

@@ -8,6 +8,7 @@ import {
   type ServerTlsOptions,
 } from "../http2/server/index.js";
 import type { Service } from "../service/index.js";
+import { type Logger, type TraceOption, type Tracer, connectionTraces, resolveLogger, resolveTracer } from "../trace/index.js";
 import type { ServiceImplementation } from "./handler.js";
 import { type ServerInterceptor, composeInterceptors } from "./interceptor.js";
 import { Router } from "./router.js";
@@ -35,6 +36,19 @@ export interface ServerOptions extends ConnectionPolicy {
   responseCompression?: string;
   /** Middleware around every call, outermost first. */
   interceptors?: readonly ServerInterceptor[];
+  /**
+   * The protocol tracer (docs/LAYERS.md): true traces every call to stderr, a string is a filter
+   * as TSGRPC_TRACE takes it ("server,/pkg.Service/*"), a function receives each TraceEvent, an
+   * object says filter, sink or output and format; false turns it off. Default: TSGRPC_TRACE.
+   */
+  trace?: TraceOption | undefined;
+  /**
+   * Where the server reports a handler that failed unexpectedly (threw or rejected with anything
+   * but a GrpcError: the client gets UNKNOWN, the log gets the method and the error with its
+   * stack), once per call, at error level; connection events at debug level. `console` or any
+   * object with error/warn/info/debug. Default: stderr; null silences it.
+   */
+  logger?: Logger | null | undefined;
 }
 
 /** Options of Server.shutdown. */
@@ -53,6 +67,8 @@ export class Server {
   private readonly runtime: ServeRuntime;
   private readonly options: ServerOptions;
   private readonly listeners: Http2Listener[] = [];
+  private readonly tracer: Tracer | undefined;
+  private readonly logger: Logger | undefined;
 
   constructor(options: ServerOptions = {}) {
     for (const key of [
@@ -78,7 +94,10 @@ export class Server {
     )
       throw new RangeError(`server: responseCompression ${JSON.stringify(responseCompression)} is not one of the compressions`);
     this.options = options;
+    this.tracer = resolveTracer(options.trace);
+    this.logger = resolveLogger(options.logger);
     this.runtime = {
+      logger: this.logger,
       router: this.router,
       intercept: composeInterceptors(options.interceptors ?? []),
       maxReceiveMessageBytes: options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
@@ -113,6 +132,8 @@ export class Server {
         maxConnections: this.options.maxConnections,
         maxSessionMemoryMb: this.options.maxSessionMemoryMb,
         acceptEncoding: acceptEncodingHeader(this.runtime.compressions),
+        tracer: this.tracer,
+        traces: connectionTraces(this.tracer, this.logger, "server"),
       },
       (stream) => serveCall(stream, this.runtime),
       tls,

@@ -11,6 +11,11 @@ import { SRC, folderOf, sourceFiles } from "./source-tree.js";
  * name, plus the concerns it is the one to detect (a deadline expiring while a connection is
  * awaited is still "deadline: "). A status received from the peer is passed on as it came.
  * A new prefix, or a folder using an existing one, is a row here first.
+ *
+ * One adaptation for limits: a message over a size limit names the side and the option instead
+ * ("client: response of 5242880 bytes (5 MiB) exceeds maxReceiveMessageBytes 4194304 bytes (4 MiB)").
+ * The role layer that knows both hands the label down (FrameQueue, EncodeOptions.limitName); the
+ * framing and pipeline layers keep their own prefix when no label is given (tsgrpc/protocol users).
  */
 const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "metadata: ": { names: "custom metadata keys, values, and their size on the wire", folders: ["metadata", "http2/client"] },
@@ -44,6 +49,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
     folders: ["service-config", "channel", "client"],
   },
   "client: ": { names: "the client: call options, unexpected failures", folders: ["client"] },
+  "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
 };
 
 /**
@@ -59,6 +65,11 @@ const PASSED_THROUGH: Record<string, string> = {
   "channel/balancer.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
+  "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
+  "framing/frame-decoder.ts: this.#tooLarge(length)":
+    'framing: ..., or the side\'s own limit message when the role layer named it ("client: response of ...", see FrameDecoder)',
+  "pipeline/encode-message.ts: tooLarge":
+    'pipeline: ..., or the side\'s own limit message when the role layer named it ("server: response of ...")',
 };
 
 /** Where a message is an argument: the call, and which argument (0-based). */

@@ -16,6 +16,8 @@ const LEVELS: Record<string, number> = {
   compression: 2,
   codec: 2,
   "service-config": 2,
+  // The tracer and logger: events, filter, formats, sinks; the layers above emit into it.
+  trace: 2,
   service: 3,
   pipeline: 3,
   channel: 3,

@@ -151,7 +151,7 @@ describe("e2e server: protocol", () => {
       const result = await rawCall(started!.port, { body: [prefix], keepOpen: true });
       expect(statusOf(result)).to.deep.equal({
         code: Code.ResourceExhausted,
-        message: "framing: message of 4294967295 bytes exceeds the receive limit of 4194304 bytes",
+        message: "server: request of 4294967295 bytes (4 GiB) exceeds maxReceiveMessageBytes 4194304 bytes (4 MiB)",
       });
     });
 

@@ -3,6 +3,7 @@ import type { Frame } from "../../framing/index.js";
 import type { Metadata } from "../../metadata/index.js";
 import { cardinalityError } from "../../pipeline/index.js";
 import { Code, GrpcError, codeFromHttpStatus } from "../../status/index.js";
+import type { CallTrace } from "../../trace/index.js";
 import type { Connection } from "./connection.js";
 import { headerListBytes, isGrpcContentType } from "../index.js";
 import { GRPC_ENCODING, GRPC_STATUS, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
@@ -41,7 +42,15 @@ function onStreamData(this: OwnedStream, chunk: Buffer): void {
 }
 
 function onStreamTrailers(this: OwnedStream, trailers: IncomingHttpHeaders): void {
-  this[OWNER].trailers = trailers;
+  const owner = this[OWNER];
+  owner.trailers = trailers;
+  if (owner.trace !== undefined) traceReceived(owner.trace, "trailers-received", trailers, false);
+}
+
+/** Trace: a response header block; a grpc-status in it means the peer ended the call. */
+function traceReceived(trace: CallTrace, name: string, headers: IncomingHttpHeaders, trailersOnly: boolean): void {
+  if (headers[GRPC_STATUS] !== undefined) trace.statusFromPeer = true;
+  trace.headers(name, headers, trailersOnly ? { trailersOnly } : undefined);
 }
 
 // 'error' is always followed by 'close', which reports the status; the error is kept for it.
@@ -86,6 +95,8 @@ export class ClientStream implements FrameWaiter {
    * excluded it): the call can be retried transparently on another connection.
    */
   refused = false;
+  /** @internal The call's trace; undefined when tracing is off (the only cost then: this field's checks). */
+  readonly trace: CallTrace | undefined;
   private readonly stream: ClientHttp2Stream | undefined;
   private readonly connection: Connection | undefined;
   /** The response frames; undefined when the request never went out. */
@@ -99,8 +110,9 @@ export class ClientStream implements FrameWaiter {
   private drainWaiter: (() => void) | undefined;
   private endListener: StreamEndListener | undefined;
 
-  constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean) {
+  constructor(connection: Connection, headers: OutgoingHttpHeaders, maxReceiveBytes: number, paced: boolean, trace?: CallTrace) {
     this.paced = paced;
+    this.trace = trace;
     // Checklist 7: headers beyond the server's SETTINGS_MAX_HEADER_LIST_SIZE would only earn a
     // RST_STREAM that names no cause; fail here instead, saying which limit was hit.
     const limit = connection.session.remoteSettings.maxHeaderListSize;
@@ -124,7 +136,8 @@ export class ClientStream implements FrameWaiter {
       return;
     }
     this.stream = stream;
-    this.queue = new FrameQueue(stream, maxReceiveBytes, paced ? DEFAULT_HIGH_WATER_BYTES : SINGLE_MESSAGE);
+    if (trace !== undefined) traceRequest(trace, connection, stream, headers);
+    this.queue = new FrameQueue(stream, maxReceiveBytes, paced ? DEFAULT_HIGH_WATER_BYTES : SINGLE_MESSAGE, "client: response");
     this.connection = connection;
     connection.acquire();
     // Shared listeners find their ClientStream through the stream: no closures per call.
@@ -182,6 +195,7 @@ export class ClientStream implements FrameWaiter {
     this.queue?.fail(this.localError);
     const stream = this.stream;
     if (stream === undefined || stream.closed) return;
+    this.trace?.reset(true, constants.NGHTTP2_CANCEL, this.localError.message);
     stream.close(constants.NGHTTP2_CANCEL);
   }
 
@@ -266,6 +280,10 @@ export class ClientStream implements FrameWaiter {
   /** @internal */
   onResponse(headers: IncomingHttpHeaders, flags: number): void {
     this.responseHeaders = headers;
+    if (this.trace !== undefined) {
+      const trailersOnly = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      traceReceived(this.trace, trailersOnly ? "trailers-received" : "headers-received", headers, trailersOnly);
+    }
     const httpStatus = headers[HEADER_STATUS] as unknown as number | undefined;
     // Not a gRPC response (a proxy's error page): the HTTP status decides, and the body is never
     // read as messages (http-grpc-status-mapping.md). A grpc-status in these headers still wins.
@@ -331,6 +349,9 @@ export class ClientStream implements FrameWaiter {
   /** @internal */
   onClose(): void {
     this.connection!.release();
+    const rstCode = this.stream!.rstCode;
+    if (this.trace !== undefined && this.localError === undefined && rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR)
+      this.trace.reset(false, rstCode);
     const drain = this.drainWaiter;
     this.drainWaiter = undefined;
     drain?.();
@@ -343,4 +364,11 @@ export class ClientStream implements FrameWaiter {
     if (outcome === OK) this.queue!.end();
     else this.queue!.fail(outcome);
   }
+}
+
+/** Trace: the connection the call was put on, then its request headers as sent. */
+function traceRequest(trace: CallTrace, connection: Connection, stream: ClientHttp2Stream, headers: OutgoingHttpHeaders): void {
+  const connectionTrace = connection.trace;
+  trace.emit("connection", "pick", { connection: connectionTrace?.id, address: connectionTrace?.address }, connectionTrace?.id);
+  trace.headers("headers-sent", headers, { stream: stream.id });
 }

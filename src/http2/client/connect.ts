@@ -2,7 +2,9 @@ import { connect as http2Connect, type ClientHttp2Session, type SecureClientSess
 import { isIP, connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { formatAddress, type Address, type Connect, type ConnectAttempt, type TransportOwner } from "../../channel/index.js";
+import type { TLSSocket } from "node:tls";
 import { Code, GrpcError } from "../../status/index.js";
+import type { ConnectionTrace } from "../../trace/index.js";
 import { grpcErrorFromNode } from "../index.js";
 import { Connection, type ConnectionTimers } from "./connection.js";
 
@@ -26,6 +28,8 @@ export interface ConnectOptions {
   serverName: string;
   /** Keepalive and idle settings of every connection. */
   timers: ConnectionTimers;
+  /** Creates the trace of each connection (tracer and logger); undefined when neither is on. */
+  traces?: ((address: string) => ConnectionTrace) | undefined;
 }
 
 /**
@@ -39,20 +43,27 @@ export function createHttp2Connect(options: ConnectOptions): Connect<Connection>
 }
 
 function connectSession(address: Address, owner: TransportOwner<Connection>, options: ConnectOptions): ConnectAttempt {
+  const trace = options.traces?.(formatAddress(address));
   const session = openSession(address, options);
+  if (trace !== undefined) traceConnecting(trace, session, options);
   let settled = false;
   const fail = (error: GrpcError): void => {
     if (settled) return;
     settled = true;
+    trace?.emit("connect-failed", { error: error.message });
     owner.connectFailed(error);
   };
   // Ready on the server's SETTINGS, not on TCP connect: until then its max concurrent streams is unknown.
-  session.once("remoteSettings", () => {
+  session.once("remoteSettings", (settings) => {
     if (settled) return;
     settled = true;
     session.removeListener("error", onError);
     session.removeListener("close", onClose);
-    owner.connected(new Connection(session, owner, options.timers));
+    if (trace !== undefined) {
+      trace.emit("settings-received", { settings: { ...settings } });
+      trace.emit("connected", {});
+    }
+    owner.connected(new Connection(session, owner, options.timers, trace));
   });
   // These stay after a failure or cancel: a late 'error' must still find a listener.
   const onError = (error: Error): void => fail(grpcErrorFromNode(error));
@@ -91,4 +102,19 @@ function openSession(address: Address, options: ConnectOptions): ClientHttp2Sess
 function toPem(value: string | Uint8Array | (string | Uint8Array)[]): string | Buffer | (string | Buffer)[] {
   if (Array.isArray(value)) return value.map((item) => toPem(item) as string | Buffer);
   return typeof value === "string" ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Trace: the attempt's address and transport, and once connected, TLS's protocol, ALPN and cipher. */
+function traceConnecting(trace: ConnectionTrace, session: ClientHttp2Session, options: ConnectOptions): void {
+  const tls = options.tls;
+  trace.emit("connecting", { address: trace.address, tls: tls !== undefined, serverName: tls?.serverNameOverride ?? options.serverName });
+  if (tls === undefined) return;
+  session.once("connect", () => {
+    const socket = session.socket as TLSSocket | undefined;
+    trace.emit("tls", {
+      protocol: socket?.getProtocol?.() ?? null,
+      alpn: socket?.alpnProtocol ?? null,
+      cipher: socket?.getCipher?.()?.name ?? null,
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { constants, type ClientHttp2Session } from "node:http2";
 import type { Transport, TransportOwner } from "../../channel/index.js";
-import { Code, GrpcError } from "../../status/index.js";
+import { Code, GrpcError, http2ErrorCode } from "../../status/index.js";
+import type { ConnectionTrace } from "../../trace/index.js";
 import { grpcErrorFromGoaway, grpcErrorFromNode } from "../index.js";
 
 /**
@@ -37,25 +38,30 @@ export class Connection implements Transport {
   goawayLastStreamId: number | undefined;
   /** The reason this connection ended, reported to calls that were still on it. */
   closeReason: GrpcError | undefined;
+  /** Where this connection's events go (tracer, logger); undefined when neither is on. */
+  readonly trace: ConnectionTrace | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly owner: ConnectionOwner;
   private readonly timers: ConnectionTimers;
 
-  constructor(session: ClientHttp2Session, owner: ConnectionOwner, timers: ConnectionTimers) {
+  constructor(session: ClientHttp2Session, owner: ConnectionOwner, timers: ConnectionTimers, trace?: ConnectionTrace) {
     this.session = session;
+    this.trace = trace;
     this.owner = owner;
     this.timers = timers;
     session.on("goaway", (errorCode: number, lastStreamId: number, opaqueData?: Buffer) => {
       this.draining = true;
       this.goawayLastStreamId = lastStreamId;
       const debug = opaqueData === undefined ? "" : opaqueData.toString("latin1");
+      this.trace?.emit("goaway-received", { code: errorCode, codeName: http2ErrorCode(errorCode)?.name ?? "UNKNOWN", lastStreamId, debug });
       if (errorCode === constants.NGHTTP2_ENHANCE_YOUR_CALM && debug === "too_many_pings") this.owner.tooManyPings();
       this.closeReason ??= grpcErrorFromGoaway(errorCode, opaqueData);
       this.owner.connectionGone(this);
     });
     session.on("close", () => {
+      this.trace?.emit("closed", this.closeReason === undefined ? {} : { reason: this.closeReason.message });
       this.draining = true;
       this.clearTimers();
       this.owner.connectionGone(this);
@@ -135,6 +141,7 @@ export class Connection implements Transport {
     const timeoutMs = this.timers.keepaliveTimeoutMs;
     this.pingTimer = setTimeout(() => {
       this.pingTimer = undefined;
+      this.trace?.emit("keepalive-timeout", { timeoutMs });
       this.destroy(new GrpcError(Code.Unavailable, `keepalive: no PING ack within ${timeoutMs} ms`));
     }, timeoutMs);
     this.pingTimer.unref();

@@ -10,9 +10,11 @@ import {
   createServer,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
+import type { CallTrace, ConnectionTrace, Tracer } from "../../trace/index.js";
 import { isGrpcContentType } from "../index.js";
-import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_STATUS, METHOD_POST } from "../index.js";
+import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_PATH, HEADER_STATUS, METHOD_POST } from "../index.js";
 import { grpcErrorFromNode } from "../index.js";
 import { type RequestHead, requestHeadFromHeaders } from "../index.js";
 import { type ConnectionPolicy, type ResolvedConnectionPolicy, ServerConnection } from "./connection.js";
@@ -43,6 +45,10 @@ export interface ListenerOptions extends ConnectionPolicy {
   maxSessionMemoryMb?: number | undefined;
   /** Connections open at once; more are closed as they arrive. Default 10,000. */
   maxConnections?: number | undefined;
+  /** The server's tracer; undefined when tracing is off. */
+  tracer?: Tracer | undefined;
+  /** Creates the trace of each accepted connection (tracer and logger); undefined when neither is on. */
+  traces?: ((peer: string) => ConnectionTrace) | undefined;
 }
 
 /** What listen() bound to. */
@@ -54,7 +60,8 @@ export interface BoundAddress {
 }
 
 const CONNECTION = Symbol("tsgrpc.connection");
-type TrackedSession = ServerHttp2Session & { [CONNECTION]?: ServerConnection };
+const CONNECTION_TRACE = Symbol("tsgrpc.connectionTrace");
+type TrackedSession = ServerHttp2Session & { [CONNECTION]?: ServerConnection; [CONNECTION_TRACE]?: ConnectionTrace };
 
 const POLICY_DEFAULTS: ResolvedConnectionPolicy = {
   keepaliveTimeMs: 2 * 60 * 60 * 1000,
@@ -88,10 +95,14 @@ export class Http2Listener {
   private readonly policy: ResolvedConnectionPolicy;
   private readonly connections = new Set<ServerConnection>();
   private readonly onCall: (stream: ServerStream) => void;
+  private readonly tracer: Tracer | undefined;
+  private readonly traces: ((peer: string) => ConnectionTrace) | undefined;
   private closed = false;
 
   constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
     this.onCall = onCall;
+    this.tracer = options.tracer;
+    this.traces = options.traces;
     this.baseHeaders = baseResponseHeaders(options.acceptEncoding);
     const policy = { ...POLICY_DEFAULTS };
     for (const key of Object.keys(POLICY_DEFAULTS) as (keyof ConnectionPolicy)[])
@@ -183,19 +194,25 @@ export class Http2Listener {
     session[CONNECTION] = connection;
     this.connections.add(connection);
     session.once("close", () => this.connections.delete(connection));
+    if (this.traces !== undefined) session[CONNECTION_TRACE] = traceSession(this.traces, session);
     // 'error' is always followed by 'close'; the streams report what it means for each call.
     session.on("error", () => {});
     if (this.closed) connection.goAway();
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    const trace = this.tracer === undefined ? undefined : traceStream(this.tracer, stream, headers);
     if (headers[HEADER_METHOD] !== METHOD_POST) {
       stream.on("error", () => {});
+      if (trace !== undefined)
+        traceRejected(trace, { [HEADER_STATUS]: 405, [HEADER_ALLOW]: METHOD_POST }, `method ${String(headers[HEADER_METHOD])} is not POST`);
       stream.respond({ [HEADER_STATUS]: 405, [HEADER_ALLOW]: METHOD_POST }, { endStream: true });
       return;
     }
     if (!isGrpcContentType(headers[HEADER_CONTENT_TYPE])) {
       stream.on("error", () => {});
+      if (trace !== undefined)
+        traceRejected(trace, { [HEADER_STATUS]: 415, [HEADER_CONTENT_TYPE]: "text/plain" }, "the content-type is not application/grpc");
       stream.respond({ [HEADER_STATUS]: 415, [HEADER_CONTENT_TYPE]: "text/plain" }, { waitForTrailers: false });
       stream.end(`tsgrpc: content-type ${JSON.stringify(headers[HEADER_CONTENT_TYPE] ?? "")} is not application/grpc\n`);
       return;
@@ -205,11 +222,11 @@ export class Http2Listener {
     try {
       head = requestHeadFromHeaders(headers);
     } catch (error) {
-      const failed = new ServerStream(stream, EMPTY_HEAD, connection, this.baseHeaders);
+      const failed = new ServerStream(stream, EMPTY_HEAD, connection, this.baseHeaders, trace);
       failed.finish(grpcErrorFromNode(error), undefined);
       return;
     }
-    const call = new ServerStream(stream, head, connection, this.baseHeaders);
+    const call = new ServerStream(stream, head, connection, this.baseHeaders, trace);
     if (this.closed) {
       call.cancel(RstCode.RefusedStream, new GrpcError(Code.Unavailable, "server: shutting down"));
       return;
@@ -229,4 +246,34 @@ const EMPTY_HEAD: RequestHead = {
 
 function toPem(value: string | Uint8Array): string | Buffer {
   return typeof value === "string" ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Trace: an accepted connection (peer, ALPN), the client's SETTINGS, and its close. */
+function traceSession(traces: (peer: string) => ConnectionTrace, session: ServerHttp2Session): ConnectionTrace {
+  const socket = session.socket;
+  const address = socket?.remoteAddress;
+  const peer =
+    address === undefined ? "unix:" : address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
+  const trace = traces(peer);
+  const alpn = (socket as TLSSocket | undefined)?.alpnProtocol;
+  trace.emit("accepted", typeof alpn === "string" ? { peer, alpn } : { peer });
+  session.once("remoteSettings", (settings) => trace.emit("settings-received", { settings: { ...settings } }));
+  session.once("close", () => trace.emit("closed", {}));
+  return trace;
+}
+
+/** Trace: a new call's "start" (with its connection) and its request headers as received. */
+function traceStream(tracer: Tracer, stream: ServerHttp2Stream, headers: IncomingHttpHeaders): CallTrace | undefined {
+  const trace = tracer.startCall("server", String(headers[HEADER_PATH] ?? ""));
+  if (trace === undefined) return undefined;
+  const connection = (stream.session as TrackedSession | undefined)?.[CONNECTION_TRACE];
+  trace.emit("call", "start", connection === undefined ? {} : { connection: connection.id, peer: connection.address }, connection?.id);
+  trace.headers("headers-received", headers, { stream: stream.id });
+  return trace;
+}
+
+/** Trace: a request that is not gRPC, answered with an HTTP error status and no gRPC status. */
+function traceRejected(trace: CallTrace, response: OutgoingHttpHeaders, why: string): void {
+  trace.headers("trailers-sent", response, { trailersOnly: true });
+  trace.end(new GrpcError(Code.Internal, `server: not a gRPC request: ${why} (HTTP ${String(response[HEADER_STATUS])})`));
 }

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import type { Metadata } from "../../metadata/index.js";
 import { Code, GrpcError, describeRstCode, RstCode } from "../../status/index.js";
+import type { CallTrace } from "../../trace/index.js";
 import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_TYPE, HEADER_STATUS } from "../index.js";
 import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from "../index.js";
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
@@ -85,9 +86,20 @@ export class ServerStream implements ConnectionStream {
   private queuedWrites = 0;
   /** Set while waiting for the write that reached MAX_QUEUED_WRITES to be flushed. */
   private flushed: Promise<void> | undefined;
+  /** The call's trace (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
+  /** The status this side sent (traced calls only), for the trace's "end" event. */
+  private sentStatus: GrpcError | undefined;
 
   /** @internal Created by Http2Listener for every accepted gRPC request. */
-  constructor(stream: ServerHttp2Stream, head: RequestHead, connection: ServerConnection, baseHeaders: Readonly<OutgoingHttpHeaders>) {
+  constructor(
+    stream: ServerHttp2Stream,
+    head: RequestHead,
+    connection: ServerConnection,
+    baseHeaders: Readonly<OutgoingHttpHeaders>,
+    trace?: CallTrace,
+  ) {
+    this.trace = trace;
     this.stream = stream as OwnedStream;
     this.head = head;
     this.connection = connection;
@@ -162,6 +174,7 @@ export class ServerStream implements ConnectionStream {
     }
     this.flags |= HEADERS_SENT;
     this.stream.on("wantTrailers", onWantTrailers);
+    this.trace?.headers("headers-sent", headers);
     this.stream.respond(headers, WITH_TRAILERS);
     this.connection.onSend();
   }
@@ -225,6 +238,7 @@ export class ServerStream implements ConnectionStream {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.flags |= FINISHED;
     this.finishStatus = error;
+    if (this.trace !== undefined) this.sentStatus = error;
     if ((this.flags & HEADERS_SENT) === 0) {
       this.flags |= HEADERS_SENT;
       const plain = headers === undefined || headers.size === 0;
@@ -237,6 +251,7 @@ export class ServerStream implements ConnectionStream {
           block = trailersFromStatus(oversize, undefined, { ...this.baseHeaders });
         }
       }
+      this.trace?.headers("trailers-sent", block, { trailersOnly: true });
       this.stream.respond(block, TRAILERS_ONLY);
       this.connection.onSend();
       // node adds RST_STREAM(NO_ERROR) only after a response that ends without trailers (never
@@ -273,7 +288,10 @@ export class ServerStream implements ConnectionStream {
     this.closeReason ??= reason;
     this.reader?.abort(reason);
     this.controller?.abort(this.closeReason);
-    if (!this.stream.closed && !this.stream.destroyed) this.stream.close(rstCode);
+    if (!this.stream.closed && !this.stream.destroyed) {
+      this.trace?.reset(true, rstCode, reason.message);
+      this.stream.close(rstCode);
+    }
   }
 
   /**
@@ -286,7 +304,7 @@ export class ServerStream implements ConnectionStream {
   }
 
   private openReader(maxBytes: number, single: boolean): FrameQueue {
-    const reader = new FrameQueue(this.stream, maxBytes, single ? SINGLE_MESSAGE : DEFAULT_HIGH_WATER_BYTES);
+    const reader = new FrameQueue(this.stream, maxBytes, single ? SINGLE_MESSAGE : DEFAULT_HIGH_WATER_BYTES, "server: request");
     this.reader = reader;
     this.stream.on("data", onData);
     this.stream.on("end", onEnd);
@@ -321,6 +339,7 @@ export class ServerStream implements ConnectionStream {
       const oversize = oversizeError(trailers, "trailers");
       if (oversize !== undefined) trailers = trailersFromStatus(oversize, undefined);
     }
+    this.trace?.headers("trailers-sent", trailers);
     this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
@@ -332,6 +351,7 @@ export class ServerStream implements ConnectionStream {
 
   /** @internal 'close' handler. */
   onClose(): void {
+    const cutOff = (this.flags & FINISHED) === 0;
     this.flags |= CLOSED;
     this.connection.remove(this);
     if ((this.flags & FINISHED) === 0 || this.closeReason !== undefined) {
@@ -347,6 +367,7 @@ export class ServerStream implements ConnectionStream {
       this.reader?.abort(this.closeReason);
       this.controller?.abort(this.closeReason);
     }
+    if (this.trace !== undefined) traceClose(this.trace, cutOff ? this.stream.rstCode : undefined, this.closeReason ?? this.sentStatus);
     this.onDrain();
   }
 
@@ -404,3 +425,9 @@ function cancelStream(stream: ServerHttp2Stream): void {
 
 // 'error' is always followed by 'close', which reports the reset through `signal`.
 function onError(): void {}
+
+/** Trace: a reset by the client, then the end of the call with the status sent (or why it was cut off). */
+function traceClose(trace: CallTrace, peerRstCode: number | undefined, status: GrpcError | undefined): void {
+  if (peerRstCode !== undefined) trace.reset(false, peerRstCode);
+  trace.end(status);
+}
