@@ -45,6 +45,15 @@ export {
   type UntypedFunction,
 } from "./client/index.js";
 export type { Address, Target } from "./channel/index.js";
+export type {
+  DurationString,
+  FailurePercentageEjectionConfig,
+  LoadBalancingConfig,
+  OutlierDetectionConfig,
+  PickFirstConfig,
+  ResolverResult,
+  SuccessRateEjectionConfig,
+} from "./channel/index.js";
 export type { Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {

@@ -1,10 +1,12 @@
 import { Code, GrpcError, describeError } from "../status/index.js";
 import type { BackoffOptions } from "./backoff.js";
+import type { CallCounter } from "./call-counter.js";
 import { ConnectivityState, StateCell } from "./connectivity.js";
+import type { HealthCheckOptions } from "./health-check.js";
 import { PickQueue } from "./pick-queue.js";
-import { createPolicy, type LoadBalancingPolicy } from "./policies.js";
+import { createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
-import { resolveTarget } from "./resolver.js";
+import { resolveTarget, type ResolverResult } from "./resolver.js";
 import { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 import { formatAddress, type Address, type Target } from "./target.js";
 import type { Connect, Transport } from "./transport.js";
@@ -15,8 +17,20 @@ export interface BalancerOptions<T extends Transport> {
   connect: Connect<T>;
   /** Default "pick_first". An unknown name is a TypeError. */
   loadBalancingPolicy?: LoadBalancingPolicy | undefined;
+  /**
+   * A gRFC A2 `loadBalancingConfig` list (JSON): the first registered policy in it is used,
+   * its config validated (a TypeError naming the path). Takes precedence over `loadBalancingPolicy`.
+   */
+  loadBalancingConfig?: unknown;
+  /** Client-side health checking (gRFC A17) for the policies that use it (round_robin). Default off. */
+  healthCheck?: HealthCheckOptions<T> | undefined;
+  /**
+   * The least time between two resolutions asked for by a lost connection (a READY subchannel
+   * going IDLE or TRANSIENT_FAILURE). Default 30000 ms, as gRPC's DNS resolver.
+   */
+  minResolveIntervalMs?: number | undefined;
   /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
-  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
+  resolver?: ((target: Target) => Promise<Address[] | ResolverResult>) | undefined;
   /** Reconnect backoff of each address; defaults are the spec's. */
   backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period handed to the transports; undefined means off. */
@@ -34,7 +48,9 @@ export interface BalancerOptions<T extends Transport> {
  * it gets a transport at once; in TRANSIENT_FAILURE a fail-fast call fails UNAVAILABLE with
  * the last connection (or resolver) error while a wait-for-ready call waits for READY until
  * its deadline; in SHUTDOWN every call fails UNAVAILABLE. After every address failed the
- * target is resolved again before the next attempt, so a name that moved is followed.
+ * target is resolved again before the next attempt, so a name that moved is followed; a READY
+ * subchannel that loses its connection also asks for a resolution (at most one per
+ * `minResolveIntervalMs`), so backends that come and go behind one name are found.
  * https://github.com/grpc/grpc/blob/master/doc/connectivity-semantics-and-api.md
  * https://github.com/grpc/grpc/blob/master/doc/wait-for-ready.md
  */
@@ -49,13 +65,26 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   /** Every address failed: resolve again before the next attempt. */
   private stale = false;
   private resolveRetry: NodeJS.Timeout | undefined;
+  /** The resolution running now keeps the channel's state (a re-resolution while connected). */
+  private resolvingInBackground = false;
+  private lastResolveMs = -Infinity;
+  private reresolveTimer: NodeJS.Timeout | undefined;
+  /** The service config of the last resolver result (raw JSON), if it carried one. */
+  private resolvedServiceConfig: string | undefined;
+  private readonly subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
   private readonly queue: PickQueue<T>;
 
   constructor(target: Target, options: BalancerOptions<T>) {
     this.target = target;
     this.options = options;
+    const minResolveIntervalMs = options.minResolveIntervalMs;
+    if (minResolveIntervalMs !== undefined && !(minResolveIntervalMs >= 0))
+      throw new RangeError("channel: minResolveIntervalMs must be a number >= 0");
     const control: ChannelControl = { exitIdle: () => this.exitIdle() };
-    this.policy = createPolicy(options.loadBalancingPolicy ?? "pick_first", control);
+    this.policy =
+      options.loadBalancingConfig !== undefined
+        ? createPolicy(parseLoadBalancingConfig(options.loadBalancingConfig), control)
+        : createPolicy(options.loadBalancingPolicy ?? "pick_first", control);
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
@@ -84,9 +113,31 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     return this.queuePick(waitForReady, deadline, signal);
   }
 
+  /**
+   * Where the end of a call on `transport` is counted (outlier detection), or undefined when
+   * the policy counts nothing. The call path hands it the call's end (status or OK).
+   */
+  callCounter(transport: T): CallCounter | undefined {
+    if (!this.policy.tracksCalls) return undefined;
+    let subchannel = this.subchannelOfTransport.get(transport);
+    if (subchannel === undefined) {
+      subchannel = this.subchannels.find((candidate) => candidate.owns(transport));
+      if (subchannel === undefined) return undefined;
+      this.subchannelOfTransport.set(transport, subchannel);
+    }
+    return subchannel.callCounter;
+  }
+
+  /** The service config (raw JSON) of the last resolver result, if it carried one. */
+  serviceConfig(): string | undefined {
+    return this.resolvedServiceConfig;
+  }
+
   /** Closes every transport (active calls finish first) and fails queued calls. */
   close(): void {
     this.state.set(ConnectivityState.Shutdown);
+    this.policy.close?.();
+    if (this.reresolveTimer !== undefined) clearTimeout(this.reresolveTimer);
     if (this.resolveRetry !== undefined) clearTimeout(this.resolveRetry);
     for (const subchannel of this.subchannels) subchannel.shutdown();
     this.queue.failAll(shutdownError);
@@ -100,7 +151,25 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     if (this.state.get() === ConnectivityState.Idle && this.queue.size > 0) this.exitIdle();
   }
 
-  /** The addresses in use (after resolution), in resolver order. */
+  /**
+   * SubchannelListener: a READY subchannel lost its connection; the target is resolved again,
+   * at most once per `minResolveIntervalMs`, without changing the channel's state.
+   */
+  connectionLost(): void {
+    if (this.reresolveTimer !== undefined || this.resolving || this.state.get() === ConnectivityState.Shutdown) return;
+    const waitMs = this.lastResolveMs + (this.options.minResolveIntervalMs ?? 30_000) - performance.now();
+    if (waitMs <= 0) {
+      this.resolve(true);
+      return;
+    }
+    this.reresolveTimer = setTimeout(() => {
+      this.reresolveTimer = undefined;
+      this.resolve(true);
+    }, waitMs);
+    this.reresolveTimer.unref();
+  }
+
+  /** The addresses in use (after resolution), in the policy's order (resolver order, or shuffled by pick_first). */
   addresses(): Address[] {
     return this.subchannels.map((subchannel) => subchannel.address);
   }
@@ -140,23 +209,29 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.policy.exitIdle(this.subchannels);
   }
 
-  private resolve(): void {
+  private resolve(background = false): void {
     if (this.resolving || this.state.get() === ConnectivityState.Shutdown) return;
     this.resolving = true;
-    this.state.set(ConnectivityState.Connecting);
+    this.resolvingInBackground = background;
+    this.lastResolveMs = performance.now();
+    if (!background) this.state.set(ConnectivityState.Connecting);
     const resolver = this.options.resolver ?? resolveTarget;
     Promise.resolve(this.target)
       .then(resolver)
       .then(
-        (addresses) => {
+        (result) => {
           this.resolving = false;
           this.resolveError = undefined;
           this.stale = false;
           if (this.state.get() === ConnectivityState.Shutdown) return;
+          let addresses = Array.isArray(result) ? result : result.addresses;
+          if (!Array.isArray(result)) this.resolvedServiceConfig = result.serviceConfig;
+          addresses = this.policy.orderAddresses?.(addresses) ?? addresses;
           const options: SubchannelOptions<T> = {
             connect: this.options.connect,
             backoff: this.options.backoff,
             keepaliveTimeMs: this.options.keepaliveTimeMs,
+            healthCheck: this.policy.usesHealthChecks ? this.options.healthCheck : undefined,
           };
           // Addresses already known keep their subchannel (and its backoff); the others go.
           const known = new Map(this.subchannels.map((subchannel) => [formatAddress(subchannel.address), subchannel]));
@@ -167,11 +242,14 @@ export class Balancer<T extends Transport> implements SubchannelListener {
             return existing ?? new Subchannel<T>(address, options, this);
           });
           for (const gone of known.values()) gone.shutdown();
+          this.policy.addressesChanged?.(this.subchannels);
           this.exitIdle();
           this.subchannelChanged();
         },
         (error: unknown) => {
           this.resolving = false;
+          // A re-resolution that failed while connected keeps the addresses it has (gRPC does too).
+          if (background && this.subchannels.length > 0) return;
           this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
           this.state.set(ConnectivityState.TransientFailure);
           this.subchannelChanged();
@@ -186,7 +264,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   }
 
   private updateState(): void {
-    if (this.resolving || this.subchannels.length === 0) return;
+    if ((this.resolving && !this.resolvingInBackground) || this.subchannels.length === 0) return;
     const state = this.policy.aggregateState(this.subchannels, this.state.get());
     if (state === ConnectivityState.TransientFailure) this.stale = true;
     this.state.set(state);

@@ -4,9 +4,25 @@
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { ConnectivityState, StateCell } from "./connectivity.js";
 export { parseTarget, formatAddress, type Address, type Target } from "./target.js";
-export { resolveTarget } from "./resolver.js";
+export { resolveTarget, type ResolverResult } from "./resolver.js";
 export type { Connect, ConnectAttempt, Transport, TransportOwner } from "./transport.js";
 export { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
-export type { ChannelControl, Policy } from "./policy.js";
-export type { LoadBalancingPolicy } from "./policies.js";
+export type { ChannelControl, LoadBalancingChoice, Policy, PolicyFactory, PolicyRegistry } from "./policy.js";
+export { parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
+export type {
+  DurationString,
+  FailurePercentageEjectionConfig,
+  LoadBalancingConfig,
+  OutlierDetectionConfig,
+  PickFirstConfig,
+  SuccessRateEjectionConfig,
+} from "./load-balancing-config.js";
+export { CallCounter } from "./call-counter.js";
+export {
+  ServingStatus,
+  type HealthCheckOptions,
+  type HealthWatchCall,
+  type HealthWatchListener,
+  type WatchHealth,
+} from "./health-check.js";
 export { Balancer, type BalancerOptions } from "./balancer.js";

@@ -2,6 +2,14 @@ import { lookup } from "node:dns/promises";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import type { Address, Target } from "./target.js";
 
+/** What a resolver may return instead of a bare address list: the addresses and a service config. */
+export interface ResolverResult {
+  /** The addresses to connect to. */
+  addresses: Address[];
+  /** A service config (gRFC A2 JSON text) the name's owner publishes, e.g. in DNS TXT `grpc_config=` records. */
+  serviceConfig?: string | undefined;
+}
+
 /**
  * Resolves a target to the addresses to connect to: every address the system resolver returns
  * for a `dns` target (IPv4 and IPv6, in the resolver's order), the literal list otherwise.

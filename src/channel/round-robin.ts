@@ -1,5 +1,6 @@
+import { configObject } from "./config-fields.js";
 import { ConnectivityState } from "./connectivity.js";
-import { aggregateSubchannelStates, type Policy } from "./policy.js";
+import { aggregateSubchannelStates, type Policy, type PolicyFactory } from "./policy.js";
 import type { Subchannel } from "./subchannel.js";
 import type { Transport } from "./transport.js";
 
@@ -9,6 +10,8 @@ import type { Transport } from "./transport.js";
  * https://github.com/grpc/grpc/blob/master/doc/load-balancing.md#round_robin
  */
 export class RoundRobin implements Policy {
+  readonly usesHealthChecks = true;
+  readonly tracksCalls = false;
   private nextIndex = 0;
 
   pick<T extends Transport>(subchannels: readonly Subchannel<T>[]): T | undefined {
@@ -34,3 +37,12 @@ export class RoundRobin implements Policy {
     return aggregateSubchannelStates(subchannels);
   }
 }
+
+/** The registry entry of round_robin: its config is `{}`. */
+export const ROUND_ROBIN: PolicyFactory<Record<string, never>> = {
+  parseConfig(json, path) {
+    configObject(json, path, []);
+    return {};
+  },
+  create: () => new RoundRobin(),
+};

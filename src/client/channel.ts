@@ -4,7 +4,9 @@ import {
   parseTarget,
   type Address,
   type BackoffOptions,
+  type LoadBalancingConfig,
   type LoadBalancingPolicy,
+  type ResolverResult,
   type Target,
 } from "../channel/index.js";
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
@@ -18,6 +20,19 @@ export interface ChannelOptions {
   tls?: boolean | TlsOptions | undefined;
   /** Default "pick_first": the first address that connects takes every call. */
   loadBalancingPolicy?: LoadBalancingPolicy | undefined;
+  /**
+   * The policy and its config, as gRFC A2's `loadBalancingConfig` list: the first supported
+   * entry is used (`[{ round_robin: {} }]`, `[{ pick_first: { shuffleAddressList: true } }]`,
+   * `[{ outlier_detection_experimental: { ..., childPolicy: [{ round_robin: {} }] } }]`).
+   * Takes precedence over `loadBalancingPolicy`; an invalid config is a TypeError naming its
+   * path. See docs/LOAD-BALANCING.md.
+   */
+  loadBalancingConfig?: readonly LoadBalancingConfig[] | undefined;
+  /**
+   * The least time between two re-resolutions of the target caused by a lost connection.
+   * Default 30000 ms (gRPC's DNS resolver).
+   */
+  minResolveIntervalMs?: number | undefined;
   /** Keepalive ping period in ms. Default: off. */
   keepaliveTimeMs?: number | undefined;
   /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
@@ -33,7 +48,7 @@ export interface ChannelOptions {
    * system resolver for dns targets, the literal addresses otherwise. Called again when every
    * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
    */
-  resolver?: ((target: Target) => Promise<Address[]>) | undefined;
+  resolver?: ((target: Target) => Promise<Address[] | ResolverResult>) | undefined;
   /** Receive limit per message. Default 4 MiB. */
   maxReceiveMessageBytes?: number | undefined;
   /** Send limit per message. Default unlimited. */
@@ -98,6 +113,8 @@ export class Channel {
     const balancer = new Balancer<Connection>(parsed, {
       connect,
       loadBalancingPolicy: options.loadBalancingPolicy,
+      loadBalancingConfig: options.loadBalancingConfig,
+      minResolveIntervalMs: options.minResolveIntervalMs,
       resolver: options.resolver,
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,

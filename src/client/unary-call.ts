@@ -6,7 +6,16 @@ import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/inde
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
-import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import {
+  CallWatch,
+  callCounter,
+  finalError,
+  needsWatch,
+  pickConnection,
+  receiveCompressionError,
+  setupCall,
+  type CallSetup,
+} from "./call-setup.js";
 import type { Channel } from "./channel.js";
 
 /**
@@ -53,6 +62,8 @@ class UnaryCall<I, O> implements StreamEndListener {
   private stream: ClientStream | undefined;
   private watch: CallWatch | undefined;
   private retried = false;
+  /** Outlier detection's count of this call's end, when the policy keeps one. */
+  private counter: StreamEndListener | undefined;
 
   constructor(
     channel: Channel,
@@ -94,6 +105,7 @@ class UnaryCall<I, O> implements StreamEndListener {
       this.send(this.frame!);
       return;
     }
+    this.counter?.onStreamEnd(error);
     try {
       reportMetadata(stream, this.options);
       if (error !== undefined) this.reject(finalError(error, this.setup.deadline));
@@ -107,6 +119,7 @@ class UnaryCall<I, O> implements StreamEndListener {
     try {
       const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false);
       this.stream = stream;
+      this.counter = callCounter(this.channel, connection);
       stream.end(this.frame!);
       this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;
       stream.whenFinished(this);
