@@ -25,4 +25,5 @@ export {
   type HealthWatchListener,
   type WatchHealth,
 } from "./health-check.js";
+export { HEALTH_WATCH_PATH, decodeHealthCheckResponse, encodeHealthCheckRequest } from "./health-messages.js";
 export { Balancer, type BalancerOptions } from "./balancer.js";

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
+import { createHealthWatch } from "./health-watch.js";
 import type { Interceptor } from "./interceptor.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
@@ -33,6 +34,14 @@ export interface ChannelOptions {
    * Default 30000 ms (gRPC's DNS resolver).
    */
   minResolveIntervalMs?: number | undefined;
+  /**
+   * Client-side health checking (gRFC A17, the service config's `healthCheckConfig`): each
+   * connected address watches `grpc.health.v1.Health/Watch` for `serviceName` ("" = the whole
+   * server) and takes calls only while SERVING. Used by round_robin (and policies wrapping it);
+   * pick_first ignores it, as in gRPC. A server answering UNIMPLEMENTED is used unchecked (a
+   * process warning says so). Default off.
+   */
+  healthCheckConfig?: { serviceName?: string | undefined } | undefined;
   /** Keepalive ping period in ms. Default: off. */
   keepaliveTimeMs?: number | undefined;
   /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
@@ -110,16 +119,27 @@ export class Channel {
         idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
       },
     });
+    const authority = tls?.serverNameOverride ?? parsed.authority;
+    const scheme = secure ? "https" : "http";
+    const healthCheck = options.healthCheckConfig;
     const balancer = new Balancer<Connection>(parsed, {
       connect,
       loadBalancingPolicy: options.loadBalancingPolicy,
       loadBalancingConfig: options.loadBalancingConfig,
       minResolveIntervalMs: options.minResolveIntervalMs,
+      healthCheck:
+        healthCheck === undefined
+          ? undefined
+          : {
+              serviceName: healthCheck.serviceName ?? "",
+              watch: createHealthWatch(authority, scheme, options.userAgent),
+              backoff: options.backoff,
+            },
       resolver: options.resolver,
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
     });
-    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
+    this.#core = { balancer, authority, scheme };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
     this.compressions = options.compressions ?? DEFAULT_COMPRESSIONS;
