@@ -6,6 +6,7 @@ import type { HealthCheckOptions } from "./health-check.js";
 import { PickQueue } from "./pick-queue.js";
 import { createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
+import { lookupServiceConfig, type ServiceConfigLookupOptions } from "./dns-service-config.js";
 import { resolveTarget, type ResolverResult } from "./resolver.js";
 import { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 import { formatAddress, type Address, type Target } from "./target.js";
@@ -31,6 +32,11 @@ export interface BalancerOptions<T extends Transport> {
   minResolveIntervalMs?: number | undefined;
   /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
   resolver?: ((target: Target) => Promise<Address[] | ResolverResult>) | undefined;
+  /**
+   * With the default resolver and a dns target, also look up the service config in the TXT
+   * records of `_grpc_config.<host>` (gRFC A2) and return it with the addresses. Default off.
+   */
+  dnsServiceConfig?: boolean | ServiceConfigLookupOptions | undefined;
   /** Reconnect backoff of each address; defaults are the spec's. */
   backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period handed to the transports; undefined means off. */
@@ -215,7 +221,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.resolvingInBackground = background;
     this.lastResolveMs = performance.now();
     if (!background) this.state.set(ConnectivityState.Connecting);
-    const resolver = this.options.resolver ?? resolveTarget;
+    const resolver = this.options.resolver ?? this.defaultResolver;
     Promise.resolve(this.target)
       .then(resolver)
       .then(
@@ -262,6 +268,17 @@ export class Balancer<T extends Transport> implements SubchannelListener {
         },
       );
   }
+
+  /** The system resolver, with the TXT service config when `dnsServiceConfig` asks for it. */
+  private readonly defaultResolver = async (target: Target): Promise<Address[] | ResolverResult> => {
+    const lookup = this.options.dnsServiceConfig;
+    if (lookup === undefined || lookup === false || target.scheme !== "dns") return resolveTarget(target);
+    const [addresses, serviceConfig] = await Promise.all([
+      resolveTarget(target),
+      lookupServiceConfig(target.host, lookup === true ? {} : lookup),
+    ]);
+    return { addresses, serviceConfig };
+  };
 
   private updateState(): void {
     if ((this.resolving && !this.resolvingInBackground) || this.subchannels.length === 0) return;

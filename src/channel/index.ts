@@ -5,6 +5,12 @@ export { Backoff, type BackoffOptions } from "./backoff.js";
 export { ConnectivityState, StateCell } from "./connectivity.js";
 export { parseTarget, formatAddress, type Address, type Target } from "./target.js";
 export { resolveTarget, type ResolverResult } from "./resolver.js";
+export {
+  chooseServiceConfig,
+  lookupServiceConfig,
+  type ServiceConfigClient,
+  type ServiceConfigLookupOptions,
+} from "./dns-service-config.js";
 export type { Connect, ConnectAttempt, Transport, TransportOwner } from "./transport.js";
 export { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 export type { ChannelControl, LoadBalancingChoice, Policy, PolicyFactory, PolicyRegistry } from "./policy.js";

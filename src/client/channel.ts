@@ -35,6 +35,12 @@ export interface ChannelOptions {
    */
   minResolveIntervalMs?: number | undefined;
   /**
+   * Look up the target's service config in DNS TXT records (`_grpc_config.<host>`,
+   * `grpc_config=` choices, gRFC A2) with the default resolver. The chosen config travels with
+   * the resolver result (`ResolverResult.serviceConfig`). Default false.
+   */
+  dnsServiceConfig?: boolean | undefined;
+  /**
    * Client-side health checking (gRFC A17, the service config's `healthCheckConfig`): each
    * connected address watches `grpc.health.v1.Health/Watch` for `serviceName` ("" = the whole
    * server) and takes calls only while SERVING. Used by round_robin (and policies wrapping it);
@@ -127,6 +133,7 @@ export class Channel {
       loadBalancingPolicy: options.loadBalancingPolicy,
       loadBalancingConfig: options.loadBalancingConfig,
       minResolveIntervalMs: options.minResolveIntervalMs,
+      dnsServiceConfig: options.dnsServiceConfig,
       healthCheck:
         healthCheck === undefined
           ? undefined
