@@ -30,11 +30,6 @@ export class CallCounter {
     this.activeSuccesses = this.activeFailures = 0;
   }
 
-  /** Forgets every result (the detector was (re)started). */
-  reset(): void {
-    this.activeSuccesses = this.activeFailures = this.successes = this.failures = 0;
-  }
-
   /** Calls of the last finished interval. */
   get volume(): number {
     return this.successes + this.failures;

@@ -15,14 +15,8 @@ export type { Connect, ConnectAttempt, Transport, TransportOwner } from "./trans
 export { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 export type { ChannelControl, LoadBalancingChoice, Policy, PolicyFactory, PolicyRegistry } from "./policy.js";
 export { parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
-export type {
-  DurationString,
-  FailurePercentageEjectionConfig,
-  LoadBalancingConfig,
-  OutlierDetectionConfig,
-  PickFirstConfig,
-  SuccessRateEjectionConfig,
-} from "./load-balancing-config.js";
+// Types only; `export *` keeps the file loaded, so c8 (all: true) does not count it as uncovered.
+export * from "./load-balancing-config.js";
 export { CallCounter } from "./call-counter.js";
 export {
   ServingStatus,

@@ -2,7 +2,7 @@
 // test.Probe/echo (answering with their id, or failing a given share of calls) and, when asked,
 // a hand-written grpc.health.v1.Health whose status the test flips.
 import protobuf from "protobufjs";
-import type { Codec } from "../../src/codec/index.js";
+import { type Codec, rawCodec } from "../../src/codec/index.js";
 import { Code, GrpcError, Server, type ServerContext } from "../../src/index.js";
 import { defineService } from "../../src/service/index.js";
 import { Probe } from "../e2e/server-fixtures.js";
@@ -29,6 +29,11 @@ export const Health = defineService("grpc.health.v1.Health", {
     requestCodec: codecOf<{ service?: string }>("grpc.health.v1.HealthCheckRequest"),
     responseCodec: codecOf<{ status: number }>("grpc.health.v1.HealthCheckResponse"),
   },
+});
+
+/** grpc.health.v1.Health with raw bytes both ways, for servers that answer what no real one would. */
+export const RawHealth = defineService("grpc.health.v1.Health", {
+  Watch: { kind: "server_streaming", requestCodec: rawCodec, responseCodec: rawCodec },
 });
 
 /** A server's health, per service name; watchers hear every change. */
@@ -72,7 +77,10 @@ export interface Backend {
 }
 
 /** Starts a backend on 127.0.0.1:0; `failShare` of its echo calls fail UNAVAILABLE; `health` adds the Health service. */
-export async function startBackend(id: string, options: { failShare?: number; health?: boolean } = {}): Promise<Backend> {
+export async function startBackend(
+  id: string,
+  options: { failShare?: number; health?: boolean; rawWatch?: (request: Uint8Array) => Iterable<Uint8Array> } = {},
+): Promise<Backend> {
   const server = new Server();
   const health = options.health === true ? new HealthStatus() : undefined;
   const backend: Backend = { id, server, port: 0, calls: 0, failShare: options.failShare ?? 0, health };
@@ -92,6 +100,8 @@ export async function startBackend(id: string, options: { failShare?: number; he
     chat: async function* () {},
   });
   if (health !== undefined) server.add(Health, { Watch: (request, ctx) => health.watch(request, ctx) });
+  const rawWatch = options.rawWatch;
+  if (rawWatch !== undefined) server.add(RawHealth, { Watch: (request) => rawWatch(request) });
   backend.port = (await server.listen({ host: "127.0.0.1", port: 0 })).port!;
   return backend;
 }

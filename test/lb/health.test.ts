@@ -102,4 +102,39 @@ describe("lb e2e: client-side health checking (gRFC A17)", function () {
     const client = connect(backends.map((backend) => backend.port));
     await until(client, ["b"]);
   });
+
+  it("opens a new Watch call at once after one that answered ended OK", async () => {
+    let watches = 0;
+    backends = [
+      await startBackend("a", {
+        rawWatch: () => {
+          watches++;
+          return [Uint8Array.of(0x08, 0x01)]; // SERVING, then the call ends OK
+        },
+      }),
+    ];
+    const client = connect([backends[0]!.port]);
+    await until(client, ["a"]);
+    for (let i = 0; i < 200 && watches < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(watches).to.be.at.least(3);
+  });
+
+  it("keeps calls off a server whose health answer cannot be decoded", async () => {
+    const requests: string[] = [];
+    backends = [
+      await startBackend("garbled", {
+        rawWatch: (request) => {
+          requests.push(Buffer.from(request).toString("hex"));
+          return [Uint8Array.of(0x0b)]; // wire type 3: not a HealthCheckResponse
+        },
+      }),
+      await startBackend("good", { health: true }),
+    ];
+    backends[1]!.health!.set(SERVICE, 1);
+    const client = connect(backends.map((backend) => backend.port));
+    await until(client, ["good"]);
+    expect(backends[0]!.calls).to.equal(0);
+    // The request the server received: HealthCheckRequest { service: "test.Probe" }, encoded by hand.
+    expect(requests[0]).to.equal(`0a0a${Buffer.from(SERVICE).toString("hex")}`);
+  });
 });
