@@ -4,7 +4,7 @@ import type { CallCounter } from "./call-counter.js";
 import { ConnectivityState, StateCell } from "./connectivity.js";
 import type { HealthCheckOptions } from "./health-check.js";
 import { PickQueue } from "./pick-queue.js";
-import { createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
+import { choiceOfName, createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
 import { lookupServiceConfig, type ServiceConfigLookupOptions } from "./dns-service-config.js";
 import { resolveTarget, type ResolverResult } from "./resolver.js";
@@ -64,7 +64,10 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   readonly target: Target;
   private readonly state = new StateCell();
   private readonly options: BalancerOptions<T>;
-  private readonly policy: Policy;
+  private policy: Policy;
+  /** The parsed config of the policy in force, as JSON, to tell a changed config from the same one. */
+  private policyKey: string;
+  private readonly control: ChannelControl = { exitIdle: () => this.exitIdle() };
   private subchannels: Subchannel<T>[] = [];
   private resolving = false;
   private resolveError: GrpcError | undefined;
@@ -77,7 +80,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   private reresolveTimer: NodeJS.Timeout | undefined;
   /** The service config of the last resolver result (raw JSON), if it carried one. */
   private resolvedServiceConfig: string | undefined;
-  private readonly subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
+  private subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
   private readonly queue: PickQueue<T>;
 
   constructor(target: Target, options: BalancerOptions<T>) {
@@ -86,11 +89,12 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     const minResolveIntervalMs = options.minResolveIntervalMs;
     if (minResolveIntervalMs !== undefined && !(minResolveIntervalMs >= 0))
       throw new RangeError("channel: minResolveIntervalMs must be a number >= 0");
-    const control: ChannelControl = { exitIdle: () => this.exitIdle() };
-    this.policy =
+    const choice =
       options.loadBalancingConfig !== undefined
-        ? createPolicy(parseLoadBalancingConfig(options.loadBalancingConfig), control)
-        : createPolicy(options.loadBalancingPolicy ?? "pick_first", control);
+        ? parseLoadBalancingConfig(options.loadBalancingConfig)
+        : choiceOfName(options.loadBalancingPolicy ?? "pick_first");
+    this.policy = createPolicy(choice, this.control);
+    this.policyKey = JSON.stringify(choice);
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
@@ -132,6 +136,27 @@ export class Balancer<T extends Transport> implements SubchannelListener {
       this.subchannelOfTransport.set(transport, subchannel);
     }
     return subchannel.callCounter;
+  }
+
+  /**
+   * Switches to the policy of an A2 `loadBalancingConfig` list (a service config that changed,
+   * e.g. from DNS). The list is validated first (a TypeError leaves the policy in force); the
+   * same config as the one in force changes nothing. Otherwise the old policy stops, its
+   * connections close gracefully (calls in flight finish on them), and the target is resolved
+   * and connected anew under the new policy.
+   */
+  setLoadBalancingConfig(list: unknown, path = "loadBalancingConfig"): void {
+    const choice = parseLoadBalancingConfig(list, path);
+    const key = JSON.stringify(choice);
+    if (key === this.policyKey || this.state.get() === ConnectivityState.Shutdown) return;
+    const policy = createPolicy(choice, this.control);
+    this.policy.close?.();
+    this.policy = policy;
+    this.policyKey = key;
+    for (const subchannel of this.subchannels) subchannel.shutdown();
+    this.subchannels = [];
+    this.subchannelOfTransport = new WeakMap();
+    if (this.state.get() !== ConnectivityState.Idle) this.resolve();
   }
 
   /** The service config (raw JSON) of the last resolver result, if it carried one. */

@@ -34,11 +34,13 @@ export function parseLoadBalancingConfig(list: unknown, path = "loadBalancingCon
  * for one channel. An unknown name is a TypeError: it is a caller's mistake.
  */
 export function createPolicy(choice: LoadBalancingChoice | string, control: ChannelControl): Policy {
-  if (typeof choice === "string") {
-    if (!Object.hasOwn(POLICIES, choice)) throw new TypeError(`channel: unknown load balancing policy ${JSON.stringify(choice)}`);
-    choice = registry.parse([{ [choice]: {} }], "loadBalancingPolicy");
-  }
-  return registry.create(choice, control);
+  return registry.create(typeof choice === "string" ? choiceOfName(choice) : choice, control);
+}
+
+/** The choice of a bare policy name with its default config; an unknown name is a TypeError. */
+export function choiceOfName(name: string): LoadBalancingChoice {
+  if (!Object.hasOwn(POLICIES, name)) throw new TypeError(`channel: unknown load balancing policy ${JSON.stringify(name)}`);
+  return registry.parse([{ [name]: {} }], "loadBalancingPolicy");
 }
 
 const registry: PolicyRegistry = {

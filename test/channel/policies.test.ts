@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { parseLoadBalancingConfig } from "../../src/channel/index.js";
+import { Balancer, ConnectivityState, parseLoadBalancingConfig } from "../../src/channel/index.js";
 import type { ParsedOutlierDetectionConfig } from "../../src/channel/outlier-detection.js";
 import { createPolicy } from "../../src/channel/policies.js";
+import { FakeNetwork, type FakeTransport, ipv4Target, settle } from "./fake-transport.js";
 
 const control = { exitIdle: () => {} };
 
@@ -119,4 +120,47 @@ describe("channel/policies: createPolicy", () => {
   function od(): unknown[] {
     return [{ outlier_detection_experimental: { childPolicy: [{ round_robin: {} }] } }];
   }
+});
+
+describe("channel/balancer: setLoadBalancingConfig", () => {
+  async function readyOnPickFirst() {
+    const network = new FakeNetwork();
+    const channel = new Balancer<FakeTransport>(ipv4Target(1, 2), { connect: network.connect });
+    channel.getState(true);
+    await settle();
+    const first = network.attempt("127.0.0.1:1").succeed();
+    return { network, channel, first };
+  }
+
+  it("switches policy: the old connections close, the addresses connect anew under the new one", async () => {
+    const { network, channel, first } = await readyOnPickFirst();
+    try {
+      channel.setLoadBalancingConfig([{ round_robin: {} }]);
+      expect(first.closed).to.equal(true);
+      await settle();
+      expect(network.running()).to.deep.equal(["127.0.0.1:1", "127.0.0.1:2"]);
+      const transports = [1, 2].map((port) => network.attempt(`127.0.0.1:${port}`).succeed());
+      expect(channel.getState()).to.equal(ConnectivityState.Ready);
+      expect(new Set([channel.pick(false), channel.pick(false)])).to.deep.equal(new Set(transports));
+    } finally {
+      channel.close();
+    }
+  });
+
+  it("changes nothing for the config in force, and keeps it on an invalid one", async () => {
+    const { network, channel, first } = await readyOnPickFirst();
+    try {
+      channel.setLoadBalancingConfig([{ grpclb: {} }, { pick_first: {} }]);
+      expect(() => channel.setLoadBalancingConfig([{ round_robin: 1 }], "serviceConfig.loadBalancingConfig")).to.throw(
+        TypeError,
+        "channel: serviceConfig.loadBalancingConfig[0].round_robin: must be a JSON object",
+      );
+      await settle();
+      expect(first.closed).to.equal(false);
+      expect(network.running()).to.deep.equal([]);
+      expect(channel.pick(false)).to.equal(first);
+    } finally {
+      channel.close();
+    }
+  });
 });
