@@ -77,14 +77,14 @@ describe("channel/balancer: re-resolution on connection loss", () => {
   });
 
   it("asks at most once per minResolveIntervalMs", async () => {
-    const { network, resolutions } = await start([at(1, 2, 3)], { minResolveIntervalMs: 150 });
+    const { network, resolutions } = await start([at(1, 2, 3)], { minResolveIntervalMs: 400 });
     const transports = [1, 2, 3].map((port) => network.attempt(`10.0.0.1:${port}`).succeed());
     transports[0]!.goAway();
     transports[1]!.goAway();
     await sleep(20);
     expect(resolutions()).to.equal(1); // the first resolution was just now
     transports[2]!.goAway();
-    for (let i = 0; i < 100 && resolutions() < 2; i++) await sleep(10);
+    for (let i = 0; i < 300 && resolutions() < 2; i++) await sleep(10);
     expect(resolutions()).to.equal(2); // one deferred resolution for all three losses
     await sleep(50);
     expect(resolutions()).to.equal(2);

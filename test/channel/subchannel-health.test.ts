@@ -45,7 +45,7 @@ describe("channel: client-side health checking (gRFC A17)", () => {
           calls.push(call);
           return { cancel: () => (call.cancelled = true) };
         },
-        backoff: { initialBackoffMs: 20, maxBackoffMs: 20, jitter: 0 },
+        backoff: { initialBackoffMs: 300, maxBackoffMs: 300, jitter: 0 },
         log: (message) => logged.push(message),
       },
       ...extra,
@@ -113,7 +113,7 @@ describe("channel: client-side health checking (gRFC A17)", () => {
     expect(channel.pick(false)).to.equal(transports[0]);
     expect(logged).to.have.length(1);
     expect(logged[0]).to.match(/^health: 127\.0\.0\.1:1 does not implement grpc\.health\.v1\.Health\/Watch .*health checking is off/);
-    await sleep(40);
+    await sleep(400); // longer than the health backoff (300 ms)
     expect(calls).to.have.length(1); // never retried
   });
 
@@ -124,8 +124,8 @@ describe("channel: client-side health checking (gRFC A17)", () => {
     first.listener.onHealthEnd(new GrpcError(Code.Unavailable, "stream reset"));
     expect(channel.getState()).to.equal(TransientFailure);
     await sleep(5);
-    expect(calls).to.have.length(1); // still in backoff (20 ms)
-    await sleep(60);
+    expect(calls).to.have.length(1); // still in backoff (300 ms)
+    for (let i = 0; i < 300 && calls.length < 2; i++) await sleep(10);
     expect(calls).to.have.length(2);
     expect(channel.getState()).to.equal(Connecting);
     watchOf(transports[0]!).listener.onHealthStatus(ServingStatus.Serving);
