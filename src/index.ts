@@ -48,7 +48,7 @@ export type { Address, Target } from "./channel/index.js";
 export type {
   DurationString,
   FailurePercentageEjectionConfig,
-  LoadBalancingConfig,
+  LoadBalancingConfigEntry,
   OutlierDetectionConfig,
   PickFirstConfig,
   ResolverResult,

@@ -7,7 +7,7 @@ import { PickQueue } from "./pick-queue.js";
 import { choiceOfName, createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
 import { lookupServiceConfig, type ServiceConfigLookupOptions } from "./dns-service-config.js";
-import { resolveTarget, type ResolverResult } from "./resolver.js";
+import { resolveTarget, resolverResultOf, type ResolverResult } from "./resolver.js";
 import { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
 import { formatAddress, type Address, type Target } from "./target.js";
 import type { Connect, Transport } from "./transport.js";
@@ -31,7 +31,7 @@ export interface BalancerOptions<T extends Transport> {
    */
   minResolveIntervalMs?: number | undefined;
   /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
-  resolver?: ((target: Target) => Promise<Address[] | ResolverResult>) | undefined;
+  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
   /**
    * With the default resolver and a dns target, also look up the service config in the TXT
    * records of `_grpc_config.<host>` (gRFC A2) and return it with the addresses. Default off.
@@ -255,9 +255,9 @@ export class Balancer<T extends Transport> implements SubchannelListener {
           this.resolveError = undefined;
           this.stale = false;
           if (this.state.get() === ConnectivityState.Shutdown) return;
-          let addresses = Array.isArray(result) ? result : result.addresses;
-          if (!Array.isArray(result)) this.resolvedServiceConfig = result.serviceConfig;
-          addresses = this.policy.orderAddresses?.(addresses) ?? addresses;
+          const resolved = resolverResultOf(result);
+          this.resolvedServiceConfig = resolved.serviceConfig;
+          const addresses = this.policy.orderAddresses?.(resolved.addresses) ?? resolved.addresses;
           const options: SubchannelOptions<T> = {
             connect: this.options.connect,
             backoff: this.options.backoff,
@@ -295,7 +295,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   }
 
   /** The system resolver, with the TXT service config when `dnsServiceConfig` asks for it. */
-  private readonly defaultResolver = async (target: Target): Promise<Address[] | ResolverResult> => {
+  private readonly defaultResolver = async (target: Target): Promise<readonly Address[] | ResolverResult> => {
     const lookup = this.options.dnsServiceConfig;
     if (lookup === undefined || lookup === false || target.scheme !== "dns") return resolveTarget(target);
     const [addresses, serviceConfig] = await Promise.all([

@@ -6,7 +6,7 @@
  * policy's name, whose value is that policy's config.
  * https://github.com/grpc/grpc/blob/master/doc/service_config.md
  */
-export type LoadBalancingConfig =
+export type LoadBalancingConfigEntry =
   | { pick_first: PickFirstConfig; round_robin?: never; outlier_detection_experimental?: never }
   | { round_robin: Record<string, never>; pick_first?: never; outlier_detection_experimental?: never }
   | { outlier_detection_experimental: OutlierDetectionConfig; pick_first?: never; round_robin?: never };
@@ -60,5 +60,5 @@ export interface OutlierDetectionConfig {
   successRateEjection?: SuccessRateEjectionConfig | undefined;
   failurePercentageEjection?: FailurePercentageEjectionConfig | undefined;
   /** The policy that balances over the addresses not ejected (an A2 loadBalancingConfig list). Required. */
-  childPolicy: readonly LoadBalancingConfig[];
+  childPolicy: readonly LoadBalancingConfigEntry[];
 }

@@ -77,7 +77,7 @@ export class OutlierDetection implements Policy {
     return this.child.aggregateState(subchannels, current);
   }
 
-  orderAddresses(addresses: Address[]): Address[] {
+  orderAddresses(addresses: readonly Address[]): readonly Address[] {
     return this.child.orderAddresses?.(addresses) ?? addresses;
   }
 

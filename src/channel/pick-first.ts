@@ -36,7 +36,7 @@ export class PickFirst implements Policy {
   }
 
   /** gRFC A62: with `shuffleAddressList`, a uniform (Fisher-Yates) shuffle of every resolver result, so clients spread over the backends. */
-  orderAddresses(addresses: Address[]): Address[] {
+  orderAddresses(addresses: readonly Address[]): readonly Address[] {
     if (!this.shuffle) return addresses;
     const shuffled = addresses.slice();
     for (let i = shuffled.length - 1; i > 0; i--) {

@@ -9,7 +9,7 @@ export type LoadBalancingPolicy = "pick_first" | "round_robin";
 
 /**
  * The policies a channel can use, by their gRPC name. A new policy is one file and one line
- * here (and its entry in `LoadBalancingConfig`, load-balancing-config.ts).
+ * here (and its entry in `LoadBalancingConfigEntry`, load-balancing-config.ts).
  */
 const POLICIES: Readonly<Record<string, PolicyFactory<unknown>>> = {
   pick_first: PICK_FIRST as PolicyFactory<unknown>,

@@ -64,7 +64,7 @@ export interface Policy {
   /** Whether the balancer reports each call's end to the picked subchannel's `callCounter`. */
   readonly tracksCalls: boolean;
   /** Orders a new resolver result before subchannels are made for it (pick_first shuffles here, gRFC A62). */
-  orderAddresses?(addresses: Address[]): Address[];
+  orderAddresses?(addresses: readonly Address[]): readonly Address[];
   /** The subchannel list changed (a resolver result was applied); called before `exitIdle`. */
   addressesChanged?(subchannels: readonly Subchannel<Transport>[]): void;
   /** The channel closed: stop timers. */

@@ -5,9 +5,18 @@ import type { Address, Target } from "./target.js";
 /** What a resolver may return instead of a bare address list: the addresses and a service config. */
 export interface ResolverResult {
   /** The addresses to connect to. */
-  addresses: Address[];
+  readonly addresses: readonly Address[];
   /** A service config (gRFC A2 JSON text) the name's owner publishes, e.g. in DNS TXT `grpc_config=` records. */
-  serviceConfig?: string | undefined;
+  readonly serviceConfig?: string | undefined;
+}
+
+/** A resolver's answer in either form, as one shape. */
+export function resolverResultOf(result: readonly Address[] | ResolverResult): ResolverResult {
+  return isAddressList(result) ? { addresses: result } : result;
+}
+
+function isAddressList(result: readonly Address[] | ResolverResult): result is readonly Address[] {
+  return Array.isArray(result);
 }
 
 /**

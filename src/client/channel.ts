@@ -4,7 +4,7 @@ import {
   parseTarget,
   type Address,
   type BackoffOptions,
-  type LoadBalancingConfig,
+  type LoadBalancingConfigEntry,
   type LoadBalancingPolicy,
   type ResolverResult,
   type Target,
@@ -28,7 +28,7 @@ export interface ChannelOptions {
    * Takes precedence over `loadBalancingPolicy`; an invalid config is a TypeError naming its
    * path. See docs/LOAD-BALANCING.md.
    */
-  loadBalancingConfig?: readonly LoadBalancingConfig[] | undefined;
+  loadBalancingConfig?: readonly LoadBalancingConfigEntry[] | undefined;
   /**
    * The least time between two re-resolutions of the target caused by a lost connection.
    * Default 30000 ms (gRPC's DNS resolver).
@@ -63,7 +63,7 @@ export interface ChannelOptions {
    * system resolver for dns targets, the literal addresses otherwise. Called again when every
    * address failed (TRANSIENT_FAILURE), so a name that moved is followed.
    */
-  resolver?: ((target: Target) => Promise<Address[] | ResolverResult>) | undefined;
+  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
   /** Receive limit per message. Default 4 MiB. */
   maxReceiveMessageBytes?: number | undefined;
   /** Send limit per message. Default unlimited. */

@@ -82,10 +82,10 @@ describe("channel/pick-first", () => {
   describe("shuffleAddressList (gRFC A62)", () => {
     const control = { exitIdle: () => {} };
     const addresses: Address[] = [1, 2, 3, 4].map((port) => ({ host: "127.0.0.1", port }));
-    const key = (list: Address[]) => list.map((address) => ("port" in address ? address.port : 0)).join("");
+    const key = (list: readonly Address[]) => list.map((address) => ("port" in address ? address.port : 0)).join("");
 
     /** Pearson's chi-square of `samples` orderings against the uniform distribution over 4! = 24. */
-    function chiSquare(order: (list: Address[]) => Address[], samples: number): number {
+    function chiSquare(order: (list: readonly Address[]) => readonly Address[], samples: number): number {
       const counts = new Map<string, number>();
       for (let i = 0; i < samples; i++) {
         const ordered = key(order(addresses));
@@ -109,7 +109,7 @@ describe("channel/pick-first", () => {
     });
 
     it("the bound would catch a biased shuffle", () => {
-      const biased = (list: Address[]) => {
+      const biased = (list: readonly Address[]) => {
         const copy = list.slice();
         for (let i = 0; i < copy.length; i++) {
           const j = Math.floor(Math.random() * copy.length);

@@ -5,7 +5,7 @@ import {
   ServingStatus,
   type BalancerOptions,
   type HealthWatchListener,
-  type LoadBalancingConfig,
+  type LoadBalancingConfigEntry,
 } from "../../src/channel/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 import { FakeNetwork, type FakeTransport, ipv4Target, settle, sleep } from "./fake-transport.js";
@@ -28,7 +28,7 @@ describe("channel: client-side health checking (gRFC A17)", () => {
 
   async function start(
     ports: number[],
-    policy: LoadBalancingConfig = { round_robin: {} },
+    policy: LoadBalancingConfigEntry = { round_robin: {} },
     extra: Partial<BalancerOptions<FakeTransport>> = {},
   ) {
     const network = new FakeNetwork();

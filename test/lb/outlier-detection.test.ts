@@ -2,7 +2,7 @@
 // fails a share of its calls; the detector ejects it, the others take every call, and it comes
 // back once its ejection time is over.
 import { expect } from "chai";
-import { Channel, createClient, type LoadBalancingConfig, type OutlierDetectionConfig } from "../../src/index.js";
+import { Channel, createClient, type LoadBalancingConfigEntry, type OutlierDetectionConfig } from "../../src/index.js";
 import { Probe } from "../e2e/server-fixtures.js";
 import { type Backend, startBackend } from "./backends.js";
 
@@ -22,7 +22,7 @@ describe("lb e2e: outlier detection (gRFC A50)", function () {
     backends = [await startBackend("good-1"), await startBackend("bad", { failShare: 0.5 }), await startBackend("good-2")];
     channel = new Channel(`ipv4:${backends.map((backend) => `127.0.0.1:${backend.port}`).join(",")}`, {
       loadBalancingConfig: [
-        { grpclb: {} } as unknown as LoadBalancingConfig, // unknown to us: skipped, as gRFC A2 says
+        { grpclb: {} } as unknown as LoadBalancingConfigEntry, // unknown to us: skipped, as gRFC A2 says
         { outlier_detection_experimental: { interval: "0.1s", baseEjectionTime: "3s", ...ejection, childPolicy: [{ round_robin: {} }] } },
       ],
     });

@@ -1,11 +1,11 @@
 // Type tests of load-balancing configs: ChannelOptions.loadBalancingConfig takes gRFC A2's list,
 // one known policy per entry, each with its own config; a misspelt policy or field, two
 // policies in one entry or a malformed duration is a compile error.
-import type { ChannelOptions, LoadBalancingConfig } from "../../src/index.js";
+import type { ChannelOptions, LoadBalancingConfigEntry } from "../../src/index.js";
 
 export const roundRobin: ChannelOptions = { loadBalancingConfig: [{ round_robin: {} }] };
 export const shuffled: ChannelOptions = { loadBalancingConfig: [{ pick_first: { shuffleAddressList: true } }, { round_robin: {} }] };
-export const outliers: LoadBalancingConfig = {
+export const outliers: LoadBalancingConfigEntry = {
   outlier_detection_experimental: {
     interval: "10s",
     baseEjectionTime: "0.5s",
@@ -17,18 +17,18 @@ export const outliers: LoadBalancingConfig = {
 };
 
 // @ts-expect-error: not a policy this library knows
-export const unknownPolicy: LoadBalancingConfig = { grpclb: {} };
+export const unknownPolicy: LoadBalancingConfigEntry = { grpclb: {} };
 // @ts-expect-error: two policies in one entry
-export const twoPolicies: LoadBalancingConfig = { round_robin: {}, pick_first: {} };
+export const twoPolicies: LoadBalancingConfigEntry = { round_robin: {}, pick_first: {} };
 // @ts-expect-error: shuffleAddressList is a boolean
-export const notBoolean: LoadBalancingConfig = { pick_first: { shuffleAddressList: "yes" } };
+export const notBoolean: LoadBalancingConfigEntry = { pick_first: { shuffleAddressList: "yes" } };
 // @ts-expect-error: a misspelt field
-export const misspelt: LoadBalancingConfig = { pick_first: { shuffleAdressList: true } };
+export const misspelt: LoadBalancingConfigEntry = { pick_first: { shuffleAdressList: true } };
 // @ts-expect-error: round_robin takes no config fields
-export const roundRobinField: LoadBalancingConfig = { round_robin: { weight: 1 } };
+export const roundRobinField: LoadBalancingConfigEntry = { round_robin: { weight: 1 } };
 // @ts-expect-error: a duration needs its unit
-export const noUnit: LoadBalancingConfig = { outlier_detection_experimental: { interval: "10", childPolicy: [{ round_robin: {} }] } };
+export const noUnit: LoadBalancingConfigEntry = { outlier_detection_experimental: { interval: "10", childPolicy: [{ round_robin: {} }] } };
 // @ts-expect-error: outlier detection needs a child policy
-export const noChild: LoadBalancingConfig = { outlier_detection_experimental: { interval: "10s" } };
+export const noChild: LoadBalancingConfigEntry = { outlier_detection_experimental: { interval: "10s" } };
 // @ts-expect-error: a list, not one entry
 export const notList: ChannelOptions = { loadBalancingConfig: { round_robin: {} } };
