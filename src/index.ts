@@ -45,7 +45,7 @@ export {
   type UnaryFunction,
   type UntypedFunction,
 } from "./client/index.js";
-export type { Address, ResolverResult, Target } from "./channel/index.js";
+export type { Address, Target } from "./channel/index.js";
 export {
   parseServiceConfig,
   type HedgingPolicy,
@@ -65,6 +65,15 @@ export {
 } from "./service-config/index.js";
 export type { MessageObserver } from "./pipeline/index.js";
 export { TSGRPC_VERSION as VERSION } from "./http2/index.js";
+export type {
+  DurationString,
+  FailurePercentageEjectionConfig,
+  LoadBalancingConfigEntry,
+  OutlierDetectionConfig,
+  PickFirstConfig,
+  ResolverResult,
+  SuccessRateEjectionConfig,
+} from "./channel/index.js";
 export type { Deadline } from "./deadline/index.js";
 export { gzip, deflate, type Compression } from "./compression/index.js";
 export {

@@ -1,10 +1,13 @@
-import { parseServiceConfig, type ServiceConfig } from "../service-config/index.js";
+import { parseServiceConfig, type LoadBalancingConfig, type ServiceConfig } from "../service-config/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import type { BackoffOptions } from "./backoff.js";
+import type { CallCounter } from "./call-counter.js";
 import { ConnectivityState, StateCell } from "./connectivity.js";
+import type { HealthCheckOptions } from "./health-check.js";
 import { PickQueue } from "./pick-queue.js";
-import { createPolicy, isPolicyName, type LoadBalancingPolicy } from "./policies.js";
+import { choiceOfName, createPolicy, parseLoadBalancingConfig, type LoadBalancingPolicy } from "./policies.js";
 import type { ChannelControl, Policy } from "./policy.js";
+import { lookupServiceConfig, type ServiceConfigLookupOptions } from "./dns-service-config.js";
 import { resolveTarget } from "./resolver.js";
 import { resolverResultOf, type ResolverResult } from "./resolver-result.js";
 import { Subchannel, type SubchannelListener, type SubchannelOptions } from "./subchannel.js";
@@ -15,20 +18,32 @@ import type { Connect, Transport } from "./transport.js";
 export interface BalancerOptions<T extends Transport> {
   /** Opens a transport to an address. */
   connect: Connect<T>;
-  /**
-   * The policy; it overrides any service config's choice. Default: the service config's first
-   * known `loadBalancingConfig` entry, else "pick_first". An unknown name is a TypeError.
-   */
+  /** Default "pick_first". An unknown name is a TypeError. */
   loadBalancingPolicy?: LoadBalancingPolicy | undefined;
   /**
-   * The addresses of the target, optionally with a service config (ResolverResult). Default: the
-   * system resolver for dns targets, the literal addresses otherwise.
+   * A gRFC A2 `loadBalancingConfig` list (JSON): the first registered policy in it is used,
+   * its config validated (a TypeError naming the path). Takes precedence over `loadBalancingPolicy`
+   * and over any service config's choice.
    */
-  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
+  loadBalancingConfig?: unknown;
   /** The default service config: used until (and unless) the resolver returns one. */
   serviceConfig?: ServiceConfig | undefined;
   /** Ignore service configs from the resolver; only `serviceConfig` applies. Default false. */
   ignoreResolverServiceConfig?: boolean | undefined;
+  /** Client-side health checking (gRFC A17) for the policies that use it (round_robin). Default off. */
+  healthCheck?: HealthCheckOptions<T> | undefined;
+  /**
+   * The least time between two resolutions asked for by a lost connection (a READY subchannel
+   * going IDLE or TRANSIENT_FAILURE). Default 30000 ms, as gRPC's DNS resolver.
+   */
+  minResolveIntervalMs?: number | undefined;
+  /** The addresses of the target. Default: the system resolver for dns targets, the literal addresses otherwise. */
+  resolver?: ((target: Target) => Promise<readonly Address[] | ResolverResult>) | undefined;
+  /**
+   * With the default resolver and a dns target, also look up the service config in the TXT
+   * records of `_grpc_config.<host>` (gRFC A2) and return it with the addresses. Default off.
+   */
+  dnsServiceConfig?: boolean | ServiceConfigLookupOptions | undefined;
   /** Reconnect backoff of each address; defaults are the spec's. */
   backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period handed to the transports; undefined means off. */
@@ -46,7 +61,9 @@ export interface BalancerOptions<T extends Transport> {
  * it gets a transport at once; in TRANSIENT_FAILURE a fail-fast call fails UNAVAILABLE with
  * the last connection (or resolver) error while a wait-for-ready call waits for READY until
  * its deadline; in SHUTDOWN every call fails UNAVAILABLE. After every address failed the
- * target is resolved again before the next attempt, so a name that moved is followed.
+ * target is resolved again before the next attempt, so a name that moved is followed; a READY
+ * subchannel that loses its connection also asks for a resolution (at most one per
+ * `minResolveIntervalMs`), so backends that come and go behind one name are found.
  * https://github.com/grpc/grpc/blob/master/doc/connectivity-semantics-and-api.md
  * https://github.com/grpc/grpc/blob/master/doc/wait-for-ready.md
  */
@@ -55,38 +72,41 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   private readonly state = new StateCell();
   private readonly options: BalancerOptions<T>;
   private policy: Policy;
-  private policyName: string;
-  /** The last valid service config the resolver returned; undefined when it returned none. */
-  private resolvedConfig: ServiceConfig | undefined;
+  /** The parsed config of the policy in force, as JSON, to tell a changed config from the same one. */
+  private policyKey: string;
+  private readonly control: ChannelControl = { exitIdle: () => this.exitIdle() };
   private subchannels: Subchannel<T>[] = [];
   private resolving = false;
   private resolveError: GrpcError | undefined;
   /** Every address failed: resolve again before the next attempt. */
   private stale = false;
   private resolveRetry: NodeJS.Timeout | undefined;
+  /** The resolution running now keeps the channel's state (a re-resolution while connected). */
+  private resolvingInBackground = false;
+  private lastResolveMs = -Infinity;
+  private reresolveTimer: NodeJS.Timeout | undefined;
+  /** The last valid service config the resolver returned; undefined when it returned none. */
+  private resolvedConfig: ServiceConfig | undefined;
+  private subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
   private readonly queue: PickQueue<T>;
 
   constructor(target: Target, options: BalancerOptions<T>) {
     this.target = target;
     this.options = options;
-    this.policyName = options.loadBalancingPolicy ?? policyOf(options.serviceConfig, "serviceConfig") ?? "pick_first";
-    this.policy = createPolicy(this.policyName, this.control);
+    const minResolveIntervalMs = options.minResolveIntervalMs;
+    if (minResolveIntervalMs !== undefined && !(minResolveIntervalMs >= 0))
+      throw new RangeError("channel: minResolveIntervalMs must be a number >= 0");
+    const choice =
+      options.loadBalancingConfig !== undefined
+        ? parseLoadBalancingConfig(options.loadBalancingConfig)
+        : options.loadBalancingPolicy !== undefined
+          ? choiceOfName(options.loadBalancingPolicy)
+          : parseLoadBalancingConfig(configList(options.serviceConfig), "serviceConfig.loadBalancingConfig");
+    this.policy = createPolicy(choice, this.control);
+    this.policyKey = JSON.stringify(choice);
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
-  }
-
-  /**
-   * The service config in force: the resolver's latest valid one, else the default one given in
-   * the options (gRFC A2), else undefined.
-   */
-  get serviceConfig(): ServiceConfig | undefined {
-    return this.resolvedConfig ?? this.options.serviceConfig;
-  }
-
-  /** The name of the load-balancing policy in use. */
-  get loadBalancingPolicy(): string {
-    return this.policyName;
   }
 
   /** The current connectivity state; `tryToConnect` leaves IDLE by connecting. */
@@ -112,9 +132,86 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     return this.queuePick(waitForReady, deadline, signal);
   }
 
+  /**
+   * Where the end of a call on `transport` is counted (outlier detection), or undefined when
+   * the policy counts nothing. The call path hands it the call's end (status or OK).
+   */
+  callCounter(transport: T): CallCounter | undefined {
+    if (!this.policy.tracksCalls) return undefined;
+    let subchannel = this.subchannelOfTransport.get(transport);
+    if (subchannel === undefined) {
+      subchannel = this.subchannels.find((candidate) => candidate.owns(transport));
+      if (subchannel === undefined) return undefined;
+      this.subchannelOfTransport.set(transport, subchannel);
+    }
+    return subchannel.callCounter;
+  }
+
+  /**
+   * Switches to the policy of an A2 `loadBalancingConfig` list (a service config that changed,
+   * e.g. from DNS). The list is validated first (a TypeError leaves the policy in force); the
+   * same config as the one in force changes nothing. Otherwise the old policy stops, its
+   * connections close gracefully (calls in flight finish on them), and the target is resolved
+   * and connected anew under the new policy.
+   */
+  setLoadBalancingConfig(list: unknown, path = "loadBalancingConfig"): void {
+    const choice = parseLoadBalancingConfig(list, path);
+    const key = JSON.stringify(choice);
+    if (key === this.policyKey || this.state.get() === ConnectivityState.Shutdown) return;
+    const policy = createPolicy(choice, this.control);
+    this.policy.close?.();
+    this.policy = policy;
+    this.policyKey = key;
+    for (const subchannel of this.subchannels) subchannel.shutdown();
+    this.subchannels = [];
+    this.subchannelOfTransport = new WeakMap();
+    if (this.state.get() !== ConnectivityState.Idle) this.resolve();
+  }
+
+  /**
+   * The service config in force: the resolver's latest valid one, else the default one given in
+   * the options (gRFC A2), else undefined.
+   */
+  get serviceConfig(): ServiceConfig | undefined {
+    return this.resolvedConfig ?? this.options.serviceConfig;
+  }
+
+  /** The name of the load-balancing policy in use. */
+  get loadBalancingPolicy(): string {
+    return (JSON.parse(this.policyKey) as { name: string }).name;
+  }
+
+  /**
+   * Takes the resolver's service config (gRFC A2): a valid one replaces the one in force and may
+   * switch the policy; `null` or none brings back the default. An invalid one keeps the config
+   * in force when there is one, else fails the resolution: returns that error.
+   */
+  private applyResolvedConfig(result: ResolverResult): GrpcError | undefined {
+    if (this.options.ignoreResolverServiceConfig === true || result.serviceConfig === undefined || result.serviceConfig === null) {
+      this.resolvedConfig = undefined;
+    } else {
+      try {
+        const config = parseServiceConfig(result.serviceConfig, "resolver serviceConfig");
+        parseLoadBalancingConfig(configList(config), "resolver serviceConfig.loadBalancingConfig");
+        this.resolvedConfig = config;
+      } catch (error) {
+        const failure = new GrpcError(Code.Unavailable, `resolver: ${describeError(error)}`, { cause: error });
+        if (this.serviceConfig === undefined) return failure;
+        // A previous (or default) config stays in force; the bad one is ignored, as A2 asks.
+        return undefined;
+      }
+    }
+    // A policy given in the options overrides the service config's (service_config.proto).
+    if (this.options.loadBalancingPolicy === undefined && this.options.loadBalancingConfig === undefined)
+      this.setLoadBalancingConfig(configList(this.serviceConfig), "serviceConfig.loadBalancingConfig");
+    return undefined;
+  }
+
   /** Closes every transport (active calls finish first) and fails queued calls. */
   close(): void {
     this.state.set(ConnectivityState.Shutdown);
+    this.policy.close?.();
+    if (this.reresolveTimer !== undefined) clearTimeout(this.reresolveTimer);
     if (this.resolveRetry !== undefined) clearTimeout(this.resolveRetry);
     for (const subchannel of this.subchannels) subchannel.shutdown();
     this.queue.failAll(shutdownError);
@@ -128,7 +225,25 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     if (this.state.get() === ConnectivityState.Idle && this.queue.size > 0) this.exitIdle();
   }
 
-  /** The addresses in use (after resolution), in resolver order. */
+  /**
+   * SubchannelListener: a READY subchannel lost its connection; the target is resolved again,
+   * at most once per `minResolveIntervalMs`, without changing the channel's state.
+   */
+  connectionLost(): void {
+    if (this.reresolveTimer !== undefined || this.resolving || this.state.get() === ConnectivityState.Shutdown) return;
+    const waitMs = this.lastResolveMs + (this.options.minResolveIntervalMs ?? 30_000) - performance.now();
+    if (waitMs <= 0) {
+      this.resolve(true);
+      return;
+    }
+    this.reresolveTimer = setTimeout(() => {
+      this.reresolveTimer = undefined;
+      this.resolve(true);
+    }, waitMs);
+    this.reresolveTimer.unref();
+  }
+
+  /** The addresses in use (after resolution), in the policy's order (resolver order, or shuffled by pick_first). */
   addresses(): Address[] {
     return this.subchannels.map((subchannel) => subchannel.address);
   }
@@ -144,41 +259,6 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     const failure = this.failFast(waitForReady);
     if (failure !== undefined) return Promise.reject(failure);
     return this.queue.wait(waitForReady, deadline, signal);
-  }
-
-  private readonly control: ChannelControl = { exitIdle: () => this.exitIdle() };
-
-  /**
-   * Takes the resolver's service config (gRFC A2): a valid one replaces the one in force and may
-   * switch the policy; `null` or none brings back the default. An invalid one keeps the config
-   * in force when there is one, else fails the resolution: returns that error.
-   */
-  private applyResolvedConfig(result: ResolverResult): GrpcError | undefined {
-    if (this.options.ignoreResolverServiceConfig === true || !("serviceConfig" in result) || result.serviceConfig === undefined) {
-      this.resolvedConfig = undefined;
-    } else if (result.serviceConfig === null) {
-      this.resolvedConfig = undefined;
-    } else {
-      try {
-        const config = parseServiceConfig(result.serviceConfig, "resolver serviceConfig");
-        policyOf(config, "resolver serviceConfig");
-        this.resolvedConfig = config;
-      } catch (error) {
-        const failure = new GrpcError(Code.Unavailable, `resolver: ${describeError(error)}`, { cause: error });
-        if (this.serviceConfig === undefined) return failure;
-        // A previous (or default) config stays in force; the bad one is ignored, as A2 asks.
-        return undefined;
-      }
-    }
-    // The option's policy overrides the service config's (service_config.proto).
-    if (this.options.loadBalancingPolicy === undefined) {
-      const name = policyOf(this.serviceConfig, "serviceConfig") ?? "pick_first";
-      if (name !== this.policyName) {
-        this.policyName = name;
-        this.policy = createPolicy(name, this.control);
-      }
-    }
-    return undefined;
   }
 
   private readonly pickNow = (): T | undefined => this.policy.pick(this.subchannels);
@@ -203,29 +283,34 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.policy.exitIdle(this.subchannels);
   }
 
-  private resolve(): void {
+  private resolve(background = false): void {
     if (this.resolving || this.state.get() === ConnectivityState.Shutdown) return;
     this.resolving = true;
-    this.state.set(ConnectivityState.Connecting);
-    const resolver = this.options.resolver ?? resolveTarget;
+    this.resolvingInBackground = background;
+    this.lastResolveMs = performance.now();
+    if (!background) this.state.set(ConnectivityState.Connecting);
+    const resolver = this.options.resolver ?? this.defaultResolver;
     Promise.resolve(this.target)
       .then(resolver)
       .then((answer) => {
-        const result = resolverResultOf(answer);
-        const failure = this.applyResolvedConfig(result);
+        const resolved = resolverResultOf(answer);
+        // Still resolving: a policy switch here waits for these addresses instead of resolving again.
+        const failure = this.state.get() === ConnectivityState.Shutdown ? undefined : this.applyResolvedConfig(resolved);
         if (failure !== undefined) throw failure;
-        return result.addresses;
+        return resolved;
       })
       .then(
-        (addresses) => {
+        (resolved) => {
           this.resolving = false;
           this.resolveError = undefined;
           this.stale = false;
           if (this.state.get() === ConnectivityState.Shutdown) return;
+          const addresses = this.policy.orderAddresses?.(resolved.addresses) ?? resolved.addresses;
           const options: SubchannelOptions<T> = {
             connect: this.options.connect,
             backoff: this.options.backoff,
             keepaliveTimeMs: this.options.keepaliveTimeMs,
+            healthCheck: this.policy.usesHealthChecks ? this.options.healthCheck : undefined,
           };
           // Addresses already known keep their subchannel (and its backoff); the others go.
           const known = new Map(this.subchannels.map((subchannel) => [formatAddress(subchannel.address), subchannel]));
@@ -236,11 +321,14 @@ export class Balancer<T extends Transport> implements SubchannelListener {
             return existing ?? new Subchannel<T>(address, options, this);
           });
           for (const gone of known.values()) gone.shutdown();
+          this.policy.addressesChanged?.(this.subchannels);
           this.exitIdle();
           this.subchannelChanged();
         },
         (error: unknown) => {
           this.resolving = false;
+          // A re-resolution that failed while connected keeps the addresses it has (gRPC does too).
+          if (background && this.subchannels.length > 0) return;
           this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
           this.state.set(ConnectivityState.TransientFailure);
           this.subchannelChanged();
@@ -254,8 +342,19 @@ export class Balancer<T extends Transport> implements SubchannelListener {
       );
   }
 
+  /** The system resolver, with the TXT service config when `dnsServiceConfig` asks for it. */
+  private readonly defaultResolver = async (target: Target): Promise<readonly Address[] | ResolverResult> => {
+    const lookup = this.options.dnsServiceConfig;
+    if (lookup === undefined || lookup === false || target.scheme !== "dns") return resolveTarget(target);
+    const [addresses, serviceConfig] = await Promise.all([
+      resolveTarget(target),
+      lookupServiceConfig(target.host, lookup === true ? {} : lookup),
+    ]);
+    return { addresses, serviceConfig };
+  };
+
   private updateState(): void {
-    if (this.resolving || this.subchannels.length === 0) return;
+    if ((this.resolving && !this.resolvingInBackground) || this.subchannels.length === 0) return;
     const state = this.policy.aggregateState(this.subchannels, this.state.get());
     if (state === ConnectivityState.TransientFailure) this.stale = true;
     this.state.set(state);
@@ -263,16 +362,13 @@ export class Balancer<T extends Transport> implements SubchannelListener {
 }
 
 /**
- * The policy a service config chooses: the first `loadBalancingConfig` entry this channel
- * knows. A list naming none is invalid (service_config.proto), a TypeError naming `path`.
+ * The `loadBalancingConfig` list of a parsed service config as A2 JSON, pick_first when it has
+ * none (service_config.proto's default).
  */
-function policyOf(config: ServiceConfig | undefined, path: string): LoadBalancingPolicy | undefined {
-  const list = config?.loadBalancingConfig;
-  if (list === undefined || list.length === 0) return undefined;
-  for (const entry of list) if (isPolicyName(entry.name)) return entry.name;
-  throw new TypeError(
-    `service config: ${path}.loadBalancingConfig names no policy this channel knows (${list.map((entry) => entry.name).join(", ")})`,
-  );
+function configList(config: ServiceConfig | undefined): Record<string, unknown>[] {
+  const list: readonly LoadBalancingConfig[] = config?.loadBalancingConfig ?? [];
+  if (list.length === 0) return [{ pick_first: {} }];
+  return list.map((entry) => ({ [entry.name]: entry.config }));
 }
 
 function shutdownError(): GrpcError {

@@ -1,14 +1,18 @@
+import { configObject } from "./config-fields.js";
 import { ConnectivityState } from "./connectivity.js";
-import { aggregateSubchannelStates, type Policy } from "./policy.js";
+import { aggregateSubchannelStates, type Policy, type PolicyFactory } from "./policy.js";
 import type { Subchannel } from "./subchannel.js";
 import type { Transport } from "./transport.js";
 
 /**
- * round_robin: connects to every address at once and gives each call to the next READY
- * subchannel with room for it, in turn; the channel is READY as soon as one is.
+ * round_robin: connects to every address at once (and reconnects one that lost its connection
+ * while the channel is in use) and gives each call to the next READY subchannel with room for
+ * it, in turn; the channel is READY as soon as one is.
  * https://github.com/grpc/grpc/blob/master/doc/load-balancing.md#round_robin
  */
 export class RoundRobin implements Policy {
+  readonly usesHealthChecks = true;
+  readonly tracksCalls = false;
   private nextIndex = 0;
 
   pick<T extends Transport>(subchannels: readonly Subchannel<T>[]): T | undefined {
@@ -31,6 +35,20 @@ export class RoundRobin implements Policy {
   }
 
   aggregateState(subchannels: readonly Subchannel<Transport>[]): ConnectivityState {
-    return aggregateSubchannelStates(subchannels);
+    const state = aggregateSubchannelStates(subchannels);
+    // An address that lost its connection (or ended its backoff) reconnects at once while the
+    // channel is in use, as gRPC's round_robin does; a channel whose addresses all went IDLE stays IDLE.
+    if (state !== ConnectivityState.Idle)
+      for (const subchannel of subchannels) if (subchannel.connectivity === ConnectivityState.Idle) subchannel.connect();
+    return state;
   }
 }
+
+/** The registry entry of round_robin: its config is `{}`. */
+export const ROUND_ROBIN: PolicyFactory<Record<string, never>> = {
+  parseConfig(json, path) {
+    configObject(json, path, []);
+    return {};
+  },
+  create: () => new RoundRobin(),
+};

@@ -1,6 +1,9 @@
 import { Code, GrpcError } from "../status/index.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
+import type { CallCounter } from "./call-counter.js";
 import { ConnectivityState } from "./connectivity.js";
+import type { HealthCheckOptions } from "./health-check.js";
+import { SubchannelHealth } from "./subchannel-health.js";
 import { formatAddress, type Address } from "./target.js";
 import type { Connect, ConnectAttempt, Transport, TransportOwner } from "./transport.js";
 
@@ -12,11 +15,15 @@ export interface SubchannelOptions<T extends Transport> {
   backoff?: BackoffOptions | undefined;
   /** Initial keepalive ping period in ms, handed to the transports; undefined means off. */
   keepaliveTimeMs?: number | undefined;
+  /** Client-side health checking (gRFC A17); undefined means off. */
+  healthCheck?: HealthCheckOptions<T> | undefined;
 }
 
 /** What a subchannel reports to the balancer that owns it: its state or its connections changed. */
 export interface SubchannelListener {
   subchannelChanged(subchannel: Subchannel<Transport>): void;
+  /** The subchannel was READY and lost its last connection (it went IDLE or TRANSIENT_FAILURE). */
+  connectionLost?(subchannel: Subchannel<Transport>): void;
 }
 
 /**
@@ -26,10 +33,18 @@ export interface SubchannelListener {
  *
  * States: IDLE (no connection, none being made), CONNECTING (the first attempt runs), READY
  * (at least one connection), TRANSIENT_FAILURE (the attempt failed; backoff runs), SHUTDOWN.
+ * Policies see `state`: the connection's state, except that an address ejected by outlier
+ * detection shows TRANSIENT_FAILURE, and with health checking a connected subchannel shows what
+ * its health check says (see SubchannelHealth).
  * https://github.com/grpc/grpc/blob/master/doc/connection-backoff.md
  */
 export class Subchannel<T extends Transport> implements TransportOwner<T> {
-  state = ConnectivityState.Idle;
+  /** The state of the connections alone. */
+  connectivity = ConnectivityState.Idle;
+  /** Ejected by outlier detection (gRFC A50): shows TRANSIENT_FAILURE to policies. */
+  ejected = false;
+  /** Where the calls on this address are counted (set by outlier detection); undefined: not counted. */
+  callCounter: CallCounter | undefined;
   /** The last connection failure, for fail-fast calls. */
   lastError: GrpcError | undefined;
   readonly address: Address;
@@ -41,6 +56,7 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
   private readonly connectTransport: Connect<T>;
   private readonly listener: SubchannelListener;
   private keepaliveMs: number | undefined;
+  private readonly health: SubchannelHealth<T> | undefined;
 
   constructor(address: Address, options: SubchannelOptions<T>, listener: SubchannelListener) {
     this.address = address;
@@ -48,19 +64,37 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
     this.listener = listener;
     this.keepaliveMs = options.keepaliveTimeMs;
     this.backoff = new Backoff(options.backoff);
+    if (options.healthCheck !== undefined)
+      this.health = new SubchannelHealth(options.healthCheck, formatAddress(address), () => this.listener.subchannelChanged(this));
+  }
+
+  /** The state policies see: the connections' state, TRANSIENT_FAILURE while ejected, the health check's while connected. */
+  get state(): ConnectivityState {
+    const state = this.connectivity;
+    if (state === ConnectivityState.Shutdown) return state;
+    if (this.ejected) return ConnectivityState.TransientFailure;
+    if (state === ConnectivityState.Ready && this.health?.state !== undefined) return this.health.state;
+    return state;
+  }
+
+  /** Ejects the address (outlier detection) or returns it; the balancer hears of a change. */
+  setEjected(ejected: boolean): void {
+    if (this.ejected === ejected) return;
+    this.ejected = ejected;
+    this.listener.subchannelChanged(this);
   }
 
   /** Returns a transport that can take one more call now, or undefined (starting a connection if useful). */
   pick(): T | undefined {
     const transports = this.transports;
     for (let i = 0; i < transports.length; i++) if (transports[i]!.hasCapacity()) return transports[i];
-    if (this.state === ConnectivityState.Ready || this.state === ConnectivityState.Idle) this.connect();
+    if (this.connectivity === ConnectivityState.Ready || this.connectivity === ConnectivityState.Idle) this.connect();
     return undefined;
   }
 
   /** Starts a connection attempt unless one is running or backoff is in progress. */
   connect(): void {
-    if (this.attempt !== undefined || this.backoffTimer !== undefined || this.state === ConnectivityState.Shutdown) return;
+    if (this.attempt !== undefined || this.backoffTimer !== undefined || this.connectivity === ConnectivityState.Shutdown) return;
     const timeoutMs = this.backoff.connectTimeoutMs();
     this.connectTimer = setTimeout(() => {
       const attempt = this.attempt;
@@ -70,12 +104,18 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
       attempt?.cancel();
     }, timeoutMs);
     this.attempt = this.connectTransport(this.address, this);
-    if (this.state !== ConnectivityState.Ready) this.setState(ConnectivityState.Connecting);
+    if (this.connectivity !== ConnectivityState.Ready) this.setState(ConnectivityState.Connecting);
+  }
+
+  /** Whether `transport` is one of this subchannel's connections. */
+  owns(transport: T): boolean {
+    return this.transports.includes(transport);
   }
 
   /** Closes every connection gracefully and stops reconnecting. */
   shutdown(): void {
     this.setState(ConnectivityState.Shutdown);
+    this.health?.stop();
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     this.backoffTimer = undefined;
     const attempt = this.attempt;
@@ -87,14 +127,15 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
   /** TransportOwner: the attempt is connected; the server's settings are known. */
   connected(transport: T): void {
     this.endAttempt();
-    if (this.state === ConnectivityState.Shutdown) {
+    if (this.connectivity === ConnectivityState.Shutdown) {
       transport.close();
       return;
     }
     this.backoff.reset();
     this.lastError = undefined;
     this.transports.push(transport);
-    if (this.state === ConnectivityState.Ready) this.listener.subchannelChanged(this);
+    if (this.health !== undefined && this.health.transport === undefined) this.health.start(transport);
+    if (this.connectivity === ConnectivityState.Ready) this.listener.subchannelChanged(this);
     else this.setState(ConnectivityState.Ready);
   }
 
@@ -102,7 +143,7 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
   connectFailed(error: GrpcError): void {
     this.endAttempt();
     this.lastError = error;
-    if (this.state === ConnectivityState.Shutdown) return;
+    if (this.connectivity === ConnectivityState.Shutdown) return;
     if (this.transports.length > 0) {
       // Only an extra connection failed; the subchannel still has working ones.
       this.listener.subchannelChanged(this);
@@ -121,7 +162,12 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
     const index = this.transports.indexOf(transport);
     if (index < 0) return;
     this.transports.splice(index, 1);
-    if (this.transports.length === 0 && this.state === ConnectivityState.Ready && this.attempt === undefined)
+    if (this.health?.transport === transport) {
+      const next = this.transports[0];
+      if (next === undefined) this.health.stop();
+      else this.health.start(next);
+    }
+    if (this.transports.length === 0 && this.connectivity === ConnectivityState.Ready && this.attempt === undefined)
       this.setState(ConnectivityState.Idle);
     else this.listener.subchannelChanged(this);
   }
@@ -143,8 +189,11 @@ export class Subchannel<T extends Transport> implements TransportOwner<T> {
   }
 
   private setState(state: ConnectivityState): void {
-    if (this.state === state || this.state === ConnectivityState.Shutdown) return;
-    this.state = state;
+    const previous = this.connectivity;
+    if (previous === state || previous === ConnectivityState.Shutdown) return;
+    this.connectivity = state;
     this.listener.subchannelChanged(this);
+    if (previous === ConnectivityState.Ready && (state === ConnectivityState.Idle || state === ConnectivityState.TransientFailure))
+      this.listener.connectionLost?.(this);
   }
 }

@@ -1,6 +1,6 @@
 import type { Compression } from "../compression/index.js";
 import { MAX_TIMER_MS, earliest } from "../deadline/index.js";
-import type { Connection } from "../http2/client/index.js";
+import type { Connection, StreamEndListener } from "../http2/client/index.js";
 import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
@@ -130,6 +130,11 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
 /** A connection for the call: at once on the fast path, else when the channel is ready. */
 export function pickConnection(channel: Channel, setup: CallSetup): Connection | Promise<Connection> {
   return channelCore(channel).balancer.pick(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
+}
+
+/** Where the load-balancing policy counts the end of a call on `connection` (outlier detection); undefined when it counts nothing. */
+export function callCounter(channel: Channel, connection: Connection): StreamEndListener | undefined {
+  return channelCore(channel).balancer.callCounter(connection);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   resolverResultOf,
   type Address,
   type BackoffOptions,
+  type LoadBalancingConfigEntry,
   type LoadBalancingPolicy,
   type ResolverResult,
   type Target,
@@ -25,6 +26,7 @@ import {
   resolveLogger,
   resolveTracer,
 } from "../trace/index.js";
+import { createHealthWatch } from "./health-watch.js";
 import type { Interceptor } from "./interceptor.js";
 import { DEFAULT_PER_CALL_RETRY_BUFFER_BYTES, DEFAULT_RETRY_BUFFER_BYTES, RetryBufferPool } from "./retry-buffer-pool.js";
 
@@ -53,6 +55,33 @@ export interface ChannelOptions {
   retryBufferBytes?: number | undefined;
   /** The share of one call in `retryBufferBytes`; a call that sends more commits to its attempt in flight. Default 1 MiB. */
   perCallRetryBufferBytes?: number | undefined;
+  /**
+   * The policy and its config, as gRFC A2's `loadBalancingConfig` list: the first supported
+   * entry is used (`[{ round_robin: {} }]`, `[{ pick_first: { shuffleAddressList: true } }]`,
+   * `[{ outlier_detection_experimental: { ..., childPolicy: [{ round_robin: {} }] } }]`).
+   * Takes precedence over `loadBalancingPolicy`; an invalid config is a TypeError naming its
+   * path. See docs/LOAD-BALANCING.md.
+   */
+  loadBalancingConfig?: readonly LoadBalancingConfigEntry[] | undefined;
+  /**
+   * The least time between two re-resolutions of the target caused by a lost connection.
+   * Default 30000 ms (gRPC's DNS resolver).
+   */
+  minResolveIntervalMs?: number | undefined;
+  /**
+   * Look up the target's service config in DNS TXT records (`_grpc_config.<host>`,
+   * `grpc_config=` choices, gRFC A2) with the default resolver. The chosen config travels with
+   * the resolver result (`ResolverResult.serviceConfig`). Default false.
+   */
+  dnsServiceConfig?: boolean | undefined;
+  /**
+   * Client-side health checking (gRFC A17, the service config's `healthCheckConfig`): each
+   * connected address watches `grpc.health.v1.Health/Watch` for `serviceName` ("" = the whole
+   * server) and takes calls only while SERVING. Used by round_robin (and policies wrapping it);
+   * pick_first ignores it, as in gRPC. A server answering UNIMPLEMENTED is used unchecked (a
+   * process warning says so). Default off.
+   */
+  healthCheckConfig?: { serviceName?: string | undefined } | undefined;
   /** Keepalive ping period in ms. Default: off. */
   keepaliveTimeMs?: number | undefined;
   /** Time a keepalive ping may stay unanswered. Default 20000 ms. */
@@ -157,9 +186,26 @@ export class Channel {
         idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
       },
     });
+    const authority = tls?.serverNameOverride ?? parsed.authority;
+    const scheme = secure ? "https" : "http";
+    // gRFC A17: the option, else the default service config's healthCheckConfig.
+    const healthCheck =
+      options.healthCheckConfig ??
+      (serviceConfig?.healthCheckServiceName === undefined ? undefined : { serviceName: serviceConfig.healthCheckServiceName });
     const balancer = new Balancer<Connection>(parsed, {
       connect,
       loadBalancingPolicy: options.loadBalancingPolicy,
+      loadBalancingConfig: options.loadBalancingConfig,
+      minResolveIntervalMs: options.minResolveIntervalMs,
+      dnsServiceConfig: options.dnsServiceConfig,
+      healthCheck:
+        healthCheck === undefined
+          ? undefined
+          : {
+              serviceName: healthCheck.serviceName ?? "",
+              watch: createHealthWatch(authority, scheme, options.userAgent),
+              backoff: options.backoff,
+            },
       resolver: tracer === undefined && logger === undefined ? options.resolver : tracedResolver(options.resolver, target, tracer, logger),
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
@@ -169,8 +215,8 @@ export class Channel {
     this.target = target;
     this.#core = {
       balancer,
-      authority: tls?.serverNameOverride ?? parsed.authority,
-      scheme: secure ? "https" : "http",
+      authority,
+      scheme,
       calls: new CallConfig(balancer, options.retries ?? true, bufferPool),
       tracer,
     };

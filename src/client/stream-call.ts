@@ -6,7 +6,16 @@ import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/inde
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
-import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import {
+  CallWatch,
+  callCounter,
+  finalError,
+  needsWatch,
+  pickConnection,
+  receiveCompressionError,
+  setupCall,
+  type CallSetup,
+} from "./call-setup.js";
 import { startCallTrace } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 import { RetryingCall } from "./retrying-call.js";
@@ -235,6 +244,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     if (this.ended) return;
     const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true, setup.trace);
     this.stream = stream;
+    const counter = callCounter(this.channel, connection);
+    if (counter !== undefined) stream.whenFinished(counter);
     this.watch = needsWatch(setup) ? new CallWatch(stream, setup) : undefined;
     if (this.single) {
       let frame = encodeMessage(this.request as I, this.method.requestCodec, {

@@ -7,7 +7,16 @@ import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/inde
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
-import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
+import {
+  CallWatch,
+  callCounter,
+  finalError,
+  needsWatch,
+  pickConnection,
+  receiveCompressionError,
+  setupCall,
+  type CallSetup,
+} from "./call-setup.js";
 import { startCallTrace, traceOutcome } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
 import { RetryingCall, type RetryOwner } from "./retrying-call.js";
@@ -70,6 +79,8 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   private stream: ClientStream | undefined;
   private watch: CallWatch | undefined;
   private retried = false;
+  /** Outlier detection's count of this call's end, when the policy keeps one. */
+  private counter: StreamEndListener | undefined;
 
   constructor(
     channel: Channel,
@@ -127,6 +138,7 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
       this.send(this.frame!);
       return;
     }
+    this.counter?.onStreamEnd(error);
     try {
       reportMetadata(stream, this.options);
       if (error !== undefined) this.reject(finalError(error, this.setup.deadline));
@@ -158,6 +170,7 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
       const trace = this.setup.trace;
       const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false, trace);
       this.stream = stream;
+      this.counter = callCounter(this.channel, connection);
       stream.end(this.frame!);
       if (trace !== undefined) trace.messageSent(this.frame!, this.setup.compression?.name, this.request);
       this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { Balancer, ConnectivityState } from "../../src/channel/index.js";
+import { type Address, Balancer, ConnectivityState } from "../../src/channel/index.js";
+import { PickFirst } from "../../src/channel/pick-first.js";
 import { FakeNetwork, type FakeTransport, ipv4Target, settle, sleep } from "./fake-transport.js";
 
 const { Idle, Connecting, Ready, TransientFailure } = ConnectivityState;
@@ -76,5 +77,80 @@ describe("channel/pick-first", () => {
     expect(network.running()).to.deep.equal(["127.0.0.1:2"]);
     const again = network.attempt("127.0.0.1:2").succeed();
     expect(await waiting).to.equal(again);
+  });
+
+  describe("shuffleAddressList (gRFC A62)", () => {
+    const control = { exitIdle: () => {} };
+    const addresses: Address[] = [1, 2, 3, 4].map((port) => ({ host: "127.0.0.1", port }));
+    const key = (list: readonly Address[]) => list.map((address) => ("port" in address ? address.port : 0)).join("");
+
+    /** Pearson's chi-square of `samples` orderings against the uniform distribution over 4! = 24. */
+    function chiSquare(order: (list: readonly Address[]) => readonly Address[], samples: number): number {
+      const counts = new Map<string, number>();
+      for (let i = 0; i < samples; i++) {
+        const ordered = key(order(addresses));
+        counts.set(ordered, (counts.get(ordered) ?? 0) + 1);
+      }
+      const expected = samples / 24;
+      let sum = 0;
+      for (const count of counts.values()) sum += (count - expected) ** 2 / expected;
+      return sum + (24 - counts.size) * expected; // permutations never seen
+    }
+
+    // 23 degrees of freedom: mean 23, standard deviation 6.8. A uniform shuffle stays under 100
+    // except with a probability below 1e-10; the classic biased shuffle (swap with any index)
+    // lands in the hundreds at this sample size, which the second test checks.
+    const BOUND = 100;
+    const SAMPLES = 24_000;
+
+    it("orders every permutation about equally often (chi-square)", () => {
+      const policy = new PickFirst(control, { shuffleAddressList: true });
+      expect(chiSquare((list) => policy.orderAddresses(list), SAMPLES)).to.be.below(BOUND);
+    });
+
+    it("the bound would catch a biased shuffle", () => {
+      const biased = (list: readonly Address[]) => {
+        const copy = list.slice();
+        for (let i = 0; i < copy.length; i++) {
+          const j = Math.floor(Math.random() * copy.length);
+          [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+        }
+        return copy;
+      };
+      expect(chiSquare(biased, SAMPLES)).to.be.above(BOUND);
+    });
+
+    it("is a Fisher-Yates shuffle of a copy, driven by the random source", () => {
+      const policy = new PickFirst(control, { shuffleAddressList: true }, () => 0);
+      const input = addresses.slice();
+      expect(key(policy.orderAddresses(input))).to.equal("2341");
+      expect(key(input)).to.equal("1234");
+      expect(key(new PickFirst(control, {}, () => 0).orderAddresses(input))).to.equal("1234");
+    });
+
+    it("tries a shuffled address first, so channels spread over the backends", async () => {
+      const firsts = new Set<string>();
+      for (let i = 0; i < 30; i++) {
+        const network = new FakeNetwork();
+        const channel = new Balancer<FakeTransport>(ipv4Target(1, 2, 3), {
+          connect: network.connect,
+          loadBalancingConfig: [{ pick_first: { shuffleAddressList: true } }],
+        });
+        balancers.push(channel);
+        channel.getState(true);
+        await settle();
+        const running = network.running();
+        expect(running).to.have.length(1);
+        firsts.add(running[0]!);
+        expect(channel.addresses()).to.have.length(3);
+      }
+      // All 30 on one address has a probability of 3 x (1/3)^30.
+      expect(firsts.size).to.be.above(1);
+    });
+
+    it("keeps resolver order without the option", async () => {
+      const { network } = await start(1, 2, 3);
+      expect(network.running()).to.deep.equal(["127.0.0.1:1"]);
+    });
   });
 });

@@ -69,4 +69,21 @@ describe("channel/round-robin", () => {
       .to.have.property("statusMessage")
       .that.matches(/^connect: /);
   });
+
+  it("reconnects an address that lost its connection while others are in use", async () => {
+    const { network, channel } = await start(1, 2);
+    const first = network.attempt("127.0.0.1:1").succeed();
+    network.attempt("127.0.0.1:2").succeed();
+    first.goAway();
+    expect(network.running()).to.deep.equal(["127.0.0.1:1"]);
+    const again = network.attempt("127.0.0.1:1").succeed();
+    expect(new Set(Array.from({ length: 4 }, () => channel.pick(false)))).to.include(again);
+  });
+
+  it("stays IDLE when every address went idle (no reconnect storm)", async () => {
+    const { network, channel } = await start(1);
+    network.attempt("127.0.0.1:1").succeed().goAway();
+    expect(channel.getState()).to.equal(ConnectivityState.Idle);
+    expect(network.running()).to.deep.equal([]);
+  });
 });
