@@ -21,6 +21,7 @@ export {
   type UntypedHandler,
 } from "./server/index.js";
 export type { BoundAddress, ConnectionPolicy, ListenAddress, ServerTlsOptions } from "./http2/server/index.js";
+export type { DistinguishedName, PeerCertificate, ServerTlsCredentials, SubjectAltNames } from "./http2/server/index.js";
 export {
   Channel,
   ConnectivityState,

@@ -6,6 +6,7 @@ import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from 
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
 import type { RequestHead } from "../index.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
+import { type PeerCertificate, peerCertificateOf } from "./peer-certificate.js";
 import { trailersFromStatus } from "../index.js";
 
 const OWNER = Symbol("tsgrpc.serverStream");
@@ -91,6 +92,11 @@ export class ServerStream implements ConnectionStream {
     const address = socket?.remoteAddress;
     if (address === undefined) return "unix:";
     return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
+  }
+
+  /** The client's verified TLS certificate, or undefined (plaintext, no certificate, or unverified). */
+  get peerCertificate(): PeerCertificate | undefined {
+    return peerCertificateOf(this.connection.session);
   }
 
   /** True once the stream is gone: finished and flushed, reset by the peer, or cut off. */
