@@ -1,5 +1,6 @@
 import type { Compression } from "../compression/index.js";
 import type { Metadata } from "../metadata/index.js";
+import type { CallCredentials } from "./call-credentials.js";
 
 /**
  * What a server handler's context contributes to the calls it makes: its deadline and its
@@ -44,6 +45,12 @@ export interface CallOptions<I = unknown> {
   parent?: ParentContext | undefined;
   /** Receive limit of this call's messages; default: the channel's (4 MiB). */
   maxReceiveMessageBytes?: number | undefined;
+  /**
+   * Credentials of this call (a bearer token, say), run after the channel's `callCredentials`;
+   * both add metadata. On a plaintext channel the call fails UNAUTHENTICATED unless the channel
+   * sets `allowInsecureCallCredentials`.
+   */
+  callCredentials?: CallCredentials | undefined;
 }
 
 /** The options of a call made without any: frozen, shared by every such call (no allocation per call). */

@@ -5,6 +5,7 @@ import { requestHeadToHeaders } from "../http2/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
+import { callCredentialsOf } from "./call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import { channelCore, type Channel } from "./channel.js";
 
@@ -28,6 +29,10 @@ export interface CallSetup {
   readonly signal: AbortSignal | undefined;
   readonly parentSignal: AbortSignal | undefined;
   readonly waitForReady: boolean;
+  /** The request metadata the headers were built from. */
+  readonly metadata: Metadata;
+  /** Call credentials still to run before the stream opens (applyCallCredentials rebuilds the headers). */
+  readonly credentials: ReturnType<typeof callCredentialsOf>;
 }
 
 /**
@@ -83,6 +88,8 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
     signal,
     parentSignal,
     waitForReady: options.waitForReady ?? false,
+    metadata,
+    credentials: callCredentialsOf(channel, options.callCredentials),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 import { DEFAULT_COMPRESSIONS, acceptEncodingHeader, type Compression } from "../compression/index.js";
 import { DEFAULT_MAX_RECEIVE_BYTES } from "../framing/index.js";
 import { createHttp2Connect, type Connection, type TlsOptions } from "../http2/client/index.js";
+import type { CallCredentials } from "./call-credentials.js";
 import type { Interceptor } from "./interceptor.js";
 
 /** Options of a Channel: connection settings plus call defaults. Every field is optional. */
@@ -46,6 +47,17 @@ export interface ChannelOptions {
   interceptors?: readonly Interceptor[] | undefined;
   /** Prepended to `user-agent` ("myapp/1.2 grpc-node-tsgrpc/0.1.0"). */
   userAgent?: string | undefined;
+  /**
+   * Credentials run for every call on this channel (before a call's own): they supply metadata
+   * such as `authorization: Bearer <token>`. They need TLS: on a plaintext channel the
+   * constructor throws a TypeError unless `allowInsecureCallCredentials` is set.
+   */
+  callCredentials?: CallCredentials | undefined;
+  /**
+   * Send call credentials over plaintext too (a sidecar on loopback, a test). Default false:
+   * grpc-go and grpc-js also refuse to send them in the clear.
+   */
+  allowInsecureCallCredentials?: boolean | undefined;
 }
 
 /** What this folder's calls need of a channel beyond its public surface. */
@@ -56,6 +68,10 @@ export interface ChannelCore {
   readonly authority: string;
   /** "https" with TLS, else "http". */
   readonly scheme: "http" | "https";
+  /** Credentials run for every call, if any. */
+  readonly callCredentials: CallCredentials | undefined;
+  /** Whether call credentials may go over plaintext. */
+  readonly allowInsecureCallCredentials: boolean;
 }
 
 let coreOf: (channel: Channel) => ChannelCore;
@@ -102,7 +118,18 @@ export class Channel {
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
     });
-    this.#core = { balancer, authority: tls?.serverNameOverride ?? parsed.authority, scheme: secure ? "https" : "http" };
+    const allowInsecureCallCredentials = options.allowInsecureCallCredentials ?? false;
+    if (options.callCredentials !== undefined && !secure && !allowInsecureCallCredentials)
+      throw new TypeError(
+        "client: callCredentials need a TLS channel; this one is plaintext (set allowInsecureCallCredentials to send them anyway)",
+      );
+    this.#core = {
+      balancer,
+      authority: tls?.serverNameOverride ?? parsed.authority,
+      scheme: secure ? "https" : "http",
+      callCredentials: options.callCredentials,
+      allowInsecureCallCredentials,
+    };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;
     this.compressions = options.compressions ?? DEFAULT_COMPRESSIONS;

@@ -5,6 +5,7 @@ import { Metadata } from "../metadata/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
+import { applyCallCredentials } from "./call-credentials.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import { CallWatch, finalError, needsWatch, pickConnection, receiveCompressionError, setupCall, type CallSetup } from "./call-setup.js";
 import type { Channel } from "./channel.js";
@@ -46,7 +47,7 @@ class UnaryCall<I, O> implements StreamEndListener {
   private readonly channel: Channel;
   private readonly method: Method<I, O>;
   private readonly options: CallOptions<I>;
-  private readonly setup: CallSetup;
+  private setup: CallSetup;
   private readonly resolve: (response: O | Promise<O>) => void;
   private readonly reject: (error: unknown) => void;
   private frame: Uint8Array | undefined;
@@ -73,6 +74,14 @@ class UnaryCall<I, O> implements StreamEndListener {
   /** Sends the request frame on a connection picked now, or when the channel has one. */
   send(frame: Uint8Array): void {
     this.frame = frame;
+    const credentials = this.setup.credentials;
+    if (credentials !== undefined) {
+      applyCallCredentials(this.channel, this.method, this.setup, credentials).then((setup) => {
+        this.setup = setup;
+        this.send(frame);
+      }, this.reject);
+      return;
+    }
     try {
       const connection = pickConnection(this.channel, this.setup);
       if (connection instanceof Promise) connection.then((ready) => this.open(ready), this.reject);

@@ -40,6 +40,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "protocol: ": { names: "a response that breaks gRPC's HTTP/2 mapping (content-type, missing trailers)", folders: ["http2/client"] },
   "server: ": { names: "the server: routing, handlers, options, shutdown", folders: ["server", "http2/server"] },
   "client: ": { names: "the client: call options, unexpected failures", folders: ["client"] },
+  "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
 };
 
 /**
