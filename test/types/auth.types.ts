@@ -3,7 +3,7 @@
 import {
   Channel,
   Metadata,
-  Server,
+  type Server,
   composeCallCredentials,
   type CallCredentials,
   type PeerCertificate,
