@@ -226,6 +226,9 @@ export class ServerStream implements ConnectionStream {
   finishAndCancel(error: GrpcError, trailers: Metadata | undefined): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.reader?.abort(error);
+    // The handler's signal aborts too: it is not to go on as if its call were still running.
+    this.closeReason ??= error;
+    this.controller?.abort(this.closeReason);
     const trailersOnly = (this.flags & HEADERS_SENT) === 0;
     this.finish(error, trailers);
     if (trailersOnly) this.cancel(RstCode.Cancel, error);
