@@ -148,6 +148,31 @@ describe("faults: server shutdown with calls in flight", function () {
     }
   });
 
+  it("a call still running when maxConnectionAgeGraceMs ends fails UNAVAILABLE (safe to retry), not CANCELLED", async () => {
+    let handlerSignal: AbortSignal | undefined;
+    const server = new Server({ maxConnectionAgeMs: 100, maxConnectionAgeGraceMs: 150 });
+    server.add(Probe, {
+      async *list(_request: unknown, ctx: ServerContext) {
+        handlerSignal = ctx.signal;
+        for (let i = 0; ; i++) {
+          yield { i };
+          await sleep(10);
+        }
+      },
+    });
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    const channel = new Channel(`127.0.0.1:${port}`);
+    try {
+      const error = await rejection(readAll((createClient(Probe, channel).list!({}) as AsyncIterable<unknown>)[Symbol.asyncIterator]()));
+      expect(error.code, error.message).to.equal(Code.Unavailable);
+      expect(error.statusMessage).to.equal("http2: connection reached its maximum age and its grace period");
+      expect(handlerSignal!.aborted).to.equal(true);
+    } finally {
+      channel.close();
+      await server.forceShutdown();
+    }
+  });
+
   it("shutdown with a grace period under load: no accepted call is lost, and the handlers' counts match the clients'", async () => {
     const tally: Tally = { started: 0, ok: 0, failed: 0 };
     const server = startServer(tally);

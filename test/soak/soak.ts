@@ -84,6 +84,16 @@ function work(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const KINDS = ["unary", "server-streaming", "client-streaming", "bidi"] as const;
+
+/** The status each failing variant of the mix ends with, by kind and variant (UNAVAILABLE is always allowed). */
+const EXPECTED: Record<string, Record<number, Code[]>> = {
+  unary: { 0: [Code.FailedPrecondition], 1: [Code.DeadlineExceeded], 2: [Code.Cancelled] },
+  "server-streaming": { 0: [Code.Aborted], 1: [Code.DeadlineExceeded] },
+  "client-streaming": { 2: [Code.Cancelled] },
+  bidi: { 0: [Code.OutOfRange], 1: [Code.DeadlineExceeded] },
+};
+
 interface Request {
   text?: string;
   count?: number;
@@ -275,12 +285,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       }
     } catch (error) {
-      const kind = ["unary", "server-streaming", "client-streaming", "bidi"][n % 4]!;
-      const expected: Code[] = [];
-      if (variant === 0) expected.push(Code.FailedPrecondition, Code.Aborted, Code.OutOfRange);
-      if (variant === 1) expected.push(Code.DeadlineExceeded);
-      if (variant === 2) expected.push(Code.Cancelled);
-      record(kind, expected, error);
+      const kind = KINDS[n % 4]!;
+      record(kind, EXPECTED[kind]?.[variant] ?? [], error);
     }
   }
 
