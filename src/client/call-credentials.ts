@@ -100,11 +100,17 @@ export async function applyCallCredentials<I>(
       `credentials: the ${list[list.length - 1]!.source} call credentials need a TLS channel; this one is plaintext (set allowInsecureCallCredentials on the channel to send them anyway)`,
     );
   const deadline = setup.deadline;
+  // One signal for the credentials: the deadline's, the caller's and the parent's. Listeners
+  // rather than AbortSignal.any, so that a long-lived caller signal keeps nothing of this call.
   const timer = deadlineSignal(deadline ?? Infinity);
-  const signals = [timer.signal];
-  if (setup.signal !== undefined) signals.push(setup.signal);
-  if (setup.parentSignal !== undefined) signals.push(setup.parentSignal);
-  const signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+  const controller = new AbortController();
+  const sources = [timer.signal, setup.signal, setup.parentSignal].filter((source) => source !== undefined);
+  const onAbort = (event: Event): void => controller.abort((event.target as AbortSignal).reason);
+  for (const source of sources) {
+    if (source.aborted) controller.abort(source.reason);
+    else source.addEventListener("abort", onAbort, { once: true });
+  }
+  const signal = controller.signal;
   const service = method.path.slice(0, Math.max(0, method.path.lastIndexOf("/")));
   const context: CallCredentialsContext = {
     serviceUrl: `https://${core.authority}${service}`,
@@ -118,6 +124,7 @@ export async function applyCallCredentials<I>(
     for (const { credentials, source } of list) metadata.merge(await runCredentials(credentials, source, context));
   } finally {
     timer.dispose();
+    for (const source of sources) source.removeEventListener("abort", onAbort);
   }
   const now = Date.now();
   const headers = requestHeadToHeaders(
