@@ -22,12 +22,16 @@ export {
   type UntypedHandler,
 } from "./server/index.js";
 export type { BoundAddress, ConnectionPolicy, ListenAddress, ServerTlsOptions } from "./http2/server/index.js";
+export type { DistinguishedName, PeerCertificate, ServerTlsCredentials, SubjectAltNames } from "./http2/server/index.js";
 export {
   Channel,
   ConnectivityState,
   createClient,
   type BackoffOptions,
   type BidiStreamingFunction,
+  composeCallCredentials,
+  type CallCredentials,
+  type CallCredentialsContext,
   type CallInvoker,
   type CallOptions,
   type ChannelOptions,

@@ -1,6 +1,7 @@
 import type { Compression } from "../compression/index.js";
 import type { Metadata } from "../metadata/index.js";
 import type { MessageObserver } from "../pipeline/index.js";
+import type { CallCredentials } from "./call-credentials.js";
 
 /**
  * What a server handler's context contributes to the calls it makes: its deadline and its
@@ -51,6 +52,12 @@ export interface CallOptions<I = unknown> {
    * resent on another connection (a transparent retry of a call the server never saw) is heard once.
    */
   observer?: MessageObserver | undefined;
+  /**
+   * Credentials of this call (a bearer token, say), run after the channel's `callCredentials`;
+   * both add metadata. On a plaintext channel the call fails UNAUTHENTICATED unless the channel
+   * sets `allowInsecureCallCredentials`.
+   */
+  callCredentials?: CallCredentials | undefined;
 }
 
 /** The options of a call made without any: frozen, shared by every such call (no allocation per call). */

@@ -7,6 +7,7 @@ import type { Method } from "../service/index.js";
 import type { HedgingPolicy, RetryPolicy } from "../service-config/index.js";
 import { Code, GrpcError, abortError } from "../status/index.js";
 import type { CallTrace } from "../trace/index.js";
+import { callCredentialsOf } from "./call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import { startCallTrace } from "./call-trace.js";
 import { channelCore, type Channel } from "./channel.js";
@@ -35,6 +36,10 @@ export interface CallSetup {
   readonly policy: RetryPolicy | HedgingPolicy | undefined;
   /** The call's trace (docs/LAYERS.md); undefined when tracing is off. */
   readonly trace: CallTrace | undefined;
+  /** The request metadata the headers were built from. */
+  readonly metadata: Metadata;
+  /** Call credentials still to run before the stream opens (applyCallCredentials rebuilds the headers). */
+  readonly credentials: ReturnType<typeof callCredentialsOf>;
 }
 
 /** Anything a CallWatch can cancel: one stream, or a retried call with its attempts. */
@@ -110,6 +115,8 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
       waitForReady: options.waitForReady ?? false,
       policy: undefined,
       trace: startCallTrace(channel, method, timeoutMs),
+      metadata,
+      credentials: callCredentialsOf(channel, options.callCredentials),
     };
   // Message limits: the smaller of the config's and the channel's (or call's) wins; a call's own
   // waitForReady overrides the config's (service_config.proto).
@@ -124,6 +131,8 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
     waitForReady: options.waitForReady ?? config.waitForReady ?? false,
     policy: core.calls.retries ? config.policy : undefined,
     trace: startCallTrace(channel, method, timeoutMs),
+    metadata,
+    credentials: callCredentialsOf(channel, options.callCredentials),
   };
 }
 

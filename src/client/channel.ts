@@ -27,6 +27,7 @@ import {
   resolveTracer,
 } from "../trace/index.js";
 import { createHealthWatch } from "./health-watch.js";
+import type { CallCredentials } from "./call-credentials.js";
 import type { Interceptor } from "./interceptor.js";
 import { DEFAULT_PER_CALL_RETRY_BUFFER_BYTES, DEFAULT_RETRY_BUFFER_BYTES, RetryBufferPool } from "./retry-buffer-pool.js";
 
@@ -123,6 +124,17 @@ export interface ChannelOptions {
    * debug dropped; null silences everything.
    */
   logger?: Logger | null | undefined;
+  /**
+   * Credentials run for every call on this channel (before a call's own): they supply metadata
+   * such as `authorization: Bearer <token>`. They need TLS: on a plaintext channel the
+   * constructor throws a TypeError unless `allowInsecureCallCredentials` is set.
+   */
+  callCredentials?: CallCredentials | undefined;
+  /**
+   * Send call credentials over plaintext too (a sidecar on loopback, a test). Default false:
+   * grpc-go and grpc-js also refuse to send them in the clear.
+   */
+  allowInsecureCallCredentials?: boolean | undefined;
 }
 
 /** What this folder's calls need of a channel beyond its public surface. */
@@ -137,6 +149,10 @@ export interface ChannelCore {
   readonly calls: CallConfig;
   /** The channel's tracer; undefined when tracing is off (then calls create no trace at all). */
   readonly tracer: Tracer | undefined;
+  /** Credentials run for every call, if any. */
+  readonly callCredentials: CallCredentials | undefined;
+  /** Whether call credentials may go over plaintext. */
+  readonly allowInsecureCallCredentials: boolean;
 }
 
 let coreOf: (channel: Channel) => ChannelCore;
@@ -212,6 +228,11 @@ export class Channel {
       serviceConfig,
       ignoreResolverServiceConfig: options.ignoreResolverServiceConfig,
     });
+    const allowInsecureCallCredentials = options.allowInsecureCallCredentials ?? false;
+    if (options.callCredentials !== undefined && !secure && !allowInsecureCallCredentials)
+      throw new TypeError(
+        "client: callCredentials need a TLS channel; this one is plaintext (set allowInsecureCallCredentials to send them anyway)",
+      );
     this.target = target;
     this.#core = {
       balancer,
@@ -219,6 +240,8 @@ export class Channel {
       scheme,
       calls: new CallConfig(balancer, options.retries ?? true, bufferPool),
       tracer,
+      callCredentials: options.callCredentials,
+      allowInsecureCallCredentials,
     };
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? Infinity;

@@ -1,6 +1,7 @@
 // The client role: channels, typed clients, call options and interceptors.
 export { Channel, type ChannelOptions } from "./channel.js";
 export type { CallOptions, ParentContext } from "./call-options.js";
+export { composeCallCredentials, type CallCredentials, type CallCredentialsContext } from "./call-credentials.js";
 export {
   createClient,
   type Client,

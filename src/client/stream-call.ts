@@ -5,6 +5,7 @@ import type { FrameWaiter } from "../http2/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
+import { applyCallCredentials } from "./call-credentials.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
   CallWatch,
@@ -237,7 +238,9 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   }
 
   private async open(): Promise<void> {
-    const setup = this.setup!;
+    let setup = this.setup!;
+    if (setup.credentials !== undefined)
+      this.setup = setup = await applyCallCredentials(this.channel, this.method, setup, setup.credentials);
     if (setup.policy !== undefined) return this.openRetrying(setup);
     let connection = pickConnection(this.channel, setup);
     if (connection instanceof Promise) connection = await connection;

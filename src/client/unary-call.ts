@@ -6,6 +6,7 @@ import { FRAME_HEADER_BYTES } from "../framing/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
+import { applyCallCredentials } from "./call-credentials.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
   CallWatch,
@@ -70,7 +71,7 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   private readonly channel: Channel;
   private readonly method: Method<I, O>;
   private readonly options: CallOptions<I>;
-  private readonly setup: CallSetup;
+  private setup: CallSetup;
   private readonly resolve: (response: O | Promise<O>) => void;
   private readonly reject: (error: unknown) => void;
   private frame: Uint8Array | undefined;
@@ -107,6 +108,14 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   /** Sends the request frame on a connection picked now, or when the channel has one. */
   send(frame: Uint8Array): void {
     this.frame = frame;
+    const credentials = this.setup.credentials;
+    if (credentials !== undefined) {
+      applyCallCredentials(this.channel, this.method, this.setup, credentials).then((setup) => {
+        this.setup = setup;
+        this.send(frame);
+      }, this.reject);
+      return;
+    }
     const policy = this.setup.policy;
     // A request too big for the retry buffer is sent once, without retries (gRFC A6).
     if (policy !== undefined && !this.retried && frame.byteLength <= channelCore(this.channel).calls.bufferPool.perCallLimitBytes) {

@@ -1,4 +1,5 @@
 import type { Deadline } from "../deadline/index.js";
+import type { PeerCertificate } from "../http2/server/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import type { GrpcError } from "../status/index.js";
@@ -44,6 +45,10 @@ export class CallContext implements ServerContext {
 
   get peer(): string {
     return this.call.stream.peer;
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    return this.call.stream.peerCertificate;
   }
 
   get headers(): Metadata {

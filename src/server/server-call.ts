@@ -140,15 +140,25 @@ export class ServerCall implements CoreOutcome {
   private async sendEach(responses: Iterable<unknown>): Promise<void> {
     for (const response of responses) {
       const sent = this.sendOne(response);
-      if (sent !== true && !(await sent)) break;
+      if (sent !== true && !(await sent)) return this.cutShort();
     }
   }
 
   private async sendEachAsync(responses: AsyncIterable<unknown>): Promise<void> {
     for await (const response of responses) {
       const sent = this.sendOne(response);
-      if (sent !== true && !(await sent)) break;
+      if (sent !== true && !(await sent)) return this.cutShort();
     }
+  }
+
+  /**
+   * The call ended while the handler still had responses to send. When the stream ended it (a
+   * shutdown's grace period ran out, the client reset it), the handler did not succeed: its
+   * outcome (and an interceptor's `next()`) is the stream's reason, as the client saw it.
+   */
+  private cutShort(): void {
+    if (this.ended || !this.stream.finished) return;
+    throw this.stream.signal.reason ?? new GrpcError(Code.Cancelled, "server: the call ended before the handler's responses were sent");
   }
 
   /**

@@ -1,5 +1,6 @@
 import { rawCodec } from "../codec/index.js";
 import { type Deadline, deadlineSignal } from "../deadline/index.js";
+import type { PeerCertificate } from "../http2/server/index.js";
 import { Metadata } from "../metadata/index.js";
 import type { Method } from "../service/index.js";
 import type { ServerCallObserver } from "./call-observer.js";
@@ -24,6 +25,12 @@ export interface ServerContext {
   readonly signal: AbortSignal;
   /** The client's address: "ip:port", "[ipv6]:port", or "unix:". */
   readonly peer: string;
+  /**
+   * The client's TLS certificate, verified against the listener's `ca` (mutual TLS): subject,
+   * SANs, issuer, fingerprint, validity, DER. Undefined over plaintext, when the client sent no
+   * certificate, or when it did not verify (a listener with `requestClientCertificate`).
+   */
+  readonly peerCertificate: PeerCertificate | undefined;
   /** Response headers; sent before the first message, or with the status. */
   readonly headers: Metadata;
   /** Trailing metadata, sent with the status (also when the call fails). */
@@ -65,6 +72,8 @@ export interface ServerContextOptions {
   signal?: AbortSignal;
   /** The client's address. Default "127.0.0.1:0". */
   peer?: string;
+  /** The client's verified TLS certificate. Default: none (undefined). */
+  peerCertificate?: PeerCertificate | undefined;
   /** Whether the last request message arrived compressed. Default false. */
   requestCompressed?: boolean;
 }
@@ -99,6 +108,7 @@ class DetachedContext implements ServerContext {
   readonly metadata: Metadata;
   readonly deadline: Deadline | undefined;
   readonly peer: string;
+  readonly peerCertificate: PeerCertificate | undefined;
   readonly requestCompressed: boolean;
   compression: string | undefined;
   compressMessages = true;
@@ -115,6 +125,7 @@ class DetachedContext implements ServerContext {
     this.deadline = options.deadline;
     this.givenSignal = options.signal;
     this.peer = options.peer ?? "127.0.0.1:0";
+    this.peerCertificate = options.peerCertificate;
     this.requestCompressed = options.requestCompressed ?? false;
   }
 

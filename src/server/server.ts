@@ -5,6 +5,7 @@ import {
   type ConnectionPolicy,
   Http2Listener,
   type ListenAddress,
+  type ServerTlsCredentials,
   type ServerTlsOptions,
 } from "../http2/server/index.js";
 import type { Service } from "../service/index.js";
@@ -141,6 +142,19 @@ export class Server {
     const bound = await listener.listen(address);
     this.listeners.push(listener);
     return bound;
+  }
+
+  /**
+   * Replaces the certificate, key and client CAs of every TLS listener while the server runs
+   * (certificate rotation): connections made from now on get the new material; open connections
+   * and their calls carry on untouched. Whether a client certificate is requested or required
+   * stays as `listen` set it. Throws a TypeError, changing nothing, when no listener serves TLS
+   * or when node refuses the material (a key that does not match the certificate, bad PEM).
+   */
+  setTls(tls: ServerTlsCredentials): void {
+    const secure = this.listeners.filter((listener) => listener.isSecure);
+    if (secure.length === 0) throw new TypeError("server: setTls needs a listener started with TLS (listen(address, tls))");
+    for (const listener of secure) listener.setTls(tls);
   }
 
   /**

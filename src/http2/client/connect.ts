@@ -59,6 +59,7 @@ function connectSession(address: Address, owner: TransportOwner<Connection>, opt
     settled = true;
     session.removeListener("error", onError);
     session.removeListener("close", onClose);
+    session.socket?.removeListener("error", onSocketError);
     if (trace !== undefined) {
       trace.emit("settings-received", { settings: { ...settings } });
       trace.emit("connected", {});
@@ -70,6 +71,14 @@ function connectSession(address: Address, owner: TransportOwner<Connection>, opt
   const onClose = (): void => fail(new GrpcError(Code.Unavailable, `connect: connection to ${formatAddress(address)} closed during setup`));
   session.on("error", onError);
   session.on("close", onClose);
+  // A TLS alert that comes after the handshake (TLS 1.3: the server refuses our client certificate)
+  // errors the socket, but node then destroys the session without 'error' or 'close' on it (Node
+  // 20-24): without this the attempt would wait for SETTINGS forever.
+  const onSocketError = (error: Error): void => {
+    fail(grpcErrorFromNode(error));
+    session.destroy();
+  };
+  session.socket?.once("error", onSocketError);
   return {
     cancel(): void {
       settled = true;

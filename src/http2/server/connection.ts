@@ -279,8 +279,10 @@ export class ServerConnection {
     this.ageTimer = undefined;
     this.goAway();
     if (Number.isFinite(this.policy.maxConnectionAgeGraceMs))
+      // As a server shutdown does: the calls still open get UNAVAILABLE in their trailers (safe to
+      // retry) before the reset, instead of a bare RST_STREAM(CANCEL) the client reads as CANCELLED.
       this.graceTimer = setTimeout(
-        () => this.destroy(new GrpcError(Code.Unavailable, "http2: connection reached its maximum age")),
+        () => this.shutDown(new GrpcError(Code.Unavailable, "http2: connection reached its maximum age and its grace period")),
         this.policy.maxConnectionAgeGraceMs,
       ).unref();
   }

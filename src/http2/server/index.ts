@@ -6,5 +6,12 @@ export {
   type ListenAddress,
   type ListenerOptions,
   type ServerTlsOptions,
+  type ServerTlsCredentials,
 } from "./listener.js";
+export {
+  parseSubjectAltNames,
+  type DistinguishedName,
+  type PeerCertificate,
+  type SubjectAltNames,
+} from "./peer-certificate.js";
 export type { ConnectionPolicy } from "./connection.js";

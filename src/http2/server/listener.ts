@@ -11,7 +11,7 @@ import {
 } from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { Code, GrpcError, RstCode } from "../../status/index.js";
+import { Code, GrpcError, RstCode, describeError } from "../../status/index.js";
 import type { CallTrace, ConnectionTrace, Tracer } from "../../trace/index.js";
 import { isGrpcContentType } from "../index.js";
 import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_PATH, HEADER_STATUS, METHOD_POST } from "../index.js";
@@ -23,14 +23,30 @@ import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */
 export type ListenAddress = { host?: string; port: number } | { path: string };
 
-/** TLS for a listener: ALPN "h2" only; `ca` + `requireClientCertificate` turn on mTLS. */
-export interface ServerTlsOptions {
+/**
+ * The certificate material of a TLS listener: what `Server.setTls` can replace while it runs.
+ */
+export interface ServerTlsCredentials {
+  /** The server's certificate chain (PEM). */
   cert: string | Uint8Array;
+  /** The server's private key (PEM). */
   key: string | Uint8Array;
   /** CA certificates that client certificates must chain to. */
-  ca?: string | Uint8Array | (string | Uint8Array)[];
+  ca?: string | Uint8Array | (string | Uint8Array)[] | undefined;
+}
+
+/**
+ * TLS for a listener: ALPN "h2" only; `ca` + `requireClientCertificate` turn on mTLS, and a
+ * handler then reads the client's verified certificate as `ctx.peerCertificate`.
+ */
+export interface ServerTlsOptions extends ServerTlsCredentials {
   /** Ask for a client certificate and reject clients without a valid one. Default false. */
-  requireClientCertificate?: boolean;
+  requireClientCertificate?: boolean | undefined;
+  /**
+   * Ask for a client certificate but let clients without one (or with one that does not verify
+   * against `ca`) in; their `ctx.peerCertificate` is undefined. Default false.
+   */
+  requestClientCertificate?: boolean | undefined;
 }
 
 /** Settings of one listener, passed down by the Server. */
@@ -97,6 +113,7 @@ export class Http2Listener {
   private readonly onCall: (stream: ServerStream) => void;
   private readonly tracer: Tracer | undefined;
   private readonly traces: ((peer: string) => ConnectionTrace) | undefined;
+  private readonly secure: boolean;
   private closed = false;
 
   constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
@@ -113,15 +130,14 @@ export class Http2Listener {
       maxHeaderListSize: options.maxHeaderListBytes ?? 16 * 1024,
     };
     const common = { settings, maxSessionMemory: options.maxSessionMemoryMb ?? 64 };
+    this.secure = tls !== undefined;
     this.server =
       tls === undefined
         ? createServer(common)
         : createSecureServer({
             ...common,
-            cert: toPem(tls.cert),
-            key: toPem(tls.key),
-            ca: tls.ca === undefined ? undefined : (Array.isArray(tls.ca) ? tls.ca : [tls.ca]).map(toPem),
-            requestCert: tls.requireClientCertificate ?? false,
+            ...secureContextOptions(tls),
+            requestCert: (tls.requireClientCertificate ?? false) || (tls.requestClientCertificate ?? false),
             rejectUnauthorized: tls.requireClientCertificate ?? false,
             allowHTTP1: false,
             handshakeTimeout: Number.isFinite(policy.handshakeTimeoutMs) ? policy.handshakeTimeoutMs : 0,
@@ -151,6 +167,26 @@ export class Http2Listener {
       if ("path" in address) this.server.listen(address.path, onListening);
       else this.server.listen(address.port, address.host ?? "127.0.0.1", onListening);
     });
+  }
+
+  /** Whether this listener serves TLS. */
+  get isSecure(): boolean {
+    return this.secure;
+  }
+
+  /**
+   * Replaces the certificate, key and CAs that new TLS connections see; open connections keep
+   * theirs and are not disturbed. Throws (changing nothing) when the material is unusable, such
+   * as a key that does not match the certificate.
+   */
+  setTls(tls: ServerTlsCredentials): void {
+    if (!this.secure) throw new TypeError("server: setTls on a listener that does not serve TLS");
+    try {
+      (this.server as Http2SecureServer).setSecureContext(secureContextOptions(tls));
+    } catch (error) {
+      // Node builds the whole context before it swaps it in: on failure the old one stays.
+      throw new TypeError(`server: setTls: node refused the certificate, key or CA: ${describeError(error)}`, { cause: error });
+    }
   }
 
   /**
@@ -243,6 +279,12 @@ const EMPTY_HEAD: RequestHead = {
   encoding: undefined,
   acceptEncoding: undefined,
 };
+
+function secureContextOptions(tls: ServerTlsCredentials): { cert: string | Buffer; key: string | Buffer; ca?: (string | Buffer)[] } {
+  const options: { cert: string | Buffer; key: string | Buffer; ca?: (string | Buffer)[] } = { cert: toPem(tls.cert), key: toPem(tls.key) };
+  if (tls.ca !== undefined) options.ca = (Array.isArray(tls.ca) ? tls.ca : [tls.ca]).map(toPem);
+  return options;
+}
 
 function toPem(value: string | Uint8Array): string | Buffer {
   return typeof value === "string" ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);

@@ -7,6 +7,7 @@ import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from 
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
 import type { RequestHead } from "../index.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
+import { type PeerCertificate, peerCertificateOf } from "./peer-certificate.js";
 import { trailersFromStatus } from "../index.js";
 
 const OWNER = Symbol("tsgrpc.serverStream");
@@ -116,6 +117,11 @@ export class ServerStream implements ConnectionStream {
     const address = socket?.remoteAddress;
     if (address === undefined) return "unix:";
     return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
+  }
+
+  /** The client's verified TLS certificate, or undefined (plaintext, no certificate, or unverified). */
+  get peerCertificate(): PeerCertificate | undefined {
+    return peerCertificateOf(this.connection.session);
   }
 
   /** True once the stream is gone: finished and flushed, reset by the peer, or cut off. */
@@ -273,6 +279,9 @@ export class ServerStream implements ConnectionStream {
   finishAndCancel(error: GrpcError, trailers: Metadata | undefined): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
     this.reader?.abort(error);
+    // The handler's signal aborts too: it is not to go on as if its call were still running.
+    this.closeReason ??= error;
+    this.controller?.abort(this.closeReason);
     const trailersOnly = (this.flags & HEADERS_SENT) === 0;
     this.finish(error, trailers);
     if (trailersOnly) this.cancel(RstCode.Cancel, error);
