@@ -64,3 +64,15 @@ export {
   type UnaryMethod,
 } from "./service/index.js";
 export { protobufCodec, rawCodec, type Codec, type ProtobufCodecOptions } from "./codec/index.js";
+export {
+  BinaryReader,
+  BinaryWriter,
+  UNKNOWN_FIELDS,
+  bytesFromBase64,
+  messageType,
+  setMapEntry,
+  unknownFieldsOf,
+  writeUnknownFields,
+  type MessageType,
+  type MessageTypeParts,
+} from "./protobuf/index.js";
