@@ -74,7 +74,8 @@ class FileEmitter {
     this.#file = file;
     const depth = file.name.split("/").length - 1;
     const up = depth === 0 ? "./" : "../".repeat(depth);
-    const adjust = (path: string): string => (path.startsWith("./") ? up + path.slice(2) : path.startsWith("../") ? up + path : path);
+    const adjust = (path: string): string =>
+      depth === 0 ? path : path.startsWith("./") ? up + path.slice(2) : path.startsWith("../") ? up + path : path;
     const runtime = options.runtimeImport ?? "tsgrpc";
     this.#runtime = adjust(runtime);
     this.#wkt = adjust(options.wktImport ?? (runtime.startsWith(".") ? runtime.replace(/index\.js$/, "wkt/index.js") : `${runtime}/wkt`));
