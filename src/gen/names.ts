@@ -228,5 +228,5 @@ export function methodLocalName(name: string): string {
 export function docComment(comment: string | null | undefined, indent = ""): string {
   if (comment === null || comment === undefined || comment.trim() === "") return "";
   const lines = comment.replace(/\*\//g, "*\\/").trim().split("\n");
-  return `${indent}/**\n${lines.map((line) => `${indent} *${line.trim() === "" ? "" : ` ${line.trimEnd()}`}`).join("\n")}\n${indent} */\n`;
+  return `${indent}/**\n${lines.map((line) => `${indent} *${line.trim() === "" ? "" : ` ${line.trim()}`}`).join("\n")}\n${indent} */\n`;
 }

@@ -11,3 +11,6 @@ export * from "./google/protobuf/struct_pb.js";
 export * from "./google/protobuf/timestamp_pb.js";
 export * from "./google/protobuf/type_pb.js";
 export * from "./google/protobuf/wrappers_pb.js";
+export { TYPE_URL_PREFIX, anyIs, anyPack, anyUnpack, typeNameOfUrl } from "./any.js";
+export { durationFromMs, durationToMs } from "./duration.js";
+export { timestampFromDate, timestampNow, timestampToDate } from "./timestamp.js";

@@ -23,6 +23,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "framing: ": { names: "the Length-Prefixed-Message", folders: ["framing"] },
   "compression: ": { names: "grpc-encoding, grpc-accept-encoding, compressed data", folders: ["compression"] },
   "codec: ": { names: "message serialization", folders: ["codec", "protobuf"] },
+  "wkt: ": { names: "the well-known type helpers (Timestamp, Duration, Any)", folders: ["wkt"] },
   "gen: ": { names: "the code generator's own misuse (its input errors are GenerateError, printed by the CLI)", folders: ["gen"] },
   "service: ": { names: "service and method descriptors", folders: ["service"] },
   "pipeline: ": { names: "messages to frames and back: size limits, the compressed flag", folders: ["pipeline"] },
