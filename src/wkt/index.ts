@@ -14,3 +14,6 @@ export * from "./google/protobuf/wrappers_pb.js";
 export { TYPE_URL_PREFIX, anyIs, anyPack, anyUnpack, typeNameOfUrl } from "./any.js";
 export { durationFromMs, durationToMs } from "./duration.js";
 export { timestampFromDate, timestampNow, timestampToDate } from "./timestamp.js";
+export * from "./google/rpc/error_details_pb.js";
+export * from "./google/rpc/status_pb.js";
+export { findDetail, findDetails, richError } from "./rich-error.js";

@@ -32,19 +32,9 @@ describe("gen: golden output", () => {
 
 describe("gen: the bundled well-known types (src/wkt) are the generator's output", () => {
   const protoDir = join(projectRoot(), "proto");
-  const names = [
-    "any",
-    "api",
-    "descriptor",
-    "duration",
-    "empty",
-    "field_mask",
-    "source_context",
-    "struct",
-    "timestamp",
-    "type",
-    "wrappers",
-  ].map((name) => `google/protobuf/${name}.proto`);
+  const names = ["any", "api", "descriptor", "duration", "empty", "field_mask", "source_context", "struct", "timestamp", "type", "wrappers"]
+    .map((name) => `google/protobuf/${name}.proto`)
+    .concat(["google/rpc/error_details.proto", "google/rpc/status.proto"]);
   const { root, files, requested } = loadProtos(
     names.map((name) => join(protoDir, name)),
     [protoDir],
