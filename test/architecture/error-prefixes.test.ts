@@ -56,6 +56,7 @@ const PASSED_THROUGH: Record<string, string> = {
     "names the failed system call as node does (connect, getaddrinfo, ...); connect: by default",
   "channel/balancer.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
+  "wkt/rich-error.ts: message": "richError's parameter: the application's own status message, sent as the user wrote it",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
 };
 
