@@ -67,6 +67,7 @@ export { protobufCodec, rawCodec, type Codec, type ProtobufCodecOptions } from "
 export {
   BinaryReader,
   BinaryWriter,
+  EMPTY_BYTES,
   UNKNOWN_FIELDS,
   bytesFromBase64,
   messageType,

@@ -276,7 +276,12 @@ class FileEmitter {
       const first = Object.keys(enumType.values)[0]!;
       return `${this.#ref(enumType)}.${first}`;
     }
-    return plan.scalar!.zero;
+    return this.#scalarZero(plan.scalar!);
+  }
+
+  /** A scalar's default as source, importing the shared empty bytes when it is used. */
+  #scalarZero(scalar: ScalarInfo): string {
+    return scalar.zero === "EMPTY_BYTES" ? this.#use("EMPTY_BYTES") : scalar.zero;
   }
 
   #emitMessage(type: protobuf.Type): string {
@@ -488,7 +493,9 @@ class FileEmitter {
     } else {
       const scalar = resolved instanceof protobuf.Enum ? SCALARS.enum! : SCALARS[plan.field.type]!;
       const zero =
-        resolved instanceof protobuf.Enum ? this.#zero({ ...plan, kind: "enum", repeated: false, presence: false }) : scalar.zero;
+        resolved instanceof protobuf.Enum
+          ? this.#zero({ ...plan, kind: "enum", repeated: false, presence: false })
+          : this.#scalarZero(scalar);
       const valueType = resolved instanceof protobuf.Enum ? this.#ref(resolved) : scalar.ts;
       valueDeclare = `let value: ${valueType} = ${zero};`;
       valueRead = `else if (t === ${tagOf(2, scalar.wireType)}) value = ${this.#readValue(valuePlan, scalar)};`;

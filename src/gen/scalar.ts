@@ -29,7 +29,7 @@ export const SCALARS: Record<string, ScalarInfo> = {
   sfixed64: bigint(1, "sfixed64"),
   bool: { ts: "boolean", wireType: 0, method: "bool", zero: "false", packable: true },
   string: { ts: "string", wireType: 2, method: "string", zero: '""', packable: false },
-  bytes: { ts: "Uint8Array", wireType: 2, method: "bytes", zero: "new Uint8Array(0)", packable: false },
+  bytes: { ts: "Uint8Array", wireType: 2, method: "bytes", zero: "EMPTY_BYTES", packable: false },
   enum: number(0, "int32"),
 };
 

@@ -59,6 +59,11 @@ export class BinaryWriter {
 
   /** An unsigned 32-bit varint (tags, lengths, uint32 and enum values that are not negative). */
   uint32(value: number): this {
+    if (value >= 0 && value < 0x80 && this.pos < this.buffer.length) {
+      // Tags and most lengths: one byte, no loop.
+      this.buffer[this.pos++] = value;
+      return this;
+    }
     this.ensure(5);
     const buffer = this.buffer;
     let pos = this.pos;

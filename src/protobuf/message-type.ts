@@ -101,3 +101,9 @@ export function setMapEntry<V>(map: { [key: string]: V }, key: string, value: V)
 export function bytesFromBase64(text: string): Uint8Array {
   return decodeBase64(text);
 }
+
+/**
+ * The default of a `bytes` field: one shared, frozen empty array, so a decoded message without
+ * the field costs no allocation (an empty array has no element to change).
+ */
+export const EMPTY_BYTES: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array;

@@ -9,10 +9,7 @@ import { Status } from "./google/rpc/status_pb.js";
  * packed with anyPack), sent as `grpc-status-details-bin`: a google.rpc.Status with the same code
  * and message.
  * https://google.aip.dev/193
- *
- * ```ts
- * throw richError(Code.InvalidArgument, "name is empty", [anyPack(BadRequest, { fieldViolations: [{ field: "name", description: "empty" }] })]);
- * ```
+ * A handler throws it as any GrpcError: `throw richError(code, message, [anyPack(BadRequest, {...})])`.
  */
 export function richError(
   code: Code,

@@ -89,3 +89,20 @@ describe("wkt: helpers", () => {
     }
   });
 });
+
+describe("wkt: generated descriptor.proto reads real descriptors", () => {
+  it("decodes every embedded FileDescriptorProto and re-encodes it byte for byte", async () => {
+    const wkt = await import("../../src/wkt/index.js");
+    const embedded = Object.entries(wkt).filter(([name]) => name.startsWith("file_")) as [string, Uint8Array][];
+    expect(embedded.length).to.equal(13);
+    for (const [name, bytes] of embedded) {
+      const file = wkt.FileDescriptorProto.decode(bytes);
+      expect(file.name, name).to.match(/^google\/(protobuf|rpc)\/[a-z_]+\.proto$/);
+      expect(file.messageType.length + file.enumType.length, name).to.be.greaterThan(0);
+      expect(wkt.FileDescriptorProto.encode(file), name).to.deep.equal(bytes);
+    }
+    const descriptorFile = wkt.FileDescriptorProto.decode(wkt.file_google_protobuf_descriptor);
+    const field = descriptorFile.messageType.find((message) => message.name === "FieldDescriptorProto");
+    expect(field?.enumType.map((each) => each.name)).to.deep.equal(["Type", "Label"]);
+  });
+});
