@@ -8,6 +8,7 @@
 #     on 127.0.0.1 (port 0), one call, then both stop;
 #   - all of the above without @opentelemetry/api; then, with it installed, tsgrpc/otel loads,
 #     type-checks and traces a call;
+#   - `npx tsgrpc gen` works in the app, and what it writes compiles and runs;
 #   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
 #     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
 # Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
@@ -178,6 +179,36 @@ TS
     --typeRoots "$root/node_modules/@types" --types node otel-check/check.ts)
 }
 check "tsgrpc/otel's declarations type-check against the installed packages (strict)" otel_types
+
+# The bin: `npx tsgrpc gen` in the app writes typed modules (importing "tsgrpc" and "tsgrpc/wkt")
+# that compile under strict settings and run; the protoc plugin bin is installed next to it.
+gen() {
+  mkdir -p "$app/proto" "$app/typed" || return 1
+  cat >"$app/proto/hello.proto" <<'PROTO'
+syntax = "proto3";
+package hello;
+import "google/protobuf/timestamp.proto";
+message Hi { string name = 1; int64 count = 2; google.protobuf.Timestamp at = 3; }
+service Hello { rpc Say(Hi) returns (Hi); }
+PROTO
+  cat >"$app/typed/use.ts" <<'TS'
+import { Hi, Hello } from "../gen/hello_pb.js";
+import { timestampFromDate } from "tsgrpc/wkt";
+const hi: Hi = Hi.decode(Hi.encode({ name: "x", count: 5n, at: timestampFromDate(new Date(0)) }));
+console.log(`${Hello.methods.say.path} ${hi.name} ${hi.count}`);
+TS
+  cat >"$app/typed/tsconfig.json" <<JSON
+{ "compilerOptions": { "target": "ES2022", "lib": ["ES2022"], "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true,
+  "noUncheckedIndexedAccess": true, "exactOptionalPropertyTypes": true, "rootDir": "..", "outDir": "../typed-out",
+  "typeRoots": ["$root/node_modules/@types"], "types": ["node"] }, "include": ["use.ts", "../gen/**/*.ts"] }
+JSON
+  (cd "$app" && npx --no-install tsgrpc gen --out gen -I proto proto/hello.proto) || return 1
+  (cd "$app" && npx --no-install tsgrpc gen --bogus 2>/dev/null; [ $? -eq 2 ]) || { echo "tsgrpc gen --bogus did not exit 2"; return 1; }
+  [ -x "$app/node_modules/.bin/protoc-gen-tsgrpc" ] || { echo "no protoc-gen-tsgrpc bin"; return 1; }
+  (cd "$app" && "$root/node_modules/.bin/tsc" -p typed/tsconfig.json) || return 1
+  (cd "$app" && node typed-out/typed/use.js) | grep -qx "/hello.Hello/Say x 5"
+}
+check "npx tsgrpc gen in the app: generated code compiles (strict) and runs against the installed package" gen
 
 # An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
 if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then

@@ -115,3 +115,16 @@ export {
   type TraceSink,
   type TraceWriterOptions,
 } from "./trace/index.js";
+export {
+  BinaryReader,
+  BinaryWriter,
+  EMPTY_BYTES,
+  UNKNOWN_FIELDS,
+  bytesFromBase64,
+  messageType,
+  setMapEntry,
+  unknownFieldsOf,
+  writeUnknownFields,
+  type MessageType,
+  type MessageTypeParts,
+} from "./protobuf/index.js";

@@ -30,8 +30,9 @@ export type FunctionOfKind<I, O, K extends MethodKind> = [K] extends ["unary"]
         ? BidiStreamingFunction<I, O>
         : UntypedFunction;
 
-/** The client function of method `M`, typed by its kind and message types. */
-export type ClientFunction<M> = M extends Method<infer I, infer O, infer K> ? FunctionOfKind<I, O, K> : UntypedFunction;
+/** The client function of method `M`, typed by its kind and message types: it sends request inputs and receives decoded responses. */
+export type ClientFunction<M> =
+  M extends Method<infer _I, infer O, infer K, infer IInput, infer _OInput> ? FunctionOfKind<IInput, O, K> : UntypedFunction;
 
 /**
  * One function per method of `S`, keyed by the method's local name ("unaryCall"). For a typed

@@ -38,8 +38,9 @@ export type HandlerOfKind<I, O, K extends MethodKind> = [K] extends ["unary"]
         ? BidiStreamingHandler<I, O>
         : UntypedHandler;
 
-/** The handler type of method `M`, from its kind and message types. */
-export type MethodHandler<M> = M extends Method<infer I, infer O, infer K> ? HandlerOfKind<I, O, K> : UntypedHandler;
+/** The handler type of method `M`, from its kind and message types: it receives decoded requests and returns response inputs. */
+export type MethodHandler<M> =
+  M extends Method<infer I, infer _O, infer K, infer _IInput, infer OInput> ? HandlerOfKind<I, OInput, K> : UntypedHandler;
 
 /**
  * The handlers of a service, keyed by method localName ("unaryCall").

@@ -7,9 +7,12 @@ import type { MethodKind } from "./method-kind.js";
  * `I` and `O` are the request and response message types and `K` the kind as a literal type
  * ("unary"), so that clients and handlers of the method are typed. The defaults (`any` and every
  * kind) describe a method known only at run time, whose client and handler are loosely typed.
+ * `IInput` and `OInput` are what the codecs encode when that differs from what they decode (the
+ * partial input types of generated messages): a client sends `IInput` and receives `O`, a
+ * handler receives `I` and returns `OInput`.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the untyped default: a method loaded at run time has messages of no static type
-export interface Method<I = any, O = any, K extends MethodKind = MethodKind> {
+export interface Method<I = any, O = any, K extends MethodKind = MethodKind, IInput = I, OInput = O> {
   /** The method name as in the .proto file: "UnaryCall". */
   name: string;
   /** The name on client objects and service implementations: "unaryCall". */
@@ -17,18 +20,18 @@ export interface Method<I = any, O = any, K extends MethodKind = MethodKind> {
   /** The :path of its requests: "/grpc.testing.TestService/UnaryCall". */
   path: string;
   kind: K;
-  requestCodec: Codec<I>;
-  responseCodec: Codec<O>;
+  requestCodec: Codec<I, IInput>;
+  responseCodec: Codec<O, OInput>;
 }
 
 /** A unary method: one request of type `I`, one response of type `O`. */
-export type UnaryMethod<I, O> = Method<I, O, "unary">;
+export type UnaryMethod<I, O, IInput = I, OInput = O> = Method<I, O, "unary", IInput, OInput>;
 /** A server-streaming method: one request of type `I`, a stream of responses of type `O`. */
-export type ServerStreamingMethod<I, O> = Method<I, O, "server_streaming">;
+export type ServerStreamingMethod<I, O, IInput = I, OInput = O> = Method<I, O, "server_streaming", IInput, OInput>;
 /** A client-streaming method: a stream of requests of type `I`, one response of type `O`. */
-export type ClientStreamingMethod<I, O> = Method<I, O, "client_streaming">;
+export type ClientStreamingMethod<I, O, IInput = I, OInput = O> = Method<I, O, "client_streaming", IInput, OInput>;
 /** A bidi-streaming method: a stream of requests of type `I`, a stream of responses of type `O`. */
-export type BidiStreamingMethod<I, O> = Method<I, O, "bidi_streaming">;
+export type BidiStreamingMethod<I, O, IInput = I, OInput = O> = Method<I, O, "bidi_streaming", IInput, OInput>;
 
 /**
  * The :path of a method: "/" + full service name (no leading ".") + "/" + method name.

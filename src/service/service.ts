@@ -18,17 +18,19 @@ export interface Service<M extends Record<keyof M, Method> = Record<string, Meth
 
 /** How defineService describes one method; `K` is the kind as a literal type ("unary"). */
 // biome-ignore lint/suspicious/noExplicitAny: the untyped default: a definition whose codecs are untyped
-export interface MethodDefinition<I = any, O = any, K extends MethodKind = MethodKind> {
+export interface MethodDefinition<I = any, O = any, K extends MethodKind = MethodKind, IInput = I, OInput = O> {
   kind: K;
-  requestCodec: Codec<I>;
-  responseCodec: Codec<O>;
+  requestCodec: Codec<I, IInput>;
+  responseCodec: Codec<O, OInput>;
   /** The wire name; defaults to the key with its first letter in upper case ("unaryCall" -> "UnaryCall"). */
   name?: string;
 }
 
 /** The methods of the service that defineService describes from the definitions `D`. */
 export type DefinedMethods<D> = {
-  [L in keyof D]: D[L] extends MethodDefinition<infer I, infer O, infer K extends MethodKind> ? Method<I, O, K> : never;
+  [L in keyof D]: D[L] extends MethodDefinition<infer I, infer O, infer K extends MethodKind, infer IInput, infer OInput>
+    ? Method<I, O, K, IInput, OInput>
+    : never;
 };
 
 const SERVICE_NAME = /^\.?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

@@ -27,7 +27,9 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   },
   "framing: ": { names: "the Length-Prefixed-Message", folders: ["framing"] },
   "compression: ": { names: "grpc-encoding, grpc-accept-encoding, compressed data", folders: ["compression"] },
-  "codec: ": { names: "message serialization", folders: ["codec"] },
+  "codec: ": { names: "message serialization", folders: ["codec", "protobuf"] },
+  "wkt: ": { names: "the well-known type helpers (Timestamp, Duration, Any)", folders: ["wkt"] },
+  "gen: ": { names: "the code generator's own misuse (its input errors are GenerateError, printed by the CLI)", folders: ["gen"] },
   "service: ": { names: "service and method descriptors", folders: ["service"] },
   "pipeline: ": { names: "messages to frames and back: size limits, the compressed flag", folders: ["pipeline"] },
   "cardinality violation: ": { names: "a call with the wrong number of messages (statuscodes.md)", folders: ["pipeline"] },
@@ -66,6 +68,7 @@ const PASSED_THROUGH: Record<string, string> = {
     "names the failed system call as node does (connect, getaddrinfo, ...); connect: by default",
   "channel/balancer.ts: this.describeFailure()": "the last connection or resolver failure's message, or connect: ...",
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
+  "wkt/rich-error.ts: message": "richError's parameter: the application's own status message, sent as the user wrote it",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
   "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
   "framing/frame-decoder.ts: this.#tooLarge(length)":

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { generateFiles, loadProtos } from "../../src/gen/index.js";
 
 // dist/test/docs/ → project root
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -32,6 +33,16 @@ describe("README.md", () => {
     blocks.forEach((block, index) => {
       writeFileSync(files[index]!, block);
     });
+    // The README's greeter.proto, generated as `tsgrpc gen --out gen greeter.proto` would, for the blocks that import ./gen/greeter_pb.js.
+    const proto = /^```proto\n([\s\S]*?)^```$/m.exec(readFileSync(join(ROOT, "README.md"), "utf8"))?.[1];
+    if (proto !== undefined) {
+      writeFileSync(join(folder, "greeter.proto"), proto);
+      const { root, files: parsed, requested } = loadProtos([join(folder, "greeter.proto")], [folder]);
+      for (const file of generateFiles(root, parsed, requested)) {
+        mkdirSync(dirname(join(folder, "gen", file.path)), { recursive: true });
+        writeFileSync(join(folder, "gen", file.path), file.content);
+      }
+    }
     const program = ts.createProgram(files, {
       target: ts.ScriptTarget.ES2022,
       lib: ["lib.es2022.d.ts"],

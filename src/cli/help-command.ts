@@ -1,0 +1,17 @@
+import type { CommandIo } from "./usage-error.js";
+
+/** The help text of `tsgrpc` itself. */
+export const USAGE = `Usage: tsgrpc <command> [options]
+
+Commands:
+  gen    generate TypeScript from .proto files (tsgrpc gen --help)
+  help   show this help
+
+The protoc plugin is the separate bin protoc-gen-tsgrpc (protoc --tsgrpc_out=DIR ...).
+`;
+
+/** `tsgrpc help`: prints the commands. */
+export function helpCommand(_args: readonly string[], io: CommandIo): number {
+  io.stdout(USAGE);
+  return 0;
+}
