@@ -187,6 +187,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
    * in force when there is one, else fails the resolution: returns that error.
    */
   private applyResolvedConfig(result: ResolverResult): GrpcError | undefined {
+    const before = this.serviceConfig;
     if (this.options.ignoreResolverServiceConfig === true || result.serviceConfig === undefined || result.serviceConfig === null) {
       this.resolvedConfig = undefined;
     } else {
@@ -201,8 +202,9 @@ export class Balancer<T extends Transport> implements SubchannelListener {
         return undefined;
       }
     }
-    // A policy given in the options overrides the service config's (service_config.proto).
-    if (this.options.loadBalancingPolicy === undefined && this.options.loadBalancingConfig === undefined)
+    // A policy given in the options overrides the service config's (service_config.proto); the
+    // policy changes only with the config in force (not with every resolution).
+    if (this.serviceConfig !== before && this.options.loadBalancingPolicy === undefined && this.options.loadBalancingConfig === undefined)
       this.setLoadBalancingConfig(configList(this.serviceConfig), "serviceConfig.loadBalancingConfig");
     return undefined;
   }

@@ -51,7 +51,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
     names: "a service config (gRFC A2): the JSON path and the rule it breaks",
     folders: ["service-config", "channel", "client"],
   },
-  "client: ": { names: "the client: call options, unexpected failures", folders: ["client"] },
+  "client: ": { names: "the client: call options, unexpected failures", folders: ["client", "cli"] },
   "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
 };

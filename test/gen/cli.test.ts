@@ -14,6 +14,8 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = "";
   let stderr = "";
   const code = runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  // gen and help answer at once; only network commands (trace) return a promise.
+  if (typeof code !== "number") throw new Error(`tsgrpc ${args[0]} returned a promise`);
   return { code, stdout, stderr };
 }
 

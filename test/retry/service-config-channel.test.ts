@@ -52,7 +52,7 @@ describe("service config on a channel (gRFC A2)", function () {
   it("rejects a loadBalancingConfig that names no policy it knows", () => {
     expect(() => new Channel("127.0.0.1:1", { serviceConfig: { loadBalancingConfig: [{ grpclb: {} }] } })).to.throw(
       TypeError,
-      "service config: serviceConfig.loadBalancingConfig names no policy this channel knows (grpclb)",
+      "channel: serviceConfig.loadBalancingConfig: names no supported policy (supported: pick_first, round_robin, outlier_detection_experimental)",
     );
   });
 
