@@ -20,6 +20,14 @@
 // but not answered; a call nginx or the client sent twice to live backends, as a second run. The
 // killed backend cannot report: calls it ran whose answers died with it are the ones nginx answered
 // 502 and the client retried, which A6 allows (UNAVAILABLE, retryable).
+//
+// The one loss nginx adds: it relays a backend's response headers as soon as they arrive, ahead of
+// the message and trailers. A call whose headers came from the backend that was then SIGKILLed is
+// committed (A6: no client may replay it) and nginx resets it (INTERNAL_ERROR, or the connection
+// closes under it). Directly, the same backend's headers, message and trailers reach the client
+// together, so the direct proof allows no such loss; here such calls are allowed only with headers
+// from the killed backend (the answer names it in x-backend), counted, and at most the calls in
+// flight at the kill. They happened in most runs (1 to 5 calls of 10,000).
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -63,7 +71,7 @@ describe("scale-out proof through nginx: 10,000 calls ride through a killed and 
       const codes = statuses(seen.accessLog);
       const badGateway = codes.filter((code) => code === 502).length;
       try {
-        checkAccounting(result, policy === "retry");
+        checkAccounting(result, policy === "retry", { committedUnaryLoss: true });
         // Every attempt nginx did not answer 502 reached a backend and was answered by it (200), or
         // (hedging) was a hedge the client cancelled once another attempt won: nginx logs 499 when the
         // client resets a stream it had fully sent, 400 when it resets one whose request body (a bidi
@@ -76,7 +84,8 @@ describe("scale-out proof through nginx: 10,000 calls ride through a killed and 
         // The faults were real through nginx: calls in flight on the killed backend came back 502 and were retried.
         expect(badGateway, "attempts nginx answered 502 (then retried by the client)").to.be.above(0);
       } catch (error) {
-        if (error instanceof Error) error.message += `\nnginx error log:\n${seen.errorLog.split("\n").slice(-30).join("\n")}`;
+        // mocha prints an assertion's diff, not an appended message: the log goes to stderr.
+        console.error(`nginx error log (last 40 lines):\n${seen.errorLog.split("\n").slice(-40).join("\n")}`);
         throw error;
       }
     });
