@@ -15,7 +15,8 @@ function send(report: BackendReport): void {
 
 const server = new Server();
 server.add(ProofService, {
-  echo: (request: ProofRequest): ProofResponse => {
+  echo: (request: ProofRequest, ctx): ProofResponse => {
+    ctx.headers.set("x-backend", name);
     unary.push(request.id);
     return { id: request.id, backend: name };
   },
