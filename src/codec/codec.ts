@@ -5,7 +5,9 @@
  * on a value it cannot serialize.
  */
 export interface Codec<T> {
+  /** The message's serialized bytes. */
   encode(value: T): Uint8Array;
+  /** The message these bytes hold; throws if they are not one (the call then fails INTERNAL). */
   decode(bytes: Uint8Array): T;
   /**
    * Optional fast path: the encoding of `value` placed after `offset` bytes of unspecified

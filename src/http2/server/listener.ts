@@ -23,7 +23,9 @@ export type ListenAddress = { host?: string; port: number } | { path: string };
 
 /** TLS for a listener: ALPN "h2" only; `ca` + `requireClientCertificate` turn on mTLS. */
 export interface ServerTlsOptions {
+  /** The server's certificate chain (PEM), leaf first. */
   cert: string | Uint8Array;
+  /** The private key of `cert` (PEM). */
   key: string | Uint8Array;
   /** CA certificates that client certificates must chain to. */
   ca?: string | Uint8Array | (string | Uint8Array)[];
