@@ -1,71 +1,8 @@
-import { expect } from "chai";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import { join } from "node:path";
+import { projectRoot } from "../project-root.js";
+import { describeTypescriptBlocks } from "./markdown-blocks.js";
 
-// dist/test/docs/ → project root
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** The ```ts blocks of a markdown text, in order. */
-function typescriptBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
-}
-
-/**
- * Compiles the README's TypeScript blocks as a user's files would be: each block is a module of
- * its own, importing "tsgrpc" by name, with `strict` and the stricter flags a careful user turns on
- * (noUncheckedIndexedAccess, noUnusedLocals, noUnusedParameters, exactOptionalPropertyTypes). The files go in a folder inside the
- * project, so that "tsgrpc" resolves to this package (through its own "exports", as in an app
- * that installed it) once `npm run build` has run.
- */
+/** The README's TypeScript compiles under strict against the built package. */
 describe("README.md", () => {
-  const blocks = typescriptBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
-  const folder = join(ROOT, "dist", "readme-blocks");
-  const files = blocks.map((_, index) => join(folder, `block-${index + 1}.ts`));
-  let diagnostics: readonly ts.Diagnostic[] = [];
-
-  before(function () {
-    this.timeout(120_000);
-    rmSync(folder, { recursive: true, force: true });
-    mkdirSync(folder, { recursive: true });
-    blocks.forEach((block, index) => {
-      writeFileSync(files[index]!, block);
-    });
-    const program = ts.createProgram(files, {
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2022.d.ts"],
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      noUnusedLocals: true,
-      noUnusedParameters: true,
-      exactOptionalPropertyTypes: true,
-      noEmit: true,
-      types: ["node"],
-    });
-    diagnostics = ts.getPreEmitDiagnostics(program);
-  });
-
-  after(() => rmSync(folder, { recursive: true, force: true }));
-
-  it("has TypeScript examples", () => expect(blocks).to.not.be.empty);
-
-  blocks.forEach((block, index) => {
-    const firstLine = block.split("\n").find((line) => line.trim() !== "" && !line.startsWith("import")) ?? "";
-    it(`block ${index + 1} compiles under strict flags (${firstLine.trim().slice(0, 60)})`, () => {
-      const own = diagnostics.filter((diagnostic) => diagnostic.file?.fileName === files[index]);
-      const messages = own.map((diagnostic) => {
-        const { line } = diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-        return `line ${line + 1}: TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
-      });
-      expect(messages).to.deep.equal([]);
-    });
-  });
-
-  it("compiles without errors outside the blocks (the package's own declarations)", () => {
-    const elsewhere = diagnostics.filter((diagnostic) => !files.includes(diagnostic.file?.fileName ?? ""));
-    expect(elsewhere.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"))).to.deep.equal([]);
-  });
+  describeTypescriptBlocks(join(projectRoot(), "dist", "readme-blocks"), [join(projectRoot(), "README.md")]);
 });
