@@ -7,9 +7,13 @@ import type { CallOptions } from "./call-options.js";
  */
 // biome-ignore lint/suspicious/noExplicitAny: an interceptor sees calls of every method, so the call's message types default to the untyped escape hatch
 export interface ClientCall<I = any, O = any> {
+  /** The method called. */
   readonly method: Method<I, O>;
+  /** The call's options; pass changed copies to `next`, never mutate them. */
   readonly options: CallOptions<I>;
+  /** The request of a unary or server-streaming call. */
   readonly request?: I;
+  /** The requests of a client-streaming or bidi call. */
   readonly requests?: AsyncIterable<I>;
 }
 

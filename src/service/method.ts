@@ -16,8 +16,11 @@ export interface Method<I = any, O = any, K extends MethodKind = MethodKind> {
   localName: string;
   /** The :path of its requests: "/grpc.testing.TestService/UnaryCall". */
   path: string;
+  /** Which of the four call kinds it is. */
   kind: K;
+  /** Serializes requests (client) and parses them (server). */
   requestCodec: Codec<I>;
+  /** Serializes responses (server) and parses them (client). */
   responseCodec: Codec<O>;
 }
 
