@@ -9,9 +9,9 @@ import type { CallCredentials } from "./call-credentials.js";
  */
 export interface ParentContext {
   /** The parent call's deadline in epoch ms, if it has one. */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Aborts when the parent call is cancelled or ends. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -166,11 +166,17 @@ let coreOf: (channel: Channel) => ChannelCore;
 export class Channel {
   /** The target as given to the constructor ("localhost:50051", "dns:///example.com:443", ...). */
   readonly target: string;
+  /** The receive limit of this channel's calls, in bytes (ChannelOptions.maxReceiveMessageBytes). */
   readonly maxReceiveMessageBytes: number;
+  /** The send limit of this channel's calls, in bytes (ChannelOptions.maxSendMessageBytes). */
   readonly maxSendMessageBytes: number;
+  /** The compressions this channel can use and decode (ChannelOptions.compressions). */
   readonly compressions: readonly Compression[];
+  /** The default request compression of this channel's calls (ChannelOptions.compression). */
   readonly compression: Compression | string | undefined;
+  /** The interceptors around every call of this channel (ChannelOptions.interceptors). */
   readonly interceptors: readonly Interceptor[];
+  /** The application's part of the user-agent header (ChannelOptions.userAgent). */
   readonly userAgent: string | undefined;
   /** The `grpc-accept-encoding` sent with every call. */
   readonly acceptEncoding: string;

@@ -10,9 +10,13 @@ import type { Channel } from "./channel.js";
 export interface ClientCall<I = any, O = any> {
   /** The channel the call is made on (to read, e.g. its `target`; changing it does not move the call). */
   readonly channel: Channel;
+  /** The method called. */
   readonly method: Method<I, O>;
+  /** The call's options; pass changed copies to `next`, never mutate them. */
   readonly options: CallOptions<I>;
+  /** The request of a unary or server-streaming call. */
   readonly request?: I;
+  /** The requests of a client-streaming or bidi call. */
   readonly requests?: AsyncIterable<I>;
 }
 

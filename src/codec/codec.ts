@@ -6,7 +6,9 @@
  * `decode` returns: generated message types decode complete messages but encode partial ones.
  */
 export interface Codec<T, TInput = T> {
+  /** The message's serialized bytes. */
   encode(value: TInput): Uint8Array;
+  /** The message these bytes hold; throws if they are not one (the call then fails INTERNAL). */
   decode(bytes: Uint8Array): T;
   /**
    * Optional fast path: the encoding of `value` placed after `offset` bytes of unspecified

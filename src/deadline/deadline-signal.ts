@@ -3,14 +3,19 @@ import { MAX_TIMER_MS, type Deadline } from "./deadline.js";
 
 /** The clock and timers deadlineSignal uses; tests pass a fake one to cover month-long deadlines. */
 export interface Clock {
+  /** The current time in milliseconds since the epoch, as Date.now. */
   now(): number;
+  /** Calls `callback` after `ms` milliseconds; returns a handle for clearTimeout. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer setTimeout returned. */
   clearTimeout(handle: unknown): void;
 }
 
 /** What deadlineSignal returns: the signal (created on first use) and the function that clears its timer. */
 export interface DeadlineSignal {
+  /** Aborts at the deadline with GrpcError(DeadlineExceeded). */
   readonly signal: AbortSignal;
+  /** Clears the timer; call it when the guarded work ends first. */
   dispose(): void;
 }
 

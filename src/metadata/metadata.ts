@@ -95,6 +95,7 @@ export class Metadata {
     for (const [key, values] of this.map) for (const value of values) yield [key, value];
   }
 
+  /** Every (key, value) pair, in insertion order; the same as {@link Metadata.entries}. */
   [Symbol.iterator](): IterableIterator<[string, MetadataValue]> {
     return this.entries();
   }

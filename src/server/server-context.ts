@@ -40,8 +40,8 @@ export interface ServerContext {
   /** True once response headers went out; later changes to `headers` and `compression` are ignored. */
   readonly headersSent: boolean;
   /**
-   * The response compression for this call ("gzip", "deflate", or undefined for none), overriding
-   * the server's `responseCompression`. Used unless the client's grpc-accept-encoding leaves it
+   * The response compression for this call ("gzip", "deflate", or "identity" for none), overriding
+   * the server's `responseCompression`; undefined (the start value) leaves that default in force. Used unless the client's grpc-accept-encoding leaves it
    * out (a request without that header gets it); the server-wide default needs the client to list it.
    */
   compression: string | undefined;

@@ -19,8 +19,11 @@ export interface Method<I = any, O = any, K extends MethodKind = MethodKind, IIn
   localName: string;
   /** The :path of its requests: "/grpc.testing.TestService/UnaryCall". */
   path: string;
+  /** Which of the four call kinds it is. */
   kind: K;
+  /** Serializes requests (client) and parses them (server). */
   requestCodec: Codec<I, IInput>;
+  /** Serializes responses (server) and parses them (client). */
   responseCodec: Codec<O, OInput>;
 }
 

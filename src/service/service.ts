@@ -19,8 +19,11 @@ export interface Service<M extends Record<keyof M, Method> = Record<string, Meth
 /** How defineService describes one method; `K` is the kind as a literal type ("unary"). */
 // biome-ignore lint/suspicious/noExplicitAny: the untyped default: a definition whose codecs are untyped
 export interface MethodDefinition<I = any, O = any, K extends MethodKind = MethodKind, IInput = I, OInput = O> {
+  /** Which of the four call kinds it is. */
   kind: K;
+  /** The request messages' codec. */
   requestCodec: Codec<I, IInput>;
+  /** The response messages' codec. */
   responseCodec: Codec<O, OInput>;
   /** The wire name; defaults to the key with its first letter in upper case ("unaryCall" -> "UnaryCall"). */
   name?: string;

@@ -3,22 +3,39 @@
  * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
  */
 export enum Code {
+  /** Not an error: the call succeeded. */
   Ok = 0,
+  /** The operation was cancelled, typically by the caller. */
   Cancelled = 1,
+  /** An unknown error, e.g. a handler threw something that is not a GrpcError, or a status from another error space. */
   Unknown = 2,
+  /** The client gave an invalid argument, whatever the state of the system. */
   InvalidArgument = 3,
+  /** The deadline expired before the operation could complete. */
   DeadlineExceeded = 4,
+  /** A requested entity was not found. */
   NotFound = 5,
+  /** The entity a client tried to create already exists. */
   AlreadyExists = 6,
+  /** The caller is identified but not allowed to do this (use Unauthenticated when it is not identified). */
   PermissionDenied = 7,
+  /** A resource ran out: a quota, a message size limit, memory. */
   ResourceExhausted = 8,
+  /** The system is not in the state the operation needs; the client should not retry until that state is fixed. */
   FailedPrecondition = 9,
+  /** The operation was aborted, typically by a concurrency conflict; retry at a higher level. */
   Aborted = 10,
+  /** The operation went past the valid range (e.g. reading past the end). */
   OutOfRange = 11,
+  /** The operation is not implemented or not supported by this server (e.g. an unknown method). */
   Unimplemented = 12,
+  /** An internal invariant broke, in the library or the peer (e.g. a malformed message). */
   Internal = 13,
+  /** The service is currently unavailable; a transient condition that a retry with backoff may fix. */
   Unavailable = 14,
+  /** Unrecoverable data loss or corruption. */
   DataLoss = 15,
+  /** The request does not have valid authentication credentials. */
   Unauthenticated = 16,
 }
 

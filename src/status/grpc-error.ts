@@ -19,9 +19,13 @@ export interface GrpcErrorOptions {
  * https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
  */
 export class GrpcError extends Error {
+  /** The status code (never Code.Ok). */
   readonly code: Code;
+  /** The status message as sent or received in grpc-message (decoded), without the code name. */
   readonly statusMessage: string;
+  /** Trailing metadata: received with the status, or to send with it. */
   readonly metadata: Metadata;
+  /** The raw `grpc-status-details-bin` payload (a serialized google.rpc.Status), if any; see statusDetails. */
   readonly details: Uint8Array | undefined;
   private decodedDetails: StatusDetails | undefined | null = null;
 

@@ -5,7 +5,9 @@
 
 /** One detail of a rich status: a google.protobuf.Any (type URL and serialized message). */
 export interface StatusDetail {
+  /** The message's type URL, e.g. "type.googleapis.com/google.rpc.BadRequest". */
   typeUrl: string;
+  /** The serialized message. */
   value: Uint8Array;
 }
 
@@ -14,8 +16,11 @@ export interface StatusDetail {
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
  */
 export interface StatusDetails {
+  /** The status code; should equal the call's grpc-status. */
   code: number;
+  /** The developer-facing message; should equal the call's grpc-message. */
   message: string;
+  /** The typed details (google.protobuf.Any). */
   details: StatusDetail[];
 }
 
