@@ -10,6 +10,7 @@ import {
   type CallOptions,
   type Method,
   type Service,
+  type TlsOptions,
 } from "../index.js";
 import { UsageError, type CommandIo } from "./usage-error.js";
 
@@ -142,10 +143,10 @@ export async function traceCommand(args: readonly string[], io: CommandIo): Prom
   const output = { write: (text: string): boolean => (io.stdout(text), true), isTTY: false };
   return runTraced(
     async (trace) => {
-      const tls = parsed.tls
-        ? { ca: parsed.cacert === undefined ? undefined : readFileSync(parsed.cacert), serverNameOverride: parsed.authority }
-        : undefined;
-      const channel = new Channel(parsed.target, { trace, logger: null, tls: tls === undefined ? undefined : dropUndefined(tls) });
+      const tls: TlsOptions | undefined = parsed.tls ? {} : undefined;
+      if (tls !== undefined && parsed.cacert !== undefined) tls.ca = readFileSync(parsed.cacert);
+      if (tls !== undefined && parsed.authority !== undefined) tls.serverNameOverride = parsed.authority;
+      const channel = new Channel(parsed.target, { trace, logger: null, tls });
       const options: CallOptions = { metadata, timeoutMs: parsed.timeoutMs };
       try {
         await callOnce(channel, service, method, requests, options);
@@ -199,8 +200,4 @@ async function callOnce(channel: Channel, service: Service, method: Method, requ
 
 async function* iterate(values: unknown[]): AsyncGenerator<unknown> {
   yield* values;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
