@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Channel, GrpcError, codeName, type ChannelOptions } from "../src/index.js";
-import { AssertionFailure, TEST_CASES, interopCompressions, loadTestingServices } from "./test-cases.js";
+import { AssertionFailure, TESTING_SERVICES, TEST_CASES, interopCompressions } from "./test-cases.js";
 
 /** The project root: the first folder above this file with package.json (dist/ and .build/NAME/ differ in depth). */
 const ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
@@ -23,6 +23,7 @@ const DEFAULTS: Record<string, string> = {
   use_test_ca: "false",
   server_host_override: "",
   ca_file: join(ROOT, "interop", "certs", "ca.pem"),
+  // Accepted like the other clients' flag, unused: the generated code (interop/gen) carries the protos.
   proto_root: join(ROOT, "interop", "proto"),
   soak_iterations: "10",
   soak_max_failures: "0",
@@ -68,13 +69,12 @@ async function main(): Promise<number> {
   }
   const host = flags.server_host!.includes(":") ? `[${flags.server_host}]` : flags.server_host;
   const target = `${host}:${flags.server_port}`;
-  const services = await loadTestingServices(flags.proto_root!);
   const channel = new Channel(target, channelOptions);
   try {
     await run({
       target,
       channelOptions,
-      ...services,
+      ...TESTING_SERVICES,
       gzip,
       channel,
       soakIterations: Number(flags.soak_iterations),

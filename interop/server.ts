@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Server } from "../src/index.js";
-import { loadTestingService, projectRoot, testServiceImplementation } from "./test-service.js";
+import { TestService, projectRoot, testServiceImplementation } from "./test-service.js";
 
 /** Parses --name=value flags; a bare --name means "true". Unknown flags are a usage error. */
 function parseFlags(argv: readonly string[], known: readonly string[]): Map<string, string> {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     : undefined;
 
   const server = new Server();
-  server.add(await loadTestingService("TestService"), testServiceImplementation);
+  server.add(TestService, testServiceImplementation);
   let bound: Awaited<ReturnType<Server["listen"]>>;
   try {
     bound = await server.listen({ host: "::", port }, tls);

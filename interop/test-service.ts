@@ -2,7 +2,8 @@
  * grpc.testing.TestService on tsgrpc, as doc/interop-test-descriptions.md ("Server") describes it:
  * payload sizes, response_status echo, per-message response compression, expect_compressed checks,
  * interval_us pacing, and the x-grpc-test-echo-initial / x-grpc-test-echo-trailing-bin echoes.
- * UnimplementedCall is left out on purpose, so the server answers it UNIMPLEMENTED.
+ * Typed by the code `tsgrpc gen` generated from interop/proto (interop/gen); UnimplementedCall
+ * answers UNIMPLEMENTED, as the reference servers do.
  * https://github.com/grpc/grpc/blob/master/doc/interop-test-descriptions.md#server
  */
 import { existsSync } from "node:fs";
@@ -10,15 +11,20 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Code, GrpcError, type ServerContext, type ServiceImplementation } from "../src/index.js";
-import { type Service, loadService } from "../src/service/index.js";
+import {
+  type BoolValue,
+  type EchoStatus,
+  type PayloadInput,
+  PayloadType,
+  type StreamingOutputCallRequest,
+  type StreamingOutputCallResponseInput,
+} from "./gen/grpc/testing/messages_pb.js";
+import { TestService } from "./gen/grpc/testing/test_pb.js";
 
 const ECHO_INITIAL = "x-grpc-test-echo-initial";
 const ECHO_TRAILING = "x-grpc-test-echo-trailing-bin";
 /** The compression the interop cases expect a server to use when asked to compress. */
 const RESPONSE_COMPRESSION = "gzip";
-
-/* Messages are protobufjs message instances with camelCase fields. */
-type Message = Record<string, any>;
 
 /** The project root: the nearest folder above this file holding package.json and interop/proto. */
 export function projectRoot(): string {
@@ -29,15 +35,9 @@ export function projectRoot(): string {
   }
 }
 
-/** Loads grpc.testing.<name> from the project's interop protos. */
-export function loadTestingService(name: string): Promise<Service> {
-  const protoDir = join(projectRoot(), "interop", "proto");
-  return loadService(join(protoDir, "grpc", "testing", "test.proto"), `grpc.testing.${name}`, { includeDirs: [protoDir] });
-}
-
-function payloadOfSize(size: number): Message {
+function payloadOfSize(size: number): PayloadInput {
   if (size < 0) throw new GrpcError(Code.InvalidArgument, `interop: negative payload size ${size}`);
-  return { type: 0, body: new Uint8Array(size) };
+  return { type: PayloadType.COMPRESSABLE, body: new Uint8Array(size) };
 }
 
 /** Copies the echo metadata the client asked for into the response headers and trailers. */
@@ -47,16 +47,16 @@ function echoMetadata(ctx: ServerContext): void {
 }
 
 /** Fails the call with the status the request asks for (response_status), if any. */
-function failIfAsked(request: Message): void {
+function failIfAsked(request: { responseStatus: EchoStatus | undefined }): void {
   const status = request.responseStatus;
-  if (status && status.code) throw new GrpcError(status.code, status.message ?? "");
+  if (status?.code) throw new GrpcError(status.code, status.message);
 }
 
 /** Checks expect_compressed against how the request message actually arrived. */
-function checkCompressed(request: Message, ctx: ServerContext): void {
+function checkCompressed(request: { expectCompressed: BoolValue | undefined }, ctx: ServerContext): void {
   const expected = request.expectCompressed;
-  if (expected === null || expected === undefined) return;
-  if (Boolean(expected.value) !== ctx.requestCompressed)
+  if (expected === undefined) return;
+  if (expected.value !== ctx.requestCompressed)
     throw new GrpcError(
       Code.InvalidArgument,
       `interop: expected a ${expected.value ? "compressed" : "uncompressed"} request, got a${ctx.requestCompressed ? " compressed" : "n uncompressed"} one`,
@@ -64,15 +64,15 @@ function checkCompressed(request: Message, ctx: ServerContext): void {
 }
 
 /** Sets up per-message compression for the response that `compressed` (a BoolValue) describes. */
-function compressNext(ctx: ServerContext, compressed: Message | null | undefined): void {
-  const wanted = Boolean(compressed?.value);
+function compressNext(ctx: ServerContext, compressed: BoolValue | undefined): void {
+  const wanted = compressed?.value === true;
   if (wanted && !ctx.headersSent) ctx.compression = RESPONSE_COMPRESSION;
   ctx.compressMessages = wanted;
 }
 
 /** The responses a StreamingOutputCallRequest asks for, paced by interval_us. */
-async function* streamResponses(request: Message, ctx: ServerContext): AsyncGenerator<Message> {
-  const parameters: Message[] = request.responseParameters ?? [];
+async function* streamResponses(request: StreamingOutputCallRequest, ctx: ServerContext): AsyncGenerator<StreamingOutputCallResponseInput> {
+  const parameters = request.responseParameters;
   // grpc-encoding goes in the headers: pick gzip up front if any response wants compressing.
   if (!ctx.headersSent && parameters.some((p) => p.compressed?.value)) ctx.compression = RESPONSE_COMPRESSION;
   for (const parameter of parameters) {
@@ -82,46 +82,44 @@ async function* streamResponses(request: Message, ctx: ServerContext): AsyncGene
   }
 }
 
-/** The TestService handlers (UnimplementedCall deliberately absent). */
-export const testServiceImplementation: ServiceImplementation = {
-  async emptyCall(_request: Message, ctx: ServerContext) {
+/** The TestService handlers. */
+export const testServiceImplementation: ServiceImplementation<typeof TestService> = {
+  async emptyCall(_request, ctx) {
     echoMetadata(ctx);
     return {};
   },
 
-  async unaryCall(request: Message, ctx: ServerContext) {
+  async unaryCall(request, ctx) {
     echoMetadata(ctx);
     checkCompressed(request, ctx);
     failIfAsked(request);
     compressNext(ctx, request.responseCompressed);
-    const response: Message = { payload: payloadOfSize(request.responseSize) };
-    if (request.fillServerId) response.serverId = "tsgrpc";
-    return response;
+    return { payload: payloadOfSize(request.responseSize), ...(request.fillServerId ? { serverId: "tsgrpc" } : {}) };
   },
 
-  async cacheableUnaryCall(request: Message, ctx: ServerContext) {
+  async cacheableUnaryCall(request, ctx) {
     echoMetadata(ctx);
     failIfAsked(request);
     return { payload: payloadOfSize(request.responseSize) };
   },
 
-  async *streamingOutputCall(request: Message, ctx: ServerContext) {
+  async *streamingOutputCall(request, ctx) {
     echoMetadata(ctx);
     yield* streamResponses(request, ctx);
     failIfAsked(request);
   },
 
-  async streamingInputCall(requests: AsyncIterable<Message>, ctx: ServerContext) {
+  async streamingInputCall(requests, ctx) {
     echoMetadata(ctx);
     let total = 0;
     for await (const request of requests) {
       checkCompressed(request, ctx);
-      total += request.payload?.body?.length ?? 0;
+      total += request.payload?.body.length ?? 0;
     }
     return { aggregatedPayloadSize: total };
   },
 
-  async *fullDuplexCall(requests: AsyncIterable<Message>, ctx: ServerContext) {
+  async *fullDuplexCall(requests, ctx) {
     echoMetadata(ctx);
     for await (const request of requests) {
       failIfAsked(request);
@@ -129,13 +127,19 @@ export const testServiceImplementation: ServiceImplementation = {
     }
   },
 
-  async *halfDuplexCall(requests: AsyncIterable<Message>, ctx: ServerContext) {
+  async *halfDuplexCall(requests, ctx) {
     echoMetadata(ctx);
-    const received: Message[] = [];
+    const received: StreamingOutputCallRequest[] = [];
     for await (const request of requests) received.push(request);
     for (const request of received) {
       failIfAsked(request);
       yield* streamResponses(request, ctx);
     }
   },
+
+  async unimplementedCall() {
+    throw new GrpcError(Code.Unimplemented, "interop server: UnimplementedCall is not implemented, on purpose");
+  },
 };
+
+export { TestService };

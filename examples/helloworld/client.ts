@@ -1,10 +1,9 @@
 // The helloworld client: calls Greeter.SayHello with a 1-second deadline and prints the greeting.
 import { Channel, createClient } from "../../src/index.js";
-import { loadGreeter } from "./greeter.js";
+import { Greeter } from "./greeter_pb.js";
 
 /** Greets `name` through the server at `target` and returns the reply's message. */
 export async function greet(target: string, name: string): Promise<string> {
-  const Greeter = await loadGreeter();
   const channel = new Channel(target);
   try {
     const greeter = createClient(Greeter, channel);

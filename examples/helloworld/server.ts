@@ -1,10 +1,10 @@
-// The helloworld server: Greeter.SayHello answers "Hello <name>".
+// The helloworld server: Greeter.SayHello answers "Hello <name>". Greeter and its message types
+// come from greeter_pb.ts, which `npm run gen:examples` generates from greeter.proto.
 import { Code, GrpcError, Server } from "../../src/index.js";
-import { loadGreeter } from "./greeter.js";
+import { Greeter } from "./greeter_pb.js";
 
 /** Starts the Greeter server on `port` (50051 by default) and returns it with the bound port. */
 export async function startServer(port = 50051): Promise<{ server: Server; port: number }> {
-  const Greeter = await loadGreeter();
   const server = new Server();
   server.add(Greeter, {
     async sayHello(request) {

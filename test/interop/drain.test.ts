@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { projectRoot, loadTestingService } from "../../interop/test-service.js";
-import { Channel, createClient } from "../../src/client/index.js";
+import { TestService, projectRoot } from "../../interop/test-service.js";
+import { Channel, type Client, createClient } from "../../src/client/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 
 interface Running {
@@ -34,7 +34,7 @@ function startRunServer(flags: string[]): Promise<Running> {
 }
 
 /** Starts a paced StreamingOutputCall; resolves `first` once its first response arrived. */
-function pacedCall(client: any, secondAfterUs: number): { first: Promise<void>; result: Promise<number | GrpcError> } {
+function pacedCall(client: Client<typeof TestService>, secondAfterUs: number): { first: Promise<void>; result: Promise<number | GrpcError> } {
   let markFirst!: () => void;
   const first = new Promise<void>((resolve) => (markFirst = resolve));
   const result = (async () => {
@@ -70,7 +70,7 @@ describe("interop server: drains on SIGTERM (issue 14)", function () {
   ): Promise<{ results: (number | GrpcError)[]; exitCode: number | null }> {
     running = await startRunServer(flags);
     channel = new Channel(`127.0.0.1:${running.port}`);
-    const client = createClient(await loadTestingService("TestService"), channel);
+    const client = createClient(TestService, channel);
     const calls = Array.from({ length: 10 }, () => pacedCall(client, secondAfterUs));
     await Promise.all(calls.map((call) => call.first));
     running.child.kill("SIGTERM");
