@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { testServiceImplementation, loadTestingService } from "../../interop/test-service.js";
+import { TestService, testServiceImplementation } from "../../interop/test-service.js";
 import { Server } from "../../src/index.js";
 import { projectRoot } from "../project-root.js";
 import { type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
@@ -194,8 +194,7 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
         this.test!.parent!.title += ` [SKIP: ${kind} is not installed; .ci/run installs it]`;
         return this.skip();
       }
-      const service = await loadTestingService("TestService");
-      for (let i = 0; i < 2; i++) servers.push(new Server().add(service, testServiceImplementation));
+      for (let i = 0; i < 2; i++) servers.push(new Server().add(TestService, testServiceImplementation));
       const ports = await Promise.all(servers.map(async (server) => (await server.listen({ host: "127.0.0.1", port: 0 })).port!));
       proxy = await startProxy(
         kind,
