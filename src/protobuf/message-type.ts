@@ -29,9 +29,13 @@ export interface MessageType<T extends object, I = T> {
 
 /** What generated code gives messageType: the name, the defaults and the two field loops. */
 export interface MessageTypeParts<T extends object, I> {
+  /** The full name of the message type, without a leading dot ("pkg.Outer.Inner"). */
   typeName: string;
+  /** A new message with every field at its default. */
   create(): T;
+  /** Writes the fields of `value` (and its kept unknown fields) to `writer`. */
   write(writer: BinaryWriter, value: I): void;
+  /** Reads fields up to byte `end` into `target` (merging, as protobuf does) or into a new message. */
   read(reader: BinaryReader, end: number, target?: T): T;
 }
 

@@ -4,9 +4,13 @@
  * fits, as does any logging library with these four methods.
  */
 export interface Logger {
+  /** A handler failed unexpectedly (the client got UNKNOWN). */
   error(message: string, ...details: unknown[]): void;
+  /** Something is off but the calls go on (e.g. a server without the health service). */
   warn(message: string, ...details: unknown[]): void;
+  /** Informational events. */
   info(message: string, ...details: unknown[]): void;
+  /** Connection events: connect failures, GOAWAY, keepalive timeouts. */
   debug(message: string, ...details: unknown[]): void;
 }
 

@@ -4,6 +4,7 @@ import type { TraceSink } from "./trace-event.js";
 
 /** Where a trace writer writes: `process.stderr`, `process.stdout`, a file stream, or any object with `write`. */
 export interface TraceOutput {
+  /** Writes one formatted event (a line, with its newline). */
   write(text: string): unknown;
   /** True for a terminal: colours are used only then. */
   isTTY?: boolean | undefined;
