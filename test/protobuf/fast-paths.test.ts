@@ -2,7 +2,7 @@
 // TextDecoder (strict and lenient, valid or not), floats and doubles with DataView.
 import { expect } from "chai";
 import fc from "fast-check";
-import { BinaryReader, utf8Read } from "../../src/protobuf/index.js";
+import { BinaryReader, BinaryWriter, utf8Read } from "../../src/protobuf/index.js";
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -91,5 +91,22 @@ describe("protobuf fast paths", () => {
     );
     const truncated = new BinaryReader(new Uint8Array(7));
     expect(() => truncated.double()).to.throw("codec: malformed protobuf: truncated 8-byte value");
+  });
+
+  it("finish() results carved from the shared slab stay intact and apart, whatever is encoded after", () => {
+    const writer = new BinaryWriter();
+    const results: [Uint8Array, number][] = [];
+    for (let i = 0; i < 200; i++) {
+      const size = [1, 255, 256, 1027, 4096, 4097, 9000][i % 7]!;
+      writer.reset(0);
+      writer.raw(new Uint8Array(size).fill(i & 0xff));
+      results.push([writer.finish(), i & 0xff]);
+    }
+    for (const [bytes, fill] of results) expect(bytes.every((byte) => byte === fill)).to.equal(true);
+    for (let i = 1; i < results.length; i++) {
+      const [a] = results[i - 1]!;
+      const [b] = results[i]!;
+      if (a.buffer === b.buffer) expect(a.byteOffset + a.byteLength <= b.byteOffset).to.equal(true);
+    }
   });
 });
