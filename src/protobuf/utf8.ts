@@ -70,7 +70,7 @@ export function utf8Write(text: string, buffer: Uint8Array, offset: number): num
  */
 const SHORT_READ = 128;
 
-/** UTF-16 units of the string being decoded, reused (decoding is synchronous). */
+/** UTF-16 units of the string being decoded, reused (decoding is synchronous; stale units past the end are ignored). */
 const units: number[] = [];
 
 /**
@@ -114,8 +114,8 @@ function utf8ReadShort(buffer: Uint8Array, start: number, end: number): string |
       i += 4;
     } else return undefined;
   }
-  units.length = n;
-  return String.fromCharCode.apply(null, units);
+  // A slice of the first n units: setting units.length instead cost more (profiled).
+  return String.fromCharCode.apply(null, units.slice(0, n));
 }
 
 /**
