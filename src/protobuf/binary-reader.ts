@@ -3,6 +3,14 @@ import { utf8Read } from "./utf8.js";
 
 const TWO_32 = 4294967296;
 
+// Floats are read through one 8-byte scratch area in the platform's byte order: no DataView per
+// reader (its allocation cost more than the read for a message with a few doubles).
+const SCRATCH = new ArrayBuffer(8);
+const SCRATCH_BYTES = new Uint8Array(SCRATCH);
+const SCRATCH_FLOAT = new Float32Array(SCRATCH);
+const SCRATCH_DOUBLE = new Float64Array(SCRATCH);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Unknown fields of a decoded message: their raw bytes, tags included, in the order read. */
 export const UNKNOWN_FIELDS: unique symbol = Symbol.for("tsgrpc.unknownFields");
 
@@ -29,7 +37,6 @@ export class BinaryReader {
   pos = 0;
   /** Where the last tag read by `tag()` started. */
   tagStart = 0;
-  #view: DataView | undefined;
   #low = 0;
   #high = 0;
 
@@ -102,13 +109,19 @@ export class BinaryReader {
   /** A little-endian IEEE 754 single. */
   float(): number {
     const pos = this.#advance(4);
-    return this.#dataView().getFloat32(pos, true);
+    const buffer = this.buffer;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 4; i++) SCRATCH_BYTES[i] = buffer[pos + i]!;
+    else for (let i = 0; i < 4; i++) SCRATCH_BYTES[3 - i] = buffer[pos + i]!;
+    return SCRATCH_FLOAT[0]!;
   }
 
   /** A little-endian IEEE 754 double. */
   double(): number {
     const pos = this.#advance(8);
-    return this.#dataView().getFloat64(pos, true);
+    const buffer = this.buffer;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) SCRATCH_BYTES[i] = buffer[pos + i]!;
+    else for (let i = 0; i < 8; i++) SCRATCH_BYTES[7 - i] = buffer[pos + i]!;
+    return SCRATCH_DOUBLE[0]!;
   }
 
   /** An int64 varint as a signed bigint. */
@@ -275,11 +288,6 @@ export class BinaryReader {
     if (high < 0x200000) return BigInt(high * TWO_32 + this.#low);
     if (high >= 0xffe00000) return BigInt((high | 0) * TWO_32 + this.#low);
     return BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(this.#low));
-  }
-
-  #dataView(): DataView {
-    this.#view ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
-    return this.#view;
   }
 }
 

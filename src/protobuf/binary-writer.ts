@@ -5,6 +5,13 @@ const MAX_SAFE = 2 ** 53;
 /** Strings shorter than this take at most 127 bytes of UTF-8, so their length prefix is one byte. */
 const ONE_BYTE_STRING = 43;
 
+/** Results of finish() from SLAB_MIN to SLAB_MAX bytes are carved out of one SLAB_SIZE slab after another. */
+const SLAB_SIZE = 16384;
+const SLAB_MIN = 256;
+const SLAB_MAX = 4096;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
 /** The number of bytes of `value` (an unsigned 32-bit integer) as a varint. */
 export function varintSize(value: number): number {
   if (value < 0x80) return 1;
@@ -52,9 +59,22 @@ export class BinaryWriter {
     this.#view = undefined;
   }
 
-  /** A copy of everything written, sized exactly. */
+  /**
+   * A copy of everything written, sized exactly. A mid-sized result is a view into a shared slab
+   * (never overwritten), as a fresh ArrayBuffer costs more than copying a few KiB: use
+   * byteOffset/byteLength, not `.buffer` alone.
+   */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.pos);
+    const length = this.pos;
+    if (length < SLAB_MIN || length > SLAB_MAX) return this.buffer.slice(0, length);
+    if (slabUsed + length > SLAB_SIZE) {
+      slab = new ArrayBuffer(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const copy = new Uint8Array(slab, slabUsed, length);
+    copy.set(this.buffer.subarray(0, length));
+    slabUsed = (slabUsed + length + 7) & ~7;
+    return copy;
   }
 
   /** An unsigned 32-bit varint (tags, lengths, uint32 and enum values that are not negative). */
