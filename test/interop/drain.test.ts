@@ -34,7 +34,10 @@ function startRunServer(flags: string[]): Promise<Running> {
 }
 
 /** Starts a paced StreamingOutputCall; resolves `first` once its first response arrived. */
-function pacedCall(client: Client<typeof TestService>, secondAfterUs: number): { first: Promise<void>; result: Promise<number | GrpcError> } {
+function pacedCall(
+  client: Client<typeof TestService>,
+  secondAfterUs: number,
+): { first: Promise<void>; result: Promise<number | GrpcError> } {
   let markFirst!: () => void;
   const first = new Promise<void>((resolve) => (markFirst = resolve));
   const result = (async () => {
