@@ -74,6 +74,8 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   private policy: Policy;
   /** The parsed config of the policy in force, as JSON, to tell a changed config from the same one. */
   private policyKey: string;
+  /** The name of the policy in force. */
+  private policyName: string;
   private readonly control: ChannelControl = { exitIdle: () => this.exitIdle() };
   private subchannels: Subchannel<T>[] = [];
   private resolving = false;
@@ -104,6 +106,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
           : parseLoadBalancingConfig(configList(options.serviceConfig), "serviceConfig.loadBalancingConfig");
     this.policy = createPolicy(choice, this.control);
     this.policyKey = JSON.stringify(choice);
+    this.policyName = choice.name;
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
@@ -162,6 +165,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.policy.close?.();
     this.policy = policy;
     this.policyKey = key;
+    this.policyName = choice.name;
     for (const subchannel of this.subchannels) subchannel.shutdown();
     this.subchannels = [];
     this.subchannelOfTransport = new WeakMap();
@@ -178,7 +182,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
 
   /** The name of the load-balancing policy in use. */
   get loadBalancingPolicy(): string {
-    return (JSON.parse(this.policyKey) as { name: string }).name;
+    return this.policyName;
   }
 
   /**
