@@ -30,6 +30,8 @@ const LEVELS: Record<string, number> = {
   client: 4,
   // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
   ".": 5,
+  // Generated code of gRPC's own protos (grpc.health.v1, grpc.reflection.v1/v1alpha), on the public API.
+  grpc: 5.2,
   // tsgrpc/otel: OpenTelemetry interceptors built on the public API ("."), nothing below it.
   otel: 6,
   // Tools, not the library: the code generator (parses .proto files with protobufjs) and the bin.
