@@ -25,6 +25,11 @@ export interface MessageType<T extends object, I = T> {
   write(writer: BinaryWriter, value: I): void;
   /** Reads fields up to `end` into `target` (merging, as the spec says for repeated embedded messages) or a new message. */
   read(reader: BinaryReader, end: number, target?: T): T;
+  /**
+   * The schema: the serialized FileDescriptorProto of the file that defines the type, followed by
+   * every file it depends on, transitively (for the JSON mapping and reflection).
+   */
+  readonly files?: () => readonly Uint8Array[];
 }
 
 /** What generated code gives messageType: the name, the defaults and the two field loops. */
@@ -37,6 +42,8 @@ export interface MessageTypeParts<T extends object, I> {
   write(writer: BinaryWriter, value: I): void;
   /** Reads fields up to byte `end` into `target` (merging, as protobuf does) or into a new message. */
   read(reader: BinaryReader, end: number, target?: T): T;
+  /** The defining file's serialized FileDescriptorProto and its transitive dependencies (see MessageType.files). */
+  files?: () => readonly Uint8Array[];
 }
 
 let spare: BinaryWriter | undefined = new BinaryWriter();
@@ -69,6 +76,7 @@ export function messageType<T extends object, I = T>(parts: MessageTypeParts<T, 
   };
   return {
     typeName,
+    ...(parts.files === undefined ? {} : { files: parts.files }),
     create: parts.create,
     write,
     read,

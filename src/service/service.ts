@@ -14,6 +14,12 @@ export interface Service<M extends Record<keyof M, Method> = Record<string, Meth
   name: string;
   /** Methods keyed by localName ("unaryCall"). */
   methods: M;
+  /**
+   * The schema, where it is known (generated code, loadService): the serialized
+   * FileDescriptorProto of the file that defines the service, followed by every file it depends
+   * on, transitively. Server reflection and the JSON mapping read it; nothing on a call's path does.
+   */
+  files?: () => readonly Uint8Array[];
 }
 
 /** How defineService describes one method; `K` is the kind as a literal type ("unary"). */
