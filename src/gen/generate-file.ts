@@ -1,6 +1,6 @@
 import protobuf from "protobufjs";
 import { encodeBase64 } from "../metadata/index.js";
-import { encodeFileDescriptor } from "./file-descriptor.js";
+import { encodeFileDescriptor } from "../service/index.js";
 import { docComment, lowerCamelCase, methodLocalName, safePropertyName, safeTypeName } from "./names.js";
 import { fileOf, outputPathOf, topLevelOf, type ProtoFile } from "./proto-file.js";
 import { SCALARS, tagOf, type ScalarInfo } from "./scalar.js";
@@ -567,7 +567,7 @@ class FileEmitter {
    * the first call (so module load order and import cycles do not matter) and kept.
    */
   #emitDescriptor(): string {
-    const bytes = encodeFileDescriptor(this.#root, this.#file);
+    const bytes = encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
     const name = this.#fileName();
     const base64 = encodeBase64(bytes);
     const lines = base64.match(/.{1,100}/g) ?? [""];
