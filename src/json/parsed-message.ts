@@ -31,7 +31,9 @@ export class ParsedMessage {
       const value = this.values[field.index];
       if (value === undefined) continue;
       if (field.map !== undefined) {
-        for (const [key, entryValue] of value as [ScalarValue, ParsedValue][]) {
+        // Entries sorted by key, as protobuf's deterministic serialization writes them.
+        const entries = (value as [ScalarValue, ParsedValue][]).sort(compareEntries);
+        for (const [key, entryValue] of entries) {
           writer.uint32((field.number << 3) | 2);
           const start = writer.fork();
           writeField(writer, field.map.key, key);
@@ -58,6 +60,21 @@ export class ParsedMessage {
       }
     }
   }
+}
+
+/** Orders map entries by key: numbers and bools by value, strings by code point (UTF-8 byte order). */
+function compareEntries([a]: [ScalarValue, ParsedValue], [b]: [ScalarValue, ParsedValue]): number {
+  if (typeof a === "string" && typeof b === "string") {
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      const x = a.codePointAt(i)!;
+      const y = b.codePointAt(j)!;
+      if (x !== y) return x - y;
+      i += x > 0xffff ? 2 : 1;
+      j += y > 0xffff ? 2 : 1;
+    }
+    return a.length - b.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Writes the tag and one value of `field`. */

@@ -85,5 +85,5 @@ export function parseDuration(text: string): { seconds: bigint; nanos: number } 
   const magnitude = parts[2]!.length > 15 ? Number.POSITIVE_INFINITY : Number(parts[2]);
   if (magnitude > DURATION_MAX_SECONDS) return { problem: `${JSON.stringify(text)} is outside ±${DURATION_MAX_SECONDS}s` };
   const fraction = parts[3] === undefined ? 0 : Number(parts[3].padEnd(9, "0"));
-  return { seconds: BigInt(negative ? -magnitude : magnitude), nanos: negative ? -fraction : fraction };
+  return { seconds: BigInt(negative ? -magnitude : magnitude), nanos: negative && fraction !== 0 ? -fraction : fraction };
 }
