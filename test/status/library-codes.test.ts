@@ -77,11 +77,17 @@ describe("checklist 28: status codes the library itself produces", () => {
     // client/call-credentials.ts names the application-only codes to rewrite them to INTERNAL
     // when call credentials fail with one (gRFC A54): it lists them so as never to produce them.
     // otel/attributes.js only classifies codes a server span reports (DATA_LOSS is an error there); it produces none.
+    // interop/ is an application on the public API: its TestService answers INVALID_ARGUMENT as
+    // doc/interop-test-descriptions.md says, and its cases expect that code from the server.
     const a54 = APPLICATION_ONLY.map((code) => `client/call-credentials.js: ${Code[code]}`);
     expect(found.sort()).to.deep.equal(
       [
         ...a54,
         "otel/attributes.js: DataLoss",
+        "interop/test-cases.js: InvalidArgument",
+        "interop/test-cases.js: InvalidArgument",
+        "interop/test-service.js: InvalidArgument",
+        "interop/test-service.js: InvalidArgument",
         "status/code-from-http-status.js: PermissionDenied",
         "status/http2-error-code.js: PermissionDenied",
       ].sort(),
