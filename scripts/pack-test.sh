@@ -9,6 +9,8 @@
 #   - all of the above without @opentelemetry/api; then, with it installed, tsgrpc/otel loads,
 #     type-checks and traces a call;
 #   - `npx tsgrpc gen` works in the app, and what it writes compiles and runs;
+#   - `tsgrpc interop server` and `npx tsgrpc interop client --test_case=all` pass against each
+#     other in the app, plaintext and TLS (the built-in test certificates), on 127.0.0.1;
 #   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
 #     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
 # Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
@@ -209,6 +211,45 @@ JSON
   (cd "$app" && node typed-out/typed/use.js) | grep -qx "/hello.Hello/Say x 5"
 }
 check "npx tsgrpc gen in the app: generated code compiles (strict) and runs against the installed package" gen
+
+# The interop commands from the installed package: the server (the tsgrpc bin) on 127.0.0.1 (port 0, its port read
+# from "listening on <port>"), every standard case from the client, plaintext then TLS; the server
+# drains and exits 0 on SIGTERM.
+interop() {
+  local tls=$1 log="$tmp/interop-server.log" port="" pid code i
+  local server_flags=(--host=127.0.0.1 --port=0) client_flags=(--server_host=127.0.0.1 --test_case=all --format=json)
+  if [ "$tls" = tls ]; then
+    server_flags+=(--use_tls)
+    client_flags+=(--use_tls --use_test_ca --server_host_override=foo.test.google.fr)
+  fi
+  # The bin itself, not npx: npm exec ends with 143 on SIGTERM instead of waiting for the drain.
+  (cd "$app" && exec node_modules/.bin/tsgrpc interop server "${server_flags[@]}") >"$log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 300; i++)); do
+    port=$(sed -nE 's/^listening on ([0-9]+).*/\1/p' "$log")
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then
+    echo "the interop server did not start:"
+    cat "$log"
+    kill "$pid" 2>/dev/null
+    return 1
+  fi
+  (cd "$app" && timeout 300 npx --no-install tsgrpc interop client --server_port="$port" "${client_flags[@]}") >"$tmp/interop-client.json"
+  code=$?
+  kill -TERM "$pid"
+  wait "$pid" || { echo "the interop server exited $? on SIGTERM"; cat "$log"; return 1; }
+  cat "$tmp/interop-client.json"
+  [ "$code" -eq 0 ] || return 1
+  node -e '
+    const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    if (report.passed !== 20 || report.failed !== 0) throw new Error(`${report.passed} passed, ${report.failed} failed`);
+  ' "$tmp/interop-client.json"
+}
+check "tsgrpc interop server + npx tsgrpc interop client --test_case=all from the installed package (127.0.0.1, plaintext)" interop plaintext
+check "tsgrpc interop server --use_tls + npx tsgrpc interop client --use_tls --use_test_ca (built-in test certificates)" interop tls
 
 # An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
 if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then

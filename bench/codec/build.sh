@@ -9,9 +9,7 @@ out=bench/.build/codec
 mkdir -p "$out"
 if [ "${1:-}" = "--gen" ]; then
   node dist/src/cli/main.js gen --out bench/codec/gen --runtime-import ../../../src/index.js -I bench/codec bench/codec/bench.proto
-  node dist/src/cli/main.js gen --out bench/tsgrpc/gen --runtime-import ../../../src/index.js -I interop/proto \
-    interop/proto/grpc/testing/test.proto interop/proto/grpc/testing/messages.proto interop/proto/grpc/testing/empty.proto
-  npx biome format --write bench/codec/gen bench/tsgrpc/gen >/dev/null
+  npx biome format --write bench/codec/gen >/dev/null
 fi
 npx pbjs -t static-module -w es6 --no-verify --no-convert --no-delimited -o "$out/static.js" bench/codec/bench.proto
 # pbjs writes `import * as $protobuf from "protobufjs/minimal"`: Node's ESM needs the extension,

@@ -18,13 +18,13 @@ export type BenchTestService = Service<Record<(typeof BENCH_METHODS)[number], Me
 
 /**
  * grpc.testing.TestService, loaded from the interop protos (protobufjs reflection codec), or with
- * BENCH_TSGRPC_CODEC=generated the tsgrpc generated code in bench/tsgrpc/gen (regenerate with
- * bench/codec/build.sh --gen); a TypeError if it lacks a method the benchmark calls.
+ * BENCH_TSGRPC_CODEC=generated the tsgrpc generated code of the interop client and server
+ * (src/interop/gen, `npm run gen:examples`); a TypeError if it lacks a method the benchmark calls.
  */
 export async function loadTestService(): Promise<BenchTestService> {
   const service: Service =
     process.env.BENCH_TSGRPC_CODEC === "generated"
-      ? ((await import("./gen/grpc/testing/test_pb.js")).TestService as unknown as Service)
+      ? ((await import("../../src/interop/gen/grpc/testing/test_pb.js")).TestService as unknown as Service)
       : await loadService(TEST_PROTO, "grpc.testing.TestService", { includeDirs: [PROTO_INCLUDE_DIR] });
   for (const name of BENCH_METHODS) if (service.methods[name] === undefined) throw new TypeError(`${service.name} has no method ${name}`);
   return service as BenchTestService;

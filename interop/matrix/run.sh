@@ -135,7 +135,7 @@ run_one() {
       124 | 137) status=FAIL reason="timed out after ${case_timeout}s" ;;
       *)
         status=FAIL
-        reason=$(grep -m1 '^FAIL ' "$log" | sed -E "s/^FAIL [a-z_]+: ?//")
+        reason=$(grep -m1 '^FAIL ' "$log" | sed -E "s/^FAIL [a-z_]+( [0-9]+ ms)?: ?//")
         [ -n "$reason" ] || reason="exit $rc: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1 | cut -c1-300)"
         ;;
     esac

@@ -5,6 +5,7 @@ export const USAGE = `Usage: tsgrpc <command> [options]
 
 Commands:
   gen    generate TypeScript from .proto files (tsgrpc gen --help)
+  interop  the gRPC interop test client and server (tsgrpc interop --help)
   trace  run one call and print every protocol layer of it (tsgrpc trace --help)
   help   show this help
 

@@ -55,6 +55,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
   "json: ": { names: "the proto3 JSON mapping: the message type, the field path, what was wrong", folders: ["json"] },
   "descriptor: ": { names: "FileDescriptorProtos and the TypeRegistry: missing imports, unknown types", folders: ["descriptor"] },
+  "interop: ": { names: "the interop client and server: their flags, cases and test service", folders: ["interop"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
 };
 
@@ -72,6 +73,7 @@ const PASSED_THROUGH: Record<string, string> = {
   "server/serve-call.ts: runtime.router.describeMissing(stream.head.path)": "Router.describeMissing returns server: ... texts",
   "wkt/rich-error.ts: message": "richError's parameter: the application's own status message, sent as the user wrote it",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
+  "interop/test-service.ts: status.message": "the interop Echo Status: the status message the client asked the server to send",
   "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
   "framing/frame-decoder.ts: this.#tooLarge(length)":
     'framing: ..., or the side\'s own limit message when the role layer named it ("client: response of ...", see FrameDecoder)',

@@ -40,6 +40,9 @@ const LEVELS: Record<string, number> = {
   otel: 6,
   // Tools, not the library: the code generator (parses .proto files with protobufjs) and the bin.
   gen: 6,
+  // The interop client and server (doc/interop-test-descriptions.md) and their generated
+  // grpc.testing code, on the public API; the CLI runs them.
+  interop: 6.5,
   cli: 7,
 };
 

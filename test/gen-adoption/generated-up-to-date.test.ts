@@ -1,5 +1,5 @@
 /**
- * The generated code committed in interop/gen and examples/* is what the generator writes today:
+ * The generated code committed in src/interop/gen and examples/* is what the generator writes today:
  * each `tsgrpc gen` command of the `gen:examples` script is run again into a temporary folder and
  * every file compared, and no stale *_pb.ts lies next to them. Fails with the command to run.
  */
@@ -45,9 +45,9 @@ describe("generated code in the repository (interop, examples)", function () {
   this.timeout(60_000);
   const commands = genCommands();
 
-  it("the gen:examples script regenerates interop/gen and both examples", () => {
+  it("the gen:examples script regenerates src/interop/gen and both examples", () => {
     const outs = commands.map((args) => args[args.indexOf("--out") + 1]);
-    expect(outs).to.deep.equal(["interop/gen", "examples/helloworld", "examples/route-guide"]);
+    expect(outs).to.deep.equal(["src/interop/gen", "examples/helloworld", "examples/route-guide"]);
   });
 
   for (const args of commands) {

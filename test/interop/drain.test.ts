@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { TestService, projectRoot } from "../../interop/test-service.js";
+import { TestService } from "../../src/interop/index.js";
+import { projectRoot } from "../project-root.js";
 import { Channel, type Client, createClient } from "../../src/client/index.js";
 import { Code, GrpcError } from "../../src/status/index.js";
 

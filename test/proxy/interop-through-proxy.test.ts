@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TestService, testServiceImplementation } from "../../interop/test-service.js";
+import { TestService, createTestServiceImplementation } from "../../src/interop/index.js";
 import { Server } from "../../src/index.js";
 import { projectRoot } from "../project-root.js";
 import { type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
@@ -66,15 +66,16 @@ interface InteropClient {
 
 const TSGRPC_CLIENT: InteropClient = {
   name: "tsgrpc",
-  unavailable: () => (existsSync(join(TREE, "interop", "client.js")) ? undefined : "the tsgrpc interop client is not built"),
+  unavailable: () => (existsSync(join(TREE, "src", "cli", "main.js")) ? undefined : "the tsgrpc CLI is not built"),
   command: (port, testCase) => [
     process.execPath,
     [
-      join(TREE, "interop", "client.js"),
+      join(TREE, "src", "cli", "main.js"),
+      "interop",
+      "client",
       "--server_host=127.0.0.1",
       `--server_port=${port}`,
       `--test_case=${testCase}`,
-      `--proto_root=${join(ROOT, "interop", "proto")}`,
     ],
     process.env,
   ],
@@ -194,7 +195,7 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
         this.test!.parent!.title += ` [SKIP: ${kind} is not installed; .ci/run installs it]`;
         return this.skip();
       }
-      for (let i = 0; i < 2; i++) servers.push(new Server().add(TestService, testServiceImplementation));
+      for (let i = 0; i < 2; i++) servers.push(new Server().add(TestService, createTestServiceImplementation(`proxy-backend-${i}`)));
       const ports = await Promise.all(servers.map(async (server) => (await server.listen({ host: "127.0.0.1", port: 0 })).port!));
       proxy = await startProxy(
         kind,

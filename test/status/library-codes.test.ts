@@ -79,12 +79,18 @@ describe("checklist 28: status codes the library itself produces", () => {
     // json/json-path.js: the proto3 JSON mapping rejects JSON that does not fit its message type
     // with INVALID_ARGUMENT (a transcoder's input, never the status of a call's transport).
     // otel/attributes.js only classifies codes a server span reports (DATA_LOSS is an error there); it produces none.
+    // interop/ is an application on the public API: its TestService answers INVALID_ARGUMENT as
+    // doc/interop-test-descriptions.md says, and its cases expect that code from the server.
     const a54 = APPLICATION_ONLY.map((code) => `client/call-credentials.js: ${Code[code]}`);
     expect(found.sort()).to.deep.equal(
       [
         ...a54,
         "json/json-path.js: InvalidArgument",
         "otel/attributes.js: DataLoss",
+        "interop/test-cases.js: InvalidArgument",
+        "interop/test-cases.js: InvalidArgument",
+        "interop/test-service.js: InvalidArgument",
+        "interop/test-service.js: InvalidArgument",
         "status/code-from-http-status.js: PermissionDenied",
         "status/http2-error-code.js: PermissionDenied",
       ].sort(),

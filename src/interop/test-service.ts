@@ -2,15 +2,12 @@
  * grpc.testing.TestService on tsgrpc, as doc/interop-test-descriptions.md ("Server") describes it:
  * payload sizes, response_status echo, per-message response compression, expect_compressed checks,
  * interval_us pacing, and the x-grpc-test-echo-initial / x-grpc-test-echo-trailing-bin echoes.
- * Typed by the code `tsgrpc gen` generated from interop/proto (interop/gen); UnimplementedCall
- * answers UNIMPLEMENTED, as the reference servers do.
+ * Typed by the code `tsgrpc gen` generated from interop/proto (src/interop/gen, `npm run
+ * gen:examples`); UnimplementedCall answers UNIMPLEMENTED, as the reference servers do.
  * https://github.com/grpc/grpc/blob/master/doc/interop-test-descriptions.md#server
  */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-import { Code, GrpcError, type ServerContext, type ServiceImplementation } from "../src/index.js";
+import { Code, GrpcError, type ServerContext, type ServiceImplementation } from "../index.js";
 import {
   type BoolValue,
   type EchoStatus,
@@ -25,15 +22,6 @@ const ECHO_INITIAL = "x-grpc-test-echo-initial";
 const ECHO_TRAILING = "x-grpc-test-echo-trailing-bin";
 /** The compression the interop cases expect a server to use when asked to compress. */
 const RESPONSE_COMPRESSION = "gzip";
-
-/** The project root: the nearest folder above this file holding package.json and interop/proto. */
-export function projectRoot(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "interop", "proto"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`interop: no project root above ${start}`);
-  }
-}
 
 function payloadOfSize(size: number): PayloadInput {
   if (size < 0) throw new GrpcError(Code.InvalidArgument, `interop: negative payload size ${size}`);
@@ -82,64 +70,69 @@ async function* streamResponses(request: StreamingOutputCallRequest, ctx: Server
   }
 }
 
-/** The TestService handlers. */
-export const testServiceImplementation: ServiceImplementation<typeof TestService> = {
-  async emptyCall(_request, ctx) {
-    echoMetadata(ctx);
-    return {};
-  },
+/**
+ * The TestService handlers. `serverId` is what UnaryCall answers in `server_id` when a request sets
+ * `fill_server_id` (pick_first_unary tells servers apart by it).
+ */
+export function createTestServiceImplementation(serverId: string): ServiceImplementation<typeof TestService> {
+  return {
+    async emptyCall(_request, ctx) {
+      echoMetadata(ctx);
+      return {};
+    },
 
-  async unaryCall(request, ctx) {
-    echoMetadata(ctx);
-    checkCompressed(request, ctx);
-    failIfAsked(request);
-    compressNext(ctx, request.responseCompressed);
-    return { payload: payloadOfSize(request.responseSize), ...(request.fillServerId ? { serverId: "tsgrpc" } : {}) };
-  },
-
-  async cacheableUnaryCall(request, ctx) {
-    echoMetadata(ctx);
-    failIfAsked(request);
-    return { payload: payloadOfSize(request.responseSize) };
-  },
-
-  async *streamingOutputCall(request, ctx) {
-    echoMetadata(ctx);
-    yield* streamResponses(request, ctx);
-    failIfAsked(request);
-  },
-
-  async streamingInputCall(requests, ctx) {
-    echoMetadata(ctx);
-    let total = 0;
-    for await (const request of requests) {
+    async unaryCall(request, ctx) {
+      echoMetadata(ctx);
       checkCompressed(request, ctx);
-      total += request.payload?.body.length ?? 0;
-    }
-    return { aggregatedPayloadSize: total };
-  },
-
-  async *fullDuplexCall(requests, ctx) {
-    echoMetadata(ctx);
-    for await (const request of requests) {
       failIfAsked(request);
-      yield* streamResponses(request, ctx);
-    }
-  },
+      compressNext(ctx, request.responseCompressed);
+      return { payload: payloadOfSize(request.responseSize), ...(request.fillServerId ? { serverId } : {}) };
+    },
 
-  async *halfDuplexCall(requests, ctx) {
-    echoMetadata(ctx);
-    const received: StreamingOutputCallRequest[] = [];
-    for await (const request of requests) received.push(request);
-    for (const request of received) {
+    async cacheableUnaryCall(request, ctx) {
+      echoMetadata(ctx);
       failIfAsked(request);
-      yield* streamResponses(request, ctx);
-    }
-  },
+      return { payload: payloadOfSize(request.responseSize) };
+    },
 
-  async unimplementedCall() {
-    throw new GrpcError(Code.Unimplemented, "interop server: UnimplementedCall is not implemented, on purpose");
-  },
-};
+    async *streamingOutputCall(request, ctx) {
+      echoMetadata(ctx);
+      yield* streamResponses(request, ctx);
+      failIfAsked(request);
+    },
+
+    async streamingInputCall(requests, ctx) {
+      echoMetadata(ctx);
+      let total = 0;
+      for await (const request of requests) {
+        checkCompressed(request, ctx);
+        total += request.payload?.body.length ?? 0;
+      }
+      return { aggregatedPayloadSize: total };
+    },
+
+    async *fullDuplexCall(requests, ctx) {
+      echoMetadata(ctx);
+      for await (const request of requests) {
+        failIfAsked(request);
+        yield* streamResponses(request, ctx);
+      }
+    },
+
+    async *halfDuplexCall(requests, ctx) {
+      echoMetadata(ctx);
+      const received: StreamingOutputCallRequest[] = [];
+      for await (const request of requests) received.push(request);
+      for (const request of received) {
+        failIfAsked(request);
+        yield* streamResponses(request, ctx);
+      }
+    },
+
+    async unimplementedCall() {
+      throw new GrpcError(Code.Unimplemented, "interop: UnimplementedCall is not implemented, on purpose");
+    },
+  };
+}
 
 export { TestService };

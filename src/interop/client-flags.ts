@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { Metadata } from "../index.js";
+import type { FlagSpec, ParsedFlags } from "./interop-flags.js";
+import type { InteropClientOptions } from "./run-interop-cases.js";
+import { TEST_CA_PEM } from "./test-certificates.js";
+
+const CLOUD_ONLY = "only the cloud-to-prod auth cases use it, and this client does not run them";
+
+/**
+ * The interop client's flags: the official ones of doc/interop-test-descriptions.md and grpc-go's
+ * interop client, plus `--format` and `--case_timeout_seconds` of our own.
+ */
+export const CLIENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  server_host: { kind: "string", defaultValue: "localhost", help: "the server's host name or address" },
+  server_port: { kind: "integer", defaultValue: "10000", help: "the server's port" },
+  server_host_override: { kind: "string", defaultValue: "", help: "the TLS server name and :authority (default: --server_host)" },
+  test_case: {
+    kind: "string",
+    defaultValue: "large_unary",
+    help: "the case to run; several comma-separated; `all` for every standard case (see --help)",
+  },
+  use_tls: { kind: "boolean", defaultValue: "false", help: "connect with TLS" },
+  use_test_ca: {
+    kind: "boolean",
+    defaultValue: "false",
+    help: "trust the test CA (--ca_file, else the built-in one) instead of the system roots",
+  },
+  ca_file: { kind: "string", defaultValue: "", help: "a CA certificate file (PEM) to trust instead of the system roots" },
+  additional_metadata: { kind: "string", defaultValue: "", help: "metadata for every call: key:value;key:value" },
+  service_config_json: { kind: "string", defaultValue: "", help: "the default service config (JSON); the resolver's is ignored" },
+  soak_iterations: { kind: "integer", defaultValue: "10", help: "iterations of rpc_soak and channel_soak" },
+  soak_max_failures: { kind: "integer", defaultValue: "0", help: "soak iterations allowed to fail" },
+  soak_per_iteration_max_acceptable_latency_ms: {
+    kind: "integer",
+    defaultValue: "1000",
+    help: "the latency over which a soak iteration fails",
+  },
+  soak_overall_timeout_seconds: { kind: "integer", defaultValue: "10", help: "the time after which a soak case stops and fails" },
+  soak_min_time_ms_between_rpcs: { kind: "integer", defaultValue: "0", help: "the minimum time between soak iterations" },
+  soak_request_size: { kind: "integer", defaultValue: "271828", help: "the request payload of a soak iteration, in bytes" },
+  soak_response_size: { kind: "integer", defaultValue: "314159", help: "the response payload of a soak iteration, in bytes" },
+  case_timeout_seconds: { kind: "integer", defaultValue: "60", help: "a case still running after this long fails" },
+  format: { kind: "string", defaultValue: "text", help: "the report: text (one line per case) or json" },
+  default_service_account: { kind: "string", defaultValue: "", help: "GCE default service account", ignored: CLOUD_ONLY },
+  oauth_scope: { kind: "string", defaultValue: "", help: "OAuth scope", ignored: CLOUD_ONLY },
+  service_account_key_file: { kind: "string", defaultValue: "", help: "service account key file", ignored: CLOUD_ONLY },
+  alts_handshaker_service_address: { kind: "string", defaultValue: "", help: "ALTS handshaker address", ignored: "ALTS is not supported" },
+  proto_root: {
+    kind: "string",
+    defaultValue: "",
+    help: "a folder of grpc/testing protos (this repository's harness passes it)",
+    ignored: "the client carries its grpc.testing code",
+  },
+  use_alts: {
+    kind: "boolean",
+    defaultValue: "false",
+    help: "connect with ALTS",
+    unsupported: "ALTS runs only on Google Cloud and is not supported",
+  },
+  custom_credentials_type: {
+    kind: "string",
+    defaultValue: "",
+    help: "google_default_credentials or compute_engine_channel_creds",
+    unsupported: "Google Cloud credentials are not supported",
+  },
+};
+
+/** Short aliases of the client flags. */
+export const CLIENT_FLAG_ALIASES: Readonly<Record<string, string>> = { tls: "use_tls", host: "server_host", port: "server_port" };
+
+/**
+ * The client options that parsed flags describe (reads `--ca_file`). Throws RangeError for a
+ * malformed value (a bad --format, --additional_metadata or port) and the file system's error for
+ * an unreadable CA file.
+ */
+export function clientOptionsFromFlags(flags: ParsedFlags): InteropClientOptions {
+  const value = (name: string): string => flags.values.get(name) ?? "";
+  const integer = (name: string): number => Number(value(name));
+  const port = integer("server_port");
+  if (port < 1 || port > 65535) throw new RangeError(`interop: --server_port must be a port from 1 to 65535, got ${port}`);
+  const format = value("format");
+  if (format !== "text" && format !== "json") throw new RangeError(`interop: --format must be text or json, got ${JSON.stringify(format)}`);
+  const useTls = value("use_tls") === "true";
+  let caPem: string | Uint8Array | undefined;
+  if (value("ca_file") !== "") caPem = readFileSync(value("ca_file"));
+  else if (value("use_test_ca") === "true") caPem = TEST_CA_PEM;
+  const timeoutSeconds = integer("case_timeout_seconds");
+  if (timeoutSeconds < 1) throw new RangeError("interop: --case_timeout_seconds must be at least 1");
+  return {
+    serverHost: value("server_host"),
+    serverPort: port,
+    serverHostOverride: value("server_host_override") || undefined,
+    useTls,
+    caPem,
+    additionalMetadata: parseAdditionalMetadata(value("additional_metadata")),
+    serviceConfigJson: value("service_config_json") || undefined,
+    caseTimeoutMs: timeoutSeconds * 1000,
+    soakIterations: integer("soak_iterations"),
+    soakMaxFailures: integer("soak_max_failures"),
+    soakPerIterationMaxLatencyMs: integer("soak_per_iteration_max_acceptable_latency_ms"),
+    soakOverallTimeoutMs: integer("soak_overall_timeout_seconds") * 1000,
+    soakMinTimeMsBetweenRpcs: integer("soak_min_time_ms_between_rpcs"),
+    soakRequestSize: integer("soak_request_size"),
+    soakResponseSize: integer("soak_response_size"),
+  };
+}
+
+/**
+ * `--additional_metadata`: `key:value` pairs separated by `;` (a value may hold `:` but not `;`),
+ * as grpc-go's client reads it. A `-bin` key's value is sent as the bytes of its text.
+ */
+export function parseAdditionalMetadata(text: string): Metadata {
+  const metadata = new Metadata();
+  if (text === "") return metadata;
+  for (const pair of text.split(";")) {
+    const colon = pair.indexOf(":");
+    if (colon <= 0) throw new RangeError(`interop: --additional_metadata: ${JSON.stringify(pair)} is not key:value`);
+    const key = pair.slice(0, colon).toLowerCase();
+    const value = pair.slice(colon + 1);
+    try {
+      metadata.add(key, key.endsWith("-bin") ? new TextEncoder().encode(value) : value);
+    } catch (error) {
+      throw new RangeError(`interop: --additional_metadata: ${(error as Error).message}`);
+    }
+  }
+  return metadata;
+}
