@@ -98,7 +98,7 @@ describe("web client: gRPC-Web requests", () => {
     expect(headers.get("x-custom")).to.equal("v");
     expect(headers.get("x-client")).to.equal("c");
     expect(headers.get("x-trace-bin")).to.equal("+/8");
-    expect([...(request?.init.body as Uint8Array)]).to.deep.equal([...encodeEnvelope(0, new Uint8Array([16, 7]))]);
+    expect([...(request!.init.body as Uint8Array)]).to.deep.equal([...encodeEnvelope(0, new Uint8Array([16, 7]))]);
   });
 
   it("grpc-web-text: the request body is base64 text", async () => {
@@ -276,7 +276,7 @@ describe("web client: Connect", () => {
     expect(headers.get("content-type")).to.equal("application/proto");
     expect(headers.get("connect-protocol-version")).to.equal("1");
     expect(Number(headers.get("connect-timeout-ms"))).to.be.within(3_000, 4_000);
-    expect([...(requests[0]?.init.body as Uint8Array)]).to.deep.equal([16, 7]);
+    expect([...(requests[0]!.init.body as Uint8Array)]).to.deep.equal([16, 7]);
     expect(leading?.get("x-header")).to.equal("h");
     expect(leading?.has("trailer-x-trailer")).to.equal(false);
     expect(trailing?.get("x-trailer")).to.equal("t");
