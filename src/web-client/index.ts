@@ -9,7 +9,8 @@ export {
   type WebClient,
   type WebClientFunction,
 } from "./create-web-client.js";
-export type { FetchFunction, WebCallOptions, WebClientOptions } from "./web-client-options.js";
+// Types only; `export *` keeps the file loaded, so c8 (all: true) does not count it as uncovered.
+export * from "./web-client-options.js";
 export type { WebProtocol } from "./web-protocol.js";
 export { codeFromConnectName } from "./connect-error.js";
 // The shared vocabulary: the same classes as "tsgrpc" exports, so errors and metadata look alike on both sides.
