@@ -19,11 +19,14 @@ import { SRC, folderOf, sourceFiles } from "./source-tree.js";
  */
 const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "metadata: ": { names: "custom metadata keys, values, and their size on the wire", folders: ["metadata", "http2/client"] },
-  "cancelled: ": { names: "a call cancelled by its caller (an AbortSignal, a closed iterator)", folders: ["status", "client", "otel"] },
+  "cancelled: ": {
+    names: "a call cancelled by its caller (an AbortSignal, a closed iterator)",
+    folders: ["status", "client", "otel", "web-client"],
+  },
   "GrpcError: ": { names: "misuse of GrpcError itself (Code.Ok is not an error)", folders: ["status"] },
   "deadline: ": {
     names: "grpc-timeout and deadlines, wherever one expires",
-    folders: ["deadline", "channel", "client", "http2/client", "server"],
+    folders: ["deadline", "channel", "client", "http2/client", "server", "web-client"],
   },
   "framing: ": { names: "the Length-Prefixed-Message", folders: ["framing"] },
   "compression: ": { names: "grpc-encoding, grpc-accept-encoding, compressed data", folders: ["compression"] },
@@ -56,6 +59,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "json: ": { names: "the proto3 JSON mapping: the message type, the field path, what was wrong", folders: ["json"] },
   "descriptor: ": { names: "FileDescriptorProtos and the TypeRegistry: missing imports, unknown types", folders: ["descriptor"] },
   "interop: ": { names: "the interop client and server: their flags, cases and test service", folders: ["interop"] },
+  "web client: ": { names: "the browser client (tsgrpc/web): its options, fetch, gRPC-Web and Connect responses", folders: ["web-client"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
 };
 
@@ -74,6 +78,8 @@ const PASSED_THROUGH: Record<string, string> = {
   "wkt/rich-error.ts: message": "richError's parameter: the application's own status message, sent as the user wrote it",
   "client/call-setup.ts: status.statusMessage": "a compression status re-coded as INTERNAL keeps its compression: message",
   "interop/test-service.ts: status.message": "the interop Echo Status: the status message the client asked the server to send",
+  "web-client/connect-error.ts: message": "the server's Connect error message, reported as it came",
+  "web-client/grpc-web-response.ts: text": "the peer's grpc-message, reported as it came",
   "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
   "framing/frame-decoder.ts: this.#tooLarge(length)":
     'framing: ..., or the side\'s own limit message when the role layer named it ("client: response of ...", see FrameDecoder)',

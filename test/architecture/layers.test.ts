@@ -32,6 +32,8 @@ const LEVELS: Record<string, number> = {
   "http2/server": 3.5,
   server: 4,
   client: 4,
+  // tsgrpc/web: the browser client over fetch; only Node-free folders below it (web-client.test.ts).
+  "web-client": 4,
   // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
   ".": 5,
   // Generated code of gRPC's own protos (grpc.health.v1, grpc.reflection.v1/v1alpha), on the public API.
