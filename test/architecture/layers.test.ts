@@ -26,6 +26,8 @@ const LEVELS: Record<string, number> = {
   http2: 3,
   "http2/client": 3.5,
   "http2/server": 3.5,
+  // The web protocols (gRPC-Web, Connect, CORS) over the server half of http2; server/ uses it.
+  web: 3.75,
   server: 4,
   client: 4,
   // Top-level entry points, re-exports only: index.ts ("tsgrpc") and protocol.ts ("tsgrpc/protocol").
