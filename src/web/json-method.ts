@@ -1,4 +1,5 @@
 import type { Codec } from "../codec/index.js";
+import { TypeRegistry } from "../descriptor/index.js";
 import type { Method, Service } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 
@@ -26,6 +27,31 @@ export interface MethodTypes {
 /** Builds the JsonMapping of a service's schema (its files(), serialized FileDescriptorProtos). */
 export type JsonMappingFactory = (files: readonly Uint8Array[]) => JsonMapping;
 
+/** `MethodOptions.IdempotencyLevel.NO_SIDE_EFFECTS` (google/protobuf/descriptor.proto). */
+const NO_SIDE_EFFECTS = 1;
+
+/**
+ * The JsonMapping of a schema through a TypeRegistry (src/descriptor, src/json): the canonical
+ * proto3 JSON mapping, and each method's types and idempotency level from its descriptor.
+ */
+export function registryJsonMapping(files: readonly Uint8Array[]): JsonMapping {
+  const registry = TypeRegistry.fromFiles(files);
+  return {
+    methodTypes(path: string): MethodTypes | undefined {
+      const slash = path.lastIndexOf("/");
+      const method = registry.service(path.slice(1, slash))?.methods.find((candidate) => candidate.path === path);
+      if (method === undefined) return undefined;
+      return {
+        inputType: method.inputType,
+        outputType: method.outputType,
+        noSideEffects: method.descriptor.options?.idempotencyLevel === NO_SIDE_EFFECTS,
+      };
+    },
+    toJson: (typeName, bytes) => registry.toJson(typeName, bytes),
+    fromJson: (typeName, json) => registry.fromJson(typeName, json),
+  };
+}
+
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
 const utf8Encoder = new TextEncoder();
 
@@ -39,7 +65,7 @@ export class JsonMethods {
   private readonly mappings = new WeakMap<Service, JsonMapping | null>();
   private readonly methods = new WeakMap<Method, Method>();
 
-  constructor(factory: JsonMappingFactory | undefined) {
+  constructor(factory: JsonMappingFactory | undefined = registryJsonMapping) {
     this.factory = factory;
   }
 
@@ -49,6 +75,7 @@ export class JsonMethods {
     if (mapping === undefined) {
       const files = service.files?.();
       mapping = this.factory === undefined || files === undefined || files.length === 0 ? null : this.factory(files);
+
       this.mappings.set(service, mapping);
     }
     return mapping ?? undefined;

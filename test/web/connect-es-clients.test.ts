@@ -6,7 +6,7 @@ import { type EchoClient, echoClient, startWebServer } from "./web-fixtures.js";
 
 for (const protocol of ["grpc-web", "connect"] as const)
   for (const httpVersion of ["1.1", "2"] as const)
-    for (const useBinaryFormat of [true])
+    for (const useBinaryFormat of [true, false])
       describe(`web: ${protocol} over HTTP/${httpVersion} (${useBinaryFormat ? "binary" : "JSON"}), Connect-ES client`, () => {
         let server: Server;
         let client: EchoClient;

@@ -34,6 +34,7 @@ export interface EchoRequestInput {
 /** The codec and defaults of tsgrpc.webtest.EchoRequest. */
 export const EchoRequest: MessageType<EchoRequest, EchoRequestInput> = messageType<EchoRequest, EchoRequestInput>({
   typeName: "tsgrpc.webtest.EchoRequest",
+  files: files_webtest,
   create: () => ({ text: "", count: 0, failCode: 0, delayMs: 0, blob: EMPTY_BYTES }),
   write(w, v) {
     if (v.text) w.uint32(10).string(v.text);
@@ -96,6 +97,7 @@ export interface EchoResponseInput {
 /** The codec and defaults of tsgrpc.webtest.EchoResponse. */
 export const EchoResponse: MessageType<EchoResponse, EchoResponseInput> = messageType<EchoResponse, EchoResponseInput>({
   typeName: "tsgrpc.webtest.EchoResponse",
+  files: files_webtest,
   create: () => ({ text: "", index: 0, blob: EMPTY_BYTES, echoed: "" }),
   write(w, v) {
     if (v.text) w.uint32(10).string(v.text);
@@ -145,6 +147,7 @@ export interface ProblemInput {
 /** The codec and defaults of tsgrpc.webtest.Problem. */
 export const Problem: MessageType<Problem, ProblemInput> = messageType<Problem, ProblemInput>({
   typeName: "tsgrpc.webtest.Problem",
+  files: files_webtest,
   create: () => ({ reason: "" }),
   write(w, v) {
     if (v.reason) w.uint32(10).string(v.reason);
@@ -189,6 +192,7 @@ export const EchoService: Service<{
   collect: ClientStreamingMethod<EchoRequest, EchoResponse, EchoRequestInput, EchoResponseInput>;
 }> = {
   name: "tsgrpc.webtest.EchoService",
+  files: files_webtest,
   methods: {
     echo: {
       name: "Echo",
@@ -236,3 +240,11 @@ export const file_webtest: Uint8Array = bytesFromBase64(
   "ARJGCgdDb2xsZWN0EhsudHNncnBjLndlYnRlc3QuRWNob1JlcXVlc3QaHC50c2dycGMud2VidGVzdC5FY2hvUmVzcG9uc2UoAWIG" +
   "cHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of webtest.proto and of every file it imports, transitively, each once (serialized). */
+export function files_webtest(): readonly Uint8Array[] {
+  files$ ??= [file_webtest];
+  return files$;
+}
