@@ -137,7 +137,7 @@ export class Server {
 
   /**
    * Listens on a host and port (port 0 picks one; host defaults to 127.0.0.1) or a unix socket
-   * path; with `tls`, as an HTTPS server offering ALPN "h2" only. Resolves with the bound port.
+   * path; with `tls`, as an HTTPS server offering ALPN "h2" (and "http/1.1" when `web` is on). Resolves with the bound port.
    */
   async listen(address: ListenAddress, tls?: ServerTlsOptions): Promise<BoundAddress> {
     const listener = new Http2Listener(

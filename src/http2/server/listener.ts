@@ -38,7 +38,7 @@ export interface ServerTlsCredentials {
 }
 
 /**
- * TLS for a listener: ALPN "h2" only; `ca` + `requireClientCertificate` turn on mTLS, and a
+ * TLS for a listener: ALPN "h2" (and "http/1.1" when the server serves the web protocols); `ca` + `requireClientCertificate` turn on mTLS, and a
  * handler then reads the client's verified certificate as `ctx.peerCertificate`.
  */
 export interface ServerTlsOptions extends ServerTlsCredentials {
@@ -108,9 +108,10 @@ const DEFAULT_MAX_CONNECTIONS = 10_000;
  * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
  * `onCall` as a ServerStream, in the same tick as node's 'stream' event (no queue, no promise).
  *
- * Requests that are not gRPC never get that far: a method other than POST is answered with HTTP
- * 405, a content-type that is not application/grpc* with HTTP 415, and a malformed grpc-timeout
- * with a trailers-only INTERNAL status.
+ * Requests that are not gRPC never get that far: they go to the `web` hook when there is one
+ * (with HTTP/1.1 requests too); otherwise a method other than POST is answered with HTTP 405 and
+ * a content-type that is not application/grpc* with HTTP 415. A malformed grpc-timeout gets a
+ * trailers-only INTERNAL status.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
 export class Http2Listener {
