@@ -169,8 +169,11 @@ function integerFromText(text: string): bigint | undefined {
 /** Reads a float or double: a JSON number, a numeric string, or "NaN", "Infinity", "-Infinity". */
 function floatFromJson(json: JsonInput, isFloat32: boolean, path: JsonPath): number {
   let value: number;
-  if (typeof json === "number") value = json;
-  else if (json instanceof JsonNumber) value = Number(json.text);
+  if (typeof json === "number") {
+    // A caller's object may hold NaN or an infinity (JSON text cannot): taken as meant.
+    if (!Number.isFinite(json)) return json;
+    value = json;
+  } else if (json instanceof JsonNumber) value = Number(json.text);
   else if (typeof json === "string") {
     if (json === "NaN") return Number.NaN;
     if (json === "Infinity") return Number.POSITIVE_INFINITY;

@@ -5,6 +5,8 @@ import type { Handler, ServiceImplementation } from "./handler.js";
 export interface Route {
   method: Method;
   handler: Handler;
+  /** The service the method belongs to (its schema, for the web protocols' JSON). */
+  service: Service;
 }
 
 /**
@@ -29,7 +31,7 @@ export class Router {
       const handler = implementation[method.localName] ?? implementation[method.name];
       if (handler === undefined) continue;
       if (typeof handler !== "function") throw new TypeError(`server: the handler of ${service.name}.${method.name} must be a function`);
-      routes.push({ method, handler });
+      routes.push({ method, handler, service });
     }
     for (const key of Object.keys(implementation))
       if (!known.has(key)) throw new TypeError(`server: service ${service.name} has no method ${JSON.stringify(key)}`);

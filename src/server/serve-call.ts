@@ -1,8 +1,9 @@
 import { AsyncResource } from "node:async_hooks";
 import { compressionForReceive } from "../compression/index.js";
-import type { ServerStream } from "../http2/server/index.js";
+import type { CallStream } from "../http2/server/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { runCore } from "./dispatch.js";
+import type { Method, Service } from "../service/index.js";
 import type { Handler } from "./handler.js";
 import type { Router } from "./router.js";
 import { type CallRuntime, ServerCall } from "./server-call.js";
@@ -23,15 +24,24 @@ export interface ServeRuntime extends CallRuntime {
  * status (docs/ARCHITECTURE.md §7).
  *
  * Unknown :path is a trailers-only UNIMPLEMENTED; an unknown grpc-encoding is UNIMPLEMENTED with
- * our grpc-accept-encoding (doc/compression.md).
+ * our grpc-accept-encoding (doc/compression.md). A web call (gRPC-Web, Connect) passes `adapt`,
+ * which gives the routed method the codecs of its wire (JSON) or refuses the call.
  */
-export function serveCall(stream: ServerStream, runtime: ServeRuntime): void {
+export function serveCall(stream: CallStream, runtime: ServeRuntime, adapt?: (method: Method, service: Service) => Method): void {
   const route = runtime.router.get(stream.head.path);
   if (route === undefined) {
     stream.finish(new GrpcError(Code.Unimplemented, runtime.router.describeMissing(stream.head.path)), undefined);
     return;
   }
-  const call = new ServerCall(stream, route.method, runtime);
+  let method = route.method;
+  if (adapt !== undefined)
+    try {
+      method = adapt(method, route.service);
+    } catch (error) {
+      stream.finish(GrpcError.from(error, Code.Internal, "server: the call could not be set up"), undefined);
+      return;
+    }
+  const call = new ServerCall(stream, method, runtime);
   try {
     call.receiveCompression = compressionForReceive(stream.head.encoding, runtime.compressions);
   } catch (error) {

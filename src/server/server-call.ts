@@ -2,7 +2,7 @@ import { type Compression, compressionForSend } from "../compression/index.js";
 import { type Deadline, MAX_TIMER_MS } from "../deadline/index.js";
 import { FRAME_HEADER_BYTES, type Frame } from "../framing/index.js";
 import type { FrameQueue, SingleFrameConsumer } from "../http2/index.js";
-import type { ServerStream } from "../http2/server/index.js";
+import type { CallStream } from "../http2/server/index.js";
 import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
@@ -31,7 +31,7 @@ export interface CallRuntime {
  */
 export class ServerCall implements CoreOutcome {
   readonly method: Method;
-  readonly stream: ServerStream;
+  readonly stream: CallStream;
   readonly deadline: Deadline | undefined;
   /** What the handler and interceptors see. */
   readonly context: CallContext;
@@ -50,7 +50,7 @@ export class ServerCall implements CoreOutcome {
   private compressionChosen = false;
   private ended = false;
 
-  constructor(stream: ServerStream, method: Method, runtime: CallRuntime) {
+  constructor(stream: CallStream, method: Method, runtime: CallRuntime) {
     this.stream = stream;
     this.method = method;
     this.runtime = runtime;

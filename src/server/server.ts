@@ -9,6 +9,7 @@ import {
   type ServerTlsOptions,
 } from "../http2/server/index.js";
 import type { Service } from "../service/index.js";
+import { WebGateway, type WebOptions } from "../web/index.js";
 import { type Logger, type TraceOption, type Tracer, connectionTraces, resolveLogger, resolveTracer } from "../trace/index.js";
 import type { ServiceImplementation } from "./handler.js";
 import { type ServerInterceptor, composeInterceptors } from "./interceptor.js";
@@ -50,6 +51,12 @@ export interface ServerOptions extends ConnectionPolicy {
    * object with error/warn/info/debug. Default: stderr; null silences it.
    */
   logger?: Logger | null | undefined;
+  /**
+   * Also serve gRPC-Web and the Connect protocol from the same handlers on every listen()
+   * address, over HTTP/1.1 as well as HTTP/2 (docs/WEB.md): true, or options such as CORS.
+   * Default off: HTTP/2 gRPC only.
+   */
+  web?: boolean | WebOptions | undefined;
 }
 
 /** Options of Server.shutdown. */
@@ -70,6 +77,7 @@ export class Server {
   private readonly listeners: Http2Listener[] = [];
   private readonly tracer: Tracer | undefined;
   private readonly logger: Logger | undefined;
+  private readonly web: WebGateway | undefined;
 
   constructor(options: ServerOptions = {}) {
     for (const key of [
@@ -107,6 +115,13 @@ export class Server {
       compressions,
       responseCompression,
     };
+    const web = options.web;
+    if (web !== undefined && web !== false && web !== true && (typeof web !== "object" || web === null))
+      throw new TypeError("server: web must be true, false or an object of web options");
+    this.web =
+      web === undefined || web === false
+        ? undefined
+        : new WebGateway(web === true ? {} : web, (stream, adapt) => serveCall(stream, this.runtime, adapt));
   }
 
   /**
@@ -122,7 +137,7 @@ export class Server {
 
   /**
    * Listens on a host and port (port 0 picks one; host defaults to 127.0.0.1) or a unix socket
-   * path; with `tls`, as an HTTPS server offering ALPN "h2" only. Resolves with the bound port.
+   * path; with `tls`, as an HTTPS server offering ALPN "h2" (and "http/1.1" when `web` is on). Resolves with the bound port.
    */
   async listen(address: ListenAddress, tls?: ServerTlsOptions): Promise<BoundAddress> {
     const listener = new Http2Listener(
@@ -135,6 +150,7 @@ export class Server {
         acceptEncoding: acceptEncodingHeader(this.runtime.compressions),
         tracer: this.tracer,
         traces: connectionTraces(this.tracer, this.logger, "server"),
+        web: this.web?.handle,
       },
       (stream) => serveCall(stream, this.runtime),
       tls,

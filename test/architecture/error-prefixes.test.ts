@@ -49,7 +49,8 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "keepalive: ": { names: "the client's keepalive pings (keepalive.md)", folders: ["http2/client"] },
   "http: ": { names: "an HTTP response that carries no valid gRPC status", folders: ["http2"] },
   "protocol: ": { names: "a response that breaks gRPC's HTTP/2 mapping (content-type, missing trailers)", folders: ["http2/client"] },
-  "server: ": { names: "the server: routing, handlers, options, shutdown", folders: ["server", "http2/server"] },
+  "server: ": { names: "the server: routing, handlers, options, shutdown", folders: ["server", "http2/server", "web"] },
+  "web: ": { names: "the web protocols: gRPC-Web, Connect, CORS, their requests and options", folders: ["web"] },
   "service config: ": {
     names: "a service config (gRFC A2): the JSON path and the rule it breaks",
     folders: ["service-config", "channel", "client"],

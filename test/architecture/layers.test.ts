@@ -30,6 +30,8 @@ const LEVELS: Record<string, number> = {
   http2: 3,
   "http2/client": 3.5,
   "http2/server": 3.5,
+  // The web protocols (gRPC-Web, Connect, CORS) over the server half of http2; server/ uses it.
+  web: 3.75,
   server: 4,
   client: 4,
   // tsgrpc/web: the browser client over fetch; only Node-free folders below it (web-client.test.ts).

@@ -1,5 +1,7 @@
 // The server role of the http2 layer: the listener, server connections and the server half of a call.
 export { ServerStream } from "./server-stream.js";
+export type { CallStream } from "./call-stream.js";
+export type { BodySink, HttpExchange } from "./http-exchange.js";
 export {
   Http2Listener,
   type BoundAddress,

@@ -9,7 +9,8 @@ import {
   createSecureServer,
   createServer,
 } from "node:http2";
-import type { AddressInfo } from "node:net";
+import { type IncomingMessage, type Server as Http1Server, type ServerResponse, createServer as createHttp1Server } from "node:http";
+import { type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { Code, GrpcError, RstCode, describeError } from "../../status/index.js";
 import type { CallTrace, ConnectionTrace, Tracer } from "../../trace/index.js";
@@ -18,6 +19,7 @@ import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_PATH, HEADER_S
 import { grpcErrorFromNode } from "../index.js";
 import { type RequestHead, requestHeadFromHeaders } from "../index.js";
 import { type ConnectionPolicy, type ResolvedConnectionPolicy, ServerConnection } from "./connection.js";
+import { Http1Exchange, Http2Exchange, type HttpExchange } from "./http-exchange.js";
 import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */
@@ -36,7 +38,7 @@ export interface ServerTlsCredentials {
 }
 
 /**
- * TLS for a listener: ALPN "h2" only; `ca` + `requireClientCertificate` turn on mTLS, and a
+ * TLS for a listener: ALPN "h2" (and "http/1.1" when the server serves the web protocols); `ca` + `requireClientCertificate` turn on mTLS, and a
  * handler then reads the client's verified certificate as `ctx.peerCertificate`.
  */
 export interface ServerTlsOptions extends ServerTlsCredentials {
@@ -65,6 +67,12 @@ export interface ListenerOptions extends ConnectionPolicy {
   tracer?: Tracer | undefined;
   /** Creates the trace of each accepted connection (tracer and logger); undefined when neither is on. */
   traces?: ((peer: string) => ConnectionTrace) | undefined;
+  /**
+   * Serves the requests that are not gRPC (gRPC-Web, Connect, CORS preflights), over HTTP/2 and
+   * HTTP/1.1 (TLS by ALPN; plaintext by the first bytes of the connection). Undefined (the
+   * default): HTTP/2 only, and such requests get HTTP 405 or 415.
+   */
+  web?: ((exchange: HttpExchange) => void) | undefined;
 }
 
 /** What listen() bound to. */
@@ -100,9 +108,10 @@ const DEFAULT_MAX_CONNECTIONS = 10_000;
  * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
  * `onCall` as a ServerStream, in the same tick as node's 'stream' event (no queue, no promise).
  *
- * Requests that are not gRPC never get that far: a method other than POST is answered with HTTP
- * 405, a content-type that is not application/grpc* with HTTP 415, and a malformed grpc-timeout
- * with a trailers-only INTERNAL status.
+ * Requests that are not gRPC never get that far: they go to the `web` hook when there is one
+ * (with HTTP/1.1 requests too); otherwise a method other than POST is answered with HTTP 405 and
+ * a content-type that is not application/grpc* with HTTP 415. A malformed grpc-timeout gets a
+ * trailers-only INTERNAL status.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
 export class Http2Listener {
@@ -114,6 +123,13 @@ export class Http2Listener {
   private readonly tracer: Tracer | undefined;
   private readonly traces: ((peer: string) => ConnectionTrace) | undefined;
   private readonly secure: boolean;
+  private readonly web: ((exchange: HttpExchange) => void) | undefined;
+  /** Plaintext with web protocols: the TCP listener that tells HTTP/2 from HTTP/1.1 by the first bytes. */
+  private readonly sniffer: NetServer | undefined;
+  /** The HTTP/1.1 server of a plaintext listener with web protocols (it never listens itself). */
+  private readonly http1: Http1Server | undefined;
+  /** Open HTTP/1.1 connections and how many requests each has in flight (to close idle ones on shutdown). */
+  private readonly http1Sockets = new Map<Socket, number>();
   private closed = false;
 
   constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
@@ -139,10 +155,31 @@ export class Http2Listener {
             ...secureContextOptions(tls),
             requestCert: (tls.requireClientCertificate ?? false) || (tls.requestClientCertificate ?? false),
             rejectUnauthorized: tls.requireClientCertificate ?? false,
-            allowHTTP1: false,
+            allowHTTP1: options.web !== undefined,
             handshakeTimeout: Number.isFinite(policy.handshakeTimeoutMs) ? policy.handshakeTimeoutMs : 0,
           });
-    this.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.web = options.web;
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.server.maxConnections = maxConnections;
+    if (this.web !== undefined) {
+      const onRequest = (request: IncomingMessage, response: ServerResponse) => this.onHttp1Request(request, response);
+      if (tls === undefined) {
+        this.http1 = createHttp1Server(onRequest);
+        // The HTTP/1.1 server is handed its sockets and never listens, but its header and request
+        // timeouts and closeIdleConnections() run on the connection tracking it sets up when listening.
+        this.http1.emit("listening");
+        this.sniffer = createNetServer((socket) => this.sniff(socket, policy.handshakeTimeoutMs));
+        this.sniffer.maxConnections = maxConnections;
+      } else {
+        // An allowHTTP1 server emits 'request' for HTTP/1.1 requests; a 'request' listener also
+        // makes node build compatibility objects for every HTTP/2 stream (a 'stream' listener it
+        // adds): that one is removed, the gRPC path stays as it is.
+        const streamListeners = this.server.listeners("stream");
+        this.server.on("request", onRequest);
+        for (const listener of this.server.listeners("stream"))
+          if (!streamListeners.includes(listener)) this.server.off("stream", listener as (...args: unknown[]) => void);
+      }
+    }
     this.server.on("session", (session: ServerHttp2Session) => this.onSession(session));
     this.server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => this.onStream(stream, headers));
     // A failed TLS handshake or a broken socket concerns one client only; the listener carries on.
@@ -157,15 +194,18 @@ export class Http2Listener {
       this.server.once("error", onError);
       const onListening = () => {
         this.server.off("error", onError);
-        const bound = this.server.address();
+        this.sniffer?.off("error", onError);
+        const bound = (this.sniffer ?? this.server).address();
         resolve(
           typeof bound === "string" || bound === null
             ? { port: undefined, path: "path" in address ? address.path : (bound ?? undefined) }
             : { port: (bound as AddressInfo).port, path: undefined },
         );
       };
-      if ("path" in address) this.server.listen(address.path, onListening);
-      else this.server.listen(address.port, address.host ?? "127.0.0.1", onListening);
+      const server = this.sniffer ?? this.server;
+      if (server !== this.server) server.once("error", onError);
+      if ("path" in address) server.listen(address.path, onListening);
+      else server.listen(address.port, address.host ?? "127.0.0.1", onListening);
     });
   }
 
@@ -197,9 +237,9 @@ export class Http2Listener {
    */
   async close(graceMs: number): Promise<void> {
     this.closed = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.closeServers();
     for (const connection of this.connections) connection.goAway();
-    if (this.connections.size > 0) {
+    if (this.connections.size > 0 || this.http1Sockets.size > 0) {
       const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutDownAll(graceMs), Math.max(0, graceMs)) : undefined;
       await closed;
       clearTimeout(timer);
@@ -209,8 +249,21 @@ export class Http2Listener {
   /** Cancels every call and closes every connection at once. */
   forceClose(): Promise<void> {
     this.closed = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.closeServers();
     this.destroyAll();
+    return closed;
+  }
+
+  /**
+   * Stops accepting connections; resolves once every connection is gone. HTTP/1.1 connections
+   * with no request in flight close now (keep-alive would hold them), the others after their response.
+   */
+  private closeServers(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.sniffer ?? this.server).close(() => resolve()));
+    // Not listening itself, its close() only stops its timers.
+    this.http1?.close(() => {});
+    if (this.sniffer !== undefined) this.server.close(() => {});
+    for (const [socket, inFlight] of this.http1Sockets) if (inFlight === 0) socket.end();
     return closed;
   }
 
@@ -218,11 +271,68 @@ export class Http2Listener {
   private shutDownAll(graceMs: number): void {
     const reason = new GrpcError(Code.Unavailable, `server: shutting down, the call did not finish within the ${graceMs} ms grace period`);
     for (const connection of this.connections) connection.shutDown(reason);
+    for (const socket of this.http1Sockets.keys()) socket.destroy();
   }
 
   private destroyAll(): void {
     const reason = new GrpcError(Code.Unavailable, "server: shutting down");
     for (const connection of this.connections) connection.destroy(reason);
+    for (const socket of this.http1Sockets.keys()) socket.destroy();
+  }
+
+  /**
+   * Plaintext with web protocols: reads the first bytes of a connection and hands the socket to
+   * the HTTP/2 server when they are the HTTP/2 connection preface, else to the HTTP/1.1 server
+   * (node's h2c server cannot take HTTP/1.1). A client that sends nothing within the handshake
+   * timeout is disconnected. https://www.rfc-editor.org/rfc/rfc9113#section-3.4
+   */
+  private sniff(socket: Socket, timeoutMs: number): void {
+    let held: Buffer = EMPTY_BUFFER;
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => socket.destroy(), timeoutMs).unref() : undefined;
+    const onData = (chunk: Buffer): void => {
+      held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+      const compared = Math.min(held.length, HTTP2_PREFACE.length);
+      const isHttp2 = held.subarray(0, compared).equals(HTTP2_PREFACE.subarray(0, compared));
+      if (isHttp2 && compared < HTTP2_PREFACE.length) return;
+      clearTimeout(timer);
+      socket.off("data", onData);
+      socket.off("error", onError);
+      socket.pause();
+      if (isHttp2) {
+        // node's HTTP/2 session reads what is buffered on the socket before its own reads.
+        socket.unshift(held);
+        this.server.emit("connection", socket);
+        return;
+      }
+      // node's HTTP/1.1 parser reads the socket's handle directly, past the stream's buffer: the
+      // bytes already read go to its 'data' listener instead.
+      this.http1!.emit("connection", socket);
+      socket.emit("data", held);
+      socket.resume();
+    };
+    // A client that resets the connection before its first bytes concerns itself only.
+    const onError = (): void => {
+      clearTimeout(timer);
+    };
+    socket.on("data", onData);
+    socket.on("error", onError);
+    socket.once("close", () => clearTimeout(timer));
+  }
+
+  private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
+    const socket = request.socket;
+    const sockets = this.http1Sockets;
+    const inFlight = sockets.get(socket);
+    if (inFlight === undefined) socket.once("close", () => sockets.delete(socket));
+    sockets.set(socket, (inFlight ?? 0) + 1);
+    response.once("close", () => {
+      const left = (sockets.get(socket) ?? 1) - 1;
+      if (sockets.has(socket)) sockets.set(socket, left);
+      // Shutting down: a keep-alive connection closes once its last response is out.
+      if (this.closed && left === 0) socket.end();
+    });
+    if (this.closed) response.shouldKeepAlive = false;
+    this.web!(new Http1Exchange(request, response));
   }
 
   private onSession(session: TrackedSession): void {
@@ -237,6 +347,10 @@ export class Http2Listener {
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    if (this.web !== undefined && (headers[HEADER_METHOD] !== METHOD_POST || !isGrpcContentType(headers[HEADER_CONTENT_TYPE]))) {
+      this.web(new Http2Exchange(stream, headers));
+      return;
+    }
     const trace = this.tracer === undefined ? undefined : traceStream(this.tracer, stream, headers);
     if (headers[HEADER_METHOD] !== METHOD_POST) {
       stream.on("error", () => {});
@@ -270,6 +384,10 @@ export class Http2Listener {
     this.onCall(call);
   }
 }
+
+/** The HTTP/2 connection preface a client sends first (RFC 9113 §3.4). */
+const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 const EMPTY_HEAD: RequestHead = {
   path: "",

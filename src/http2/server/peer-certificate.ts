@@ -58,7 +58,8 @@ export function peerCertificateOf(session: ServerHttp2Session): PeerCertificate 
   return certificate ?? undefined;
 }
 
-function readPeerCertificate(socket: TLSSocket | undefined): PeerCertificate | undefined {
+/** The verified certificate of a TLS socket's client (an HTTP/1.1 connection has no session), or undefined. */
+export function readPeerCertificate(socket: TLSSocket | undefined): PeerCertificate | undefined {
   // Over h2c there is no getPeerCertificate; `authorized` is true only when the chain verified.
   if (socket === undefined || socket === null || typeof socket.getPeerCertificate !== "function" || socket.authorized !== true)
     return undefined;

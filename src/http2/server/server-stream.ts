@@ -6,6 +6,7 @@ import { CONTENT_TYPE_GRPC, GRPC_ACCEPT_ENCODING, GRPC_ENCODING, HEADER_CONTENT_
 import { MAX_SEND_HEADER_BLOCK_BYTES, headerListBytes, metadataToHeaders } from "../index.js";
 import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, SINGLE_MESSAGE, type SingleFrameConsumer } from "../index.js";
 import type { RequestHead } from "../index.js";
+import type { CallStream } from "./call-stream.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
 import { type PeerCertificate, peerCertificateOf } from "./peer-certificate.js";
 import { trailersFromStatus } from "../index.js";
@@ -65,7 +66,7 @@ const CANCEL_AFTER_TRAILERS = 8;
  * reported only through `signal` (created on first access) and `closed`, never by a callback.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#responses
  */
-export class ServerStream implements ConnectionStream {
+export class ServerStream implements ConnectionStream, CallStream {
   /** The request head; metadata inside it is parsed on first access. */
   readonly head: RequestHead;
   private readonly stream: OwnedStream;

@@ -1,0 +1,265 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
+import type { TLSSocket } from "node:tls";
+import { Code, GrpcError, RstCode } from "../../status/index.js";
+import { HEADER_AUTHORITY, HEADER_METHOD, HEADER_PATH, HEADER_STATUS } from "../index.js";
+import { type PeerCertificate, peerCertificateOf, readPeerCertificate } from "./peer-certificate.js";
+
+/** Who receives a request body: its chunks, its end, or why it stopped (called back at most once for end or abort). */
+export interface BodySink {
+  onData(chunk: Uint8Array): void;
+  onEnd(): void;
+  onAbort(reason: GrpcError): void;
+}
+
+/**
+ * One plain HTTP request and its response, over HTTP/2 or HTTP/1.1: what the web protocols
+ * (gRPC-Web, Connect, CORS preflights) are served from. It hides the version: headers are
+ * lowercase names with `:`-less values, the body is a sequence of chunks paced by pause/resume,
+ * and the response is a status, headers and body chunks (no HTTP trailers: browsers cannot read them).
+ */
+export interface HttpExchange {
+  /** The request method ("POST", "GET", "OPTIONS"). */
+  readonly method: string;
+  /** The request target: path and query ("/pkg.Service/Method?encoding=json"). */
+  readonly url: string;
+  /** The host the request is addressed to (`:authority` or `host`). */
+  readonly authority: string;
+  /** The request headers, lowercase names (HTTP/2 pseudo-headers included as node gives them). */
+  readonly headers: IncomingHttpHeaders;
+  /** "2" or "1.1". */
+  readonly httpVersion: string;
+  /** Who the client is: "ip:port", "[ip]:port" or "unix:". */
+  readonly peer: string;
+  /** The client's verified TLS certificate, or undefined. */
+  readonly peerCertificate: PeerCertificate | undefined;
+  /** True once response headers went out. */
+  readonly headersSent: boolean;
+  /** True once the exchange is over: the response ended and flushed, or the client went away. */
+  readonly closed: boolean;
+  /** Starts delivering the body to `sink`; once only. */
+  readBody(sink: BodySink): void;
+  /** Stops delivering body chunks until resume() (flow control holds the client back). */
+  pause(): void;
+  resume(): void;
+  /** Sends the status and headers; the body follows with write() and end(). */
+  respond(status: number, headers: OutgoingHttpHeaders): void;
+  /** Writes a body chunk; false means wait for drain(). */
+  write(chunk: Uint8Array): boolean;
+  /** Resolves when the response buffer drained, or the exchange closed. */
+  drain(): Promise<void>;
+  /** Ends the response, with a last chunk. */
+  end(chunk?: Uint8Array): void;
+  /** Cuts the exchange off (RST_STREAM(CANCEL) on HTTP/2, the connection closed on HTTP/1.1). */
+  destroy(): void;
+  /** Called once when the exchange closes; `cutOff` says the client went away before the response ended. */
+  onClose(listener: (cutOff: boolean) => void): void;
+}
+
+/** respond() options: no `date` header (node adds one by default; see ServerStream). */
+const NO_DATE = Object.freeze({ sendDate: false }) as object;
+
+/** The CANCELLED reason of a client that went away mid-request. */
+function clientGone(version: string): GrpcError {
+  return new GrpcError(Code.Cancelled, `http2: the client went away before the call finished (HTTP/${version})`);
+}
+
+function peerOf(address: string | undefined, port: number | undefined): string {
+  if (address === undefined) return "unix:";
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** An HttpExchange over one HTTP/2 stream that is not a gRPC call. */
+export class Http2Exchange implements HttpExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly authority: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersion = "2";
+  private readonly stream: ServerHttp2Stream;
+
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+    this.stream = stream;
+    this.headers = headers;
+    this.method = String(headers[HEADER_METHOD] ?? "");
+    this.url = String(headers[HEADER_PATH] ?? "");
+    this.authority = String(headers[HEADER_AUTHORITY] ?? "");
+    // 'error' is always followed by 'close', which onClose() reports.
+    stream.on("error", () => {});
+  }
+
+  get peer(): string {
+    const socket = this.stream.session?.socket;
+    return peerOf(socket?.remoteAddress, socket?.remotePort);
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    const session = this.stream.session;
+    return session === undefined ? undefined : peerCertificateOf(session as ServerHttp2Session);
+  }
+
+  get headersSent(): boolean {
+    return this.stream.headersSent;
+  }
+
+  get closed(): boolean {
+    return this.stream.closed || this.stream.destroyed;
+  }
+
+  readBody(sink: BodySink): void {
+    const stream = this.stream;
+    stream.on("data", (chunk: Buffer) => sink.onData(chunk));
+    stream.once("end", () => sink.onEnd());
+    stream.once("close", () => {
+      if (!stream.readableEnded) sink.onAbort(clientGone("2"));
+    });
+  }
+
+  pause(): void {
+    this.stream.pause();
+  }
+
+  resume(): void {
+    this.stream.resume();
+  }
+
+  respond(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.closed || this.stream.headersSent) return;
+    this.stream.respond({ ...headers, [HEADER_STATUS]: status }, NO_DATE);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.closed) return true;
+    return this.stream.write(chunk);
+  }
+
+  drain(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off("drain", done);
+        this.stream.off("close", done);
+        resolve();
+      };
+      this.stream.on("drain", done);
+      this.stream.on("close", done);
+    });
+  }
+
+  end(chunk?: Uint8Array): void {
+    if (this.closed) return;
+    if (chunk === undefined) this.stream.end();
+    else this.stream.end(chunk);
+    // A client still sending after our response ended would hold the stream: RST_STREAM(NO_ERROR) ends it.
+    if (!this.stream.readableEnded)
+      this.stream.once("finish", () => {
+        if (!this.stream.closed && !this.stream.readableEnded) this.stream.close(RstCode.NoError);
+      });
+  }
+
+  destroy(): void {
+    if (!this.closed) this.stream.close(RstCode.Cancel);
+  }
+
+  onClose(listener: (cutOff: boolean) => void): void {
+    const stream = this.stream;
+    stream.once("close", () => listener(!stream.writableFinished || (stream.rstCode !== undefined && stream.rstCode !== RstCode.NoError)));
+  }
+}
+
+/** An HttpExchange over an HTTP/1.1 request and its response. */
+export class Http1Exchange implements HttpExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly authority: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersion: string;
+  private readonly request: IncomingMessage;
+  private readonly response: ServerResponse;
+
+  constructor(request: IncomingMessage, response: ServerResponse) {
+    this.request = request;
+    this.response = response;
+    this.headers = request.headers;
+    this.method = request.method ?? "";
+    this.url = request.url ?? "";
+    this.authority = request.headers.host ?? "";
+    this.httpVersion = request.httpVersion;
+    // 'error' is always followed by 'close', which onClose() reports.
+    request.on("error", () => {});
+    response.on("error", () => {});
+  }
+
+  get peer(): string {
+    const socket = this.request.socket;
+    return peerOf(socket.remoteAddress, socket.remotePort);
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    return readPeerCertificate(this.request.socket as TLSSocket);
+  }
+
+  get headersSent(): boolean {
+    return this.response.headersSent;
+  }
+
+  get closed(): boolean {
+    return this.response.closed || this.response.destroyed;
+  }
+
+  readBody(sink: BodySink): void {
+    const request = this.request;
+    request.on("data", (chunk: Buffer) => sink.onData(chunk));
+    request.once("end", () => sink.onEnd());
+    this.response.once("close", () => {
+      if (!request.readableEnded) sink.onAbort(clientGone(this.httpVersion));
+    });
+  }
+
+  pause(): void {
+    this.request.pause();
+  }
+
+  resume(): void {
+    this.request.resume();
+  }
+
+  respond(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.closed || this.response.headersSent) return;
+    this.response.sendDate = false;
+    this.response.writeHead(status, headers as Record<string, string | string[] | number>);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.closed) return true;
+    return this.response.write(chunk);
+  }
+
+  drain(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off("drain", done);
+        this.response.off("close", done);
+        resolve();
+      };
+      this.response.on("drain", done);
+      this.response.on("close", done);
+    });
+  }
+
+  end(chunk?: Uint8Array): void {
+    if (this.closed) return;
+    if (chunk === undefined) this.response.end();
+    else this.response.end(chunk);
+  }
+
+  destroy(): void {
+    if (!this.closed) this.response.destroy();
+  }
+
+  onClose(listener: (cutOff: boolean) => void): void {
+    const response = this.response;
+    response.once("close", () => listener(!response.writableFinished));
+  }
+}

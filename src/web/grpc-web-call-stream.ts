@@ -1,0 +1,83 @@
+import type { OutgoingHttpHeaders } from "node:http";
+import { FRAME_HEADER_BYTES } from "../framing/index.js";
+import { GRPC_ENCODING, HEADER_CONTENT_TYPE, metadataToHeaders, trailersFromStatus } from "../http2/index.js";
+import type { Metadata } from "../metadata/index.js";
+import type { GrpcError } from "../status/index.js";
+import { encodeBase64Body } from "./base64-body.js";
+import { WebCallStream } from "./web-call-stream.js";
+
+/** The flag byte of the gRPC-Web frame that carries the trailers. */
+const TRAILERS_FLAG = 0x80;
+const ascii = new TextEncoder();
+
+/**
+ * A gRPC-Web call (`application/grpc-web[+proto|+json]`, or `-text` with base64 bodies): the
+ * response is HTTP 200 with the messages as gRPC frames, then the status and trailing metadata
+ * as one more frame, flagged 0x80, holding an HTTP/1 header block; a call that fails before any
+ * message answers with the status in the headers (trailers-only).
+ * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-WEB.md
+ */
+export class GrpcWebCallStream extends WebCallStream {
+  private get isText(): boolean {
+    return this.protocol.wire === "grpc-web-text";
+  }
+
+  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
+    if (this.isFinished || this.exchange.headersSent) return;
+    const headers: OutgoingHttpHeaders = { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType };
+    if (encoding !== undefined) headers[GRPC_ENCODING] = encoding;
+    if (metadata !== undefined && metadata.size > 0) metadataToHeaders(metadata, headers);
+    this.exchange.respond(200, headers);
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.isFinished) return true;
+    return this.exchange.write(this.isText ? encodeBase64Body(bytes) : bytes);
+  }
+
+  respond(metadata: Metadata | undefined, encoding: string | undefined, message: Uint8Array, trailers: Metadata | undefined): void {
+    if (this.isFinished) return;
+    this.sendHeaders(metadata, encoding);
+    if (!this.beginFinish(undefined)) return;
+    const trailerFrame = trailersFrame(undefined, trailers);
+    const body = new Uint8Array(message.length + trailerFrame.length);
+    body.set(message);
+    body.set(trailerFrame, message.length);
+    this.exchange.end(this.isText ? encodeBase64Body(body) : body);
+  }
+
+  finish(error: GrpcError | undefined, trailers: Metadata | undefined, headers?: Metadata): void {
+    if (this.exchange.headersSent) {
+      if (!this.beginFinish(error)) return;
+      const frame = trailersFrame(error, trailers);
+      this.exchange.end(this.isText ? encodeBase64Body(frame) : frame);
+      return;
+    }
+    if (!this.beginFinish(error)) return;
+    // Trailers-only: the status and every piece of metadata in the headers, and no body.
+    const response: OutgoingHttpHeaders = { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType };
+    if (headers !== undefined && headers.size > 0) metadataToHeaders(headers, response);
+    this.exchange.respond(200, trailersFromStatus(error, trailers, response));
+    this.exchange.end();
+  }
+}
+
+/**
+ * The trailers frame: flag 0x80, the length, then `name: value\r\n` lines (lowercase names) of
+ * grpc-status, grpc-message, grpc-status-details-bin and the trailing metadata.
+ */
+export function trailersFrame(error: GrpcError | undefined, trailers: Metadata | undefined): Uint8Array {
+  const block = trailersFromStatus(error, trailers);
+  let text = "";
+  for (const name in block) {
+    const value = block[name];
+    if (Array.isArray(value)) for (const item of value) text += `${name}: ${item}\r\n`;
+    else text += `${name}: ${String(value)}\r\n`;
+  }
+  const bytes = ascii.encode(text);
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + bytes.length);
+  frame[0] = TRAILERS_FLAG;
+  new DataView(frame.buffer).setUint32(1, bytes.length);
+  frame.set(bytes, FRAME_HEADER_BYTES);
+  return frame;
+}
