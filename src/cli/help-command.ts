@@ -6,6 +6,7 @@ export const USAGE = `Usage: tsgrpc <command> [options]
 Commands:
   gen    generate TypeScript from .proto files (tsgrpc gen --help)
   trace  run one call and print every protocol layer of it (tsgrpc trace --help)
+  probe  check a gRPC server or client against the spec (tsgrpc probe --help)
   help   show this help
 
 The protoc plugin is the separate bin protoc-gen-tsgrpc (protoc --tsgrpc_out=DIR ...).

@@ -1,6 +1,7 @@
 import { GenerateError } from "../gen/index.js";
 import { genCommand } from "./gen-command.js";
 import { USAGE, helpCommand } from "./help-command.js";
+import { probeCommand } from "./probe-command.js";
 import { traceCommand } from "./trace-command.js";
 import { UsageError, type CommandIo } from "./usage-error.js";
 
@@ -10,6 +11,7 @@ type Command = (args: readonly string[], io: CommandIo) => number | Promise<numb
 const COMMANDS: Record<string, Command> = {
   gen: genCommand,
   help: helpCommand,
+  probe: probeCommand,
   trace: traceCommand,
 };
 

@@ -54,6 +54,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "client: ": { names: "the client: call options, unexpected failures", folders: ["client", "cli"] },
   "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
+  "probe: ": { names: "the spec probe's own misuse and its wire helpers (tsgrpc probe)", folders: ["probe"] },
 };
 
 /**
