@@ -8,8 +8,10 @@ export interface ClientOutcome {
   readonly code: number | undefined;
   /** The status message the client printed. */
   readonly message: string | undefined;
-  /** The client's exit code (null when it was killed). */
+  /** The client's exit code (null when a signal ended it). */
   readonly exitCode: number | null;
+  /** The signal that ended the client (e.g. SIGABRT: it crashed), or null. */
+  readonly signal: string | null;
   /** The client ran past the check's bound and was killed. */
   readonly timedOut: boolean;
   /** How many calls (streams) reached the probe's server: more than 1 means the client retried. */

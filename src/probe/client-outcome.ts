@@ -2,6 +2,8 @@ import { codeNames } from "./code-names.js";
 import type { ClientOutcome } from "./client-check.js";
 import type { Judgement } from "./server-check.js";
 
+const NEVER_CALLED = "the client never called the probe's server, so its status says nothing about this response";
+
 /** The client's result in one line: `printed 14 UNAVAILABLE "message" (exit 0, 1 call)`. */
 export function describeOutcome(outcome: ClientOutcome): string {
   const parts: string[] = [];
@@ -14,7 +16,7 @@ export function describeOutcome(outcome: ClientOutcome): string {
     parts.push(`${outcome.code} ${codeNames[outcome.code] ?? "?"}${message}`);
   }
   const facts = [
-    outcome.timedOut ? "killed after the time bound" : `exit ${outcome.exitCode}`,
+    outcome.timedOut ? "killed after the time bound" : outcome.signal !== null ? `ended by ${outcome.signal}` : `exit ${outcome.exitCode}`,
     `${outcome.attempts} call${outcome.attempts === 1 ? "" : "s"}`,
   ];
   const tail = outcome.code === undefined && outcome.stderrTail !== "" ? `; stderr: ${JSON.stringify(outcome.stderrTail)}` : "";
@@ -33,6 +35,7 @@ export function expectCode(
   const observed = describeOutcome(outcome);
   const names = expected.map((code) => `${codeNames[code]} (${code})`).join(" or ");
   if (outcome.code === undefined) return { verdict: "FAIL", observed, note: `expected ${names}; the client reported no status` };
+  if (outcome.attempts === 0) return { verdict: "FAIL", observed, note: NEVER_CALLED };
   if (options.retryMayHide === true && outcome.code === 0 && outcome.attempts > 1)
     return { verdict: "PASS", observed, note: "retried on a new attempt, which the probe answered OK" };
   if (!expected.includes(outcome.code)) return { verdict: "FAIL", observed, note: `expected ${names}` };
@@ -44,6 +47,7 @@ export function expectCode(
 export function expectFailure(outcome: ClientOutcome, preferred: number): Judgement {
   const observed = describeOutcome(outcome);
   if (outcome.code === undefined) return { verdict: "FAIL", observed, note: "the client reported no status" };
+  if (outcome.attempts === 0) return { verdict: "FAIL", observed, note: NEVER_CALLED };
   if (outcome.code === 0) return { verdict: "FAIL", observed, note: "the client took a broken response for success" };
   if (outcome.code !== preferred)
     return { verdict: "PASS", observed, note: `failed; ${codeNames[preferred]} (${preferred}) would say more precisely why` };

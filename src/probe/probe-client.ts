@@ -116,6 +116,7 @@ async function runAgainst(
       code,
       message,
       exitCode: run.exitCode,
+      signal: run.signal,
       timedOut: run.timedOut,
       attempts,
       stderrTail: run.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 300),
@@ -131,7 +132,7 @@ function runCommand(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   limitMs: number,
-): Promise<{ stdout: string; stderr: string; exitCode: number | null; timedOut: boolean }> {
+): Promise<{ stdout: string; stderr: string; exitCode: number | null; signal: string | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
@@ -158,11 +159,11 @@ function runCommand(
     }, limitMs);
     child.on("error", (error) => {
       clearTimeout(timer);
-      resolve({ stdout, stderr: `${stderr}${error.message}`, exitCode: null, timedOut });
+      resolve({ stdout, stderr: `${stderr}${error.message}`, exitCode: null, signal: null, timedOut });
     });
-    child.on("close", (exitCode) => {
+    child.on("close", (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ stdout, stderr, exitCode, timedOut });
+      resolve({ stdout, stderr, exitCode, signal, timedOut });
     });
   });
 }

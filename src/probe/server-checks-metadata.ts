@@ -41,7 +41,8 @@ function binaryEcho(id: string, title: string, sent: string | string[], allowed:
       const exchange = await echo(context, { [ECHO_TRAILING]: sent });
       return expectStatus(exchange, 0, (answer) => {
         const echoed = echoedBinary(answer.trailers as never);
-        if (echoed === undefined) return `${ECHO_TRAILING} was not echoed in the trailers`;
+        if (echoed === undefined)
+          return `${ECHO_TRAILING} was not echoed in the trailers: the server dropped the value (the test service echoes what it receives)`;
         const wrong = echoed.hex.filter((hex) => !allowed.includes(hex));
         return wrong.length === 0
           ? undefined

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
 import { CLIENT_CHECKS, countVerdicts, probeClient, type ProbeReport } from "../../src/probe/index.js";
+import { standInClient } from "./stand-in-client.js";
 
 const ADAPTER = fileURLToPath(new URL("./adapters/tsgrpc-client.js", import.meta.url));
 /** Child processes of the probe need no coverage dumps of their own beyond tsgrpc's. */
@@ -45,7 +46,9 @@ describe("probe client: against broken clients", function () {
   this.timeout(120_000);
 
   it("finds the FAILs of a client that always reports OK", async () => {
-    const report = await probeClient([NODE, "-e", "console.log('0 \"\"')"], { only: "http-status/*,rst-stream/cancel,baseline/ok" });
+    const report = await probeClient([NODE, "-e", standInClient('0 ""'), "{target}"], {
+      only: "http-status/*,rst-stream/cancel,baseline/ok",
+    });
     const verdict = (id: string) => report.results.find((result) => result.id === id)?.verdict;
     expect(verdict("baseline/ok")).to.equal("PASS");
     expect(verdict("http-status/503")).to.equal("FAIL");
@@ -53,10 +56,15 @@ describe("probe client: against broken clients", function () {
     expect(verdict("http-status/1xx-informational")).to.equal("PASS");
   });
 
-  it("reads the target from the environment as well as from {target}", async () => {
-    const script = "console.log(process.env.TSGRPC_PROBE_TARGET === process.argv[1] ? '0 \"\"' : '2 \"mismatch\"')";
-    const report = await probeClient([NODE, "-e", script, "{target}"], { only: "baseline/ok" });
+  it("hands the target in TSGRPC_PROBE_TARGET as well as in {target}", async () => {
+    const report = await probeClient([NODE, "-e", standInClient('0 ""')], { only: "baseline/ok" });
     expect(report.results[0]?.verdict, report.results[0]?.observed).to.equal("PASS");
+  });
+
+  it("a client that reports a status without calling fails: the status says nothing about the response", async () => {
+    const report = await probeClient([NODE, "-e", "console.log('14 \"x\"')"], { only: "http-status/503" });
+    expect(report.results[0]?.verdict).to.equal("FAIL");
+    expect(report.results[0]?.note).to.match(/never called/);
   });
 
   it("a client that prints no status line fails, with its stderr in the observation", async () => {

@@ -7,6 +7,7 @@ import { parseProbeArguments, probeTargetOf } from "../../src/cli/probe-command.
 import { runCli } from "../../src/cli/run-cli.js";
 import { UsageError } from "../../src/cli/usage-error.js";
 import { Server } from "../../src/index.js";
+import { standInClient } from "./stand-in-client.js";
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -113,7 +114,17 @@ describe("cli: tsgrpc probe", function () {
   });
 
   it("exits 1 when a check fails (a client that always reports OK)", async () => {
-    const result = await run(["probe", "client", "--only", "http-status/503", "--", process.execPath, "-e", "console.log('0 \"\"')"]);
+    const result = await run([
+      "probe",
+      "client",
+      "--only",
+      "http-status/503",
+      "--",
+      process.execPath,
+      "-e",
+      standInClient('0 ""'),
+      "{target}",
+    ]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.match(/^FAIL http-status\/503 \[MUST\]/m);
     expect(result.stdout).to.match(/spec: http-grpc-status-mapping\.md/);
