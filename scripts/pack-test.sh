@@ -11,6 +11,7 @@
 #   - `npx tsgrpc gen` works in the app, and what it writes compiles and runs;
 #   - `tsgrpc interop server` and `npx tsgrpc interop client --test_case=all` pass against each
 #     other in the app, plaintext and TLS (the built-in test certificates), on 127.0.0.1;
+#   - `npx tsgrpc probe` runs from the app (a client check, its exit codes);
 #   - `npm install git+file://<this checkout>#<HEAD>` (which runs prepare in a clone) gives a
 #     package that loads (skipped with a tarball argument, outside git, or with PACK_TEST_GIT=0).
 # Uses whatever `node` is first on PATH. Pass a tarball to test it instead of packing anew.
@@ -250,6 +251,25 @@ interop() {
 }
 check "tsgrpc interop server + npx tsgrpc interop client --test_case=all from the installed package (127.0.0.1, plaintext)" interop plaintext
 check "tsgrpc interop server --use_tls + npx tsgrpc interop client --use_tls --use_test_ca (built-in test certificates)" interop tls
+# The spec probe from the installed package: a client check against a stand-in client (no registry,
+# 127.0.0.1 only), its exit code, and a usage mistake.
+probe() {
+  # A stand-in client: one HTTP/2 request to the probe's server, then it reports OK whatever came back.
+  cat >"$app/stand-in.cjs" <<'JS'
+const http2 = require("node:http2");
+const session = http2.connect(`http://${process.env.TSGRPC_PROBE_TARGET}`);
+session.on("error", () => {});
+const request = session.request({ ":method": "POST", ":path": "/grpc.testing.TestService/UnaryCall", "content-type": "application/grpc" });
+request.on("error", () => {});
+request.resume();
+request.on("close", () => { console.log('0 ""'); session.destroy(); });
+request.end(Buffer.alloc(5));
+JS
+  (cd "$app" && npx --no-install tsgrpc probe client --only baseline/ok -- node stand-in.cjs) | grep -q "^PASS baseline/ok" || return 1
+  (cd "$app" && npx --no-install tsgrpc probe client --only http-status/503 -- node stand-in.cjs >/dev/null; [ $? -eq 1 ]) || { echo "a FAIL did not exit 1"; return 1; }
+  (cd "$app" && npx --no-install tsgrpc probe server 2>/dev/null; [ $? -eq 2 ]) || { echo "tsgrpc probe server without a target did not exit 2"; return 1; }
+}
+check "npx tsgrpc probe in the app: a client check passes, a FAIL exits 1, a usage mistake 2" probe
 
 # An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
 if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then

@@ -2,6 +2,7 @@ import { GenerateError } from "../gen/index.js";
 import { genCommand } from "./gen-command.js";
 import { USAGE, helpCommand } from "./help-command.js";
 import { interopCommand } from "./interop-command.js";
+import { probeCommand } from "./probe-command.js";
 import { traceCommand } from "./trace-command.js";
 import { UsageError, type CommandIo } from "./usage-error.js";
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   gen: genCommand,
   help: helpCommand,
   interop: interopCommand,
+  probe: probeCommand,
   trace: traceCommand,
 };
 

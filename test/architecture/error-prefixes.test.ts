@@ -62,6 +62,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "interop: ": { names: "the interop client and server: their flags, cases and test service", folders: ["interop"] },
   "web client: ": { names: "the browser client (tsgrpc/web): its options, fetch, gRPC-Web and Connect responses", folders: ["web-client"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
+  "probe: ": { names: "the spec probe's own misuse and its wire helpers (tsgrpc probe)", folders: ["probe"] },
 };
 
 /**
