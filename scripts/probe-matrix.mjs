@@ -16,7 +16,7 @@ const build = join(root, "interop/.build");
 const IMPLS = [
   {
     name: "tsgrpc",
-    server: ["node", join(dist, "interop/server.js")],
+    server: ["node", join(dist, "src/cli/main.js"), "interop", "server"],
     client: ["node", join(dist, "test/probe/adapters/tsgrpc-client.js"), "{target}"],
     version: () => JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version,
   },

@@ -16,7 +16,7 @@ const ROOT = projectRoot();
 
 /**
  * Generated code imports its runtime from one module; for the browser that is tsgrpc/web
- * (`tsgrpc gen --runtime-import tsgrpc/web`). interop/gen was generated for Node, so the bundle
+ * (`tsgrpc gen --runtime-import tsgrpc/web`). src/interop/gen was generated for Node, so the bundle
  * points its runtime import at tsgrpc/web: the same generated code, on the browser's runtime.
  */
 const runtimeForBrowser: Plugin = {

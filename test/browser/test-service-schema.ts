@@ -1,10 +1,10 @@
 // grpc.testing.TestService for Connect-ES, built from the FileDescriptorProtos that the generated
-// code in interop/gen embeds: no protoc-gen-es. Loaded by the Node test server and by the page.
+// code in src/interop/gen embeds: no protoc-gen-es. Loaded by the Node test server and by the page.
 import { create, createFileRegistry, fromBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { file_grpc_testing_empty } from "../../interop/gen/grpc/testing/empty_pb.js";
-import { file_grpc_testing_messages } from "../../interop/gen/grpc/testing/messages_pb.js";
-import { file_grpc_testing_test } from "../../interop/gen/grpc/testing/test_pb.js";
+import { file_grpc_testing_empty } from "../../src/interop/gen/grpc/testing/empty_pb.js";
+import { file_grpc_testing_messages } from "../../src/interop/gen/grpc/testing/messages_pb.js";
+import { file_grpc_testing_test } from "../../src/interop/gen/grpc/testing/test_pb.js";
 
 /** The schema of grpc.testing's test.proto, messages.proto and empty.proto. */
 export interface TestServiceSchema {

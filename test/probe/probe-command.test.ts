@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TestService, testServiceImplementation } from "../../interop/test-service.js";
+import { TestService, createTestServiceImplementation } from "../../src/interop/index.js";
 import { parseProbeArguments, probeTargetOf } from "../../src/cli/probe-command.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { UsageError } from "../../src/cli/usage-error.js";
@@ -80,7 +80,7 @@ describe("cli: tsgrpc probe", function () {
 
   it("probes a server: exit 0 with no FAIL, the report in the chosen format, to a file with --output", async () => {
     const server = new Server();
-    server.add(TestService, testServiceImplementation);
+    server.add(TestService, createTestServiceImplementation("probe"));
     const bound = await server.listen({ host: "127.0.0.1", port: 0 });
     const dir = mkdtempSync(join(tmpdir(), "tsgrpc-probe-"));
     try {

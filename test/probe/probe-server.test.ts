@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { createServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { TestService, testServiceImplementation } from "../../interop/test-service.js";
+import { TestService, createTestServiceImplementation } from "../../src/interop/index.js";
 import { Server } from "../../src/index.js";
 import { SERVER_CHECKS, countVerdicts, formatReport, probeServer, type ProbeReport } from "../../src/probe/index.js";
 
@@ -50,7 +50,7 @@ describe("probe server: against tsgrpc's TestService", function () {
 
   before(async () => {
     server = new Server();
-    server.add(TestService, testServiceImplementation);
+    server.add(TestService, createTestServiceImplementation("probe"));
     const bound = await server.listen({ host: "127.0.0.1", port: 0 });
     report = await probeServer({ url: `http://127.0.0.1:${bound.port}` }, { waitMs: 10_000 });
   });

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TestService, testServiceImplementation } from "../../interop/test-service.js";
+import { TestService, createTestServiceImplementation } from "../../src/interop/index.js";
 import { Server } from "../../src/index.js";
 import { countVerdicts, probeServer } from "../../src/probe/index.js";
 import { projectRoot } from "../project-root.js";
@@ -15,7 +15,7 @@ describe("probe server: over TLS", function () {
 
   before(async () => {
     server = new Server();
-    server.add(TestService, testServiceImplementation);
+    server.add(TestService, createTestServiceImplementation("probe"));
     const tls = { cert: readFileSync(join(certs, "server.pem"), "utf8"), key: readFileSync(join(certs, "server.key"), "utf8") };
     port = (await server.listen({ host: "127.0.0.1", port: 0 }, tls)).port ?? 0;
   });

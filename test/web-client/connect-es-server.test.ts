@@ -1,7 +1,7 @@
 // The browser client against a server nobody here wrote: Connect-ES (connect-node) serving
 // grpc.testing.TestService, called through Node's own fetch over gRPC-Web and Connect.
 import { expect } from "chai";
-import { TestService } from "../../interop/gen/grpc/testing/test_pb.js";
+import { TestService } from "../../src/interop/gen/grpc/testing/test_pb.js";
 import { Code, GrpcError, Metadata } from "../../src/index.js";
 import { createWebClient, type WebProtocol } from "../../src/web-client/index.js";
 import { startConnectServer, type ConnectTestServer } from "../browser/connect-server.js";

@@ -2,8 +2,8 @@
 // Connect responses cut anywhere, trailers frames, trailers-only responses, Connect's error JSON
 // and end-stream message, and everything a broken or hostile server may answer.
 import { expect } from "chai";
-import { SimpleResponse, StreamingOutputCallResponse } from "../../interop/gen/grpc/testing/messages_pb.js";
-import { TestService } from "../../interop/gen/grpc/testing/test_pb.js";
+import { SimpleResponse, StreamingOutputCallResponse } from "../../src/interop/gen/grpc/testing/messages_pb.js";
+import { TestService } from "../../src/interop/gen/grpc/testing/test_pb.js";
 import { Code, GrpcError, Metadata, encodeStatusDetails } from "../../src/index.js";
 import { encodeBase64Body } from "../../src/web-client/base64-body.js";
 import { encodeEnvelope } from "../../src/web-client/envelope.js";

@@ -3,7 +3,7 @@
 // served the page, and shows the results in a table (and on window.testResults for the test).
 import { createClient, ConnectError } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
-import { TestService } from "../../../interop/gen/grpc/testing/test_pb.js";
+import { TestService } from "../../../src/interop/gen/grpc/testing/test_pb.js";
 import { GrpcError, Metadata, createWebClient, type WebProtocol } from "../../../src/web-client/index.js";
 import { testServiceSchema } from "../test-service-schema.js";
 import { CLIENTS, SCENARIOS, resultKey, type ClientName, type ScenarioName } from "./scenarios.js";
