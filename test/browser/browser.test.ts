@@ -23,7 +23,7 @@ const runtimeForBrowser: Plugin = {
   name: "tsgrpc-web-runtime",
   setup(builder) {
     const nodeRuntime = join(ROOT, "dist/src/index.js");
-    builder.onResolve({ filter: /\/src\/index\.js$/ }, (args) =>
+    builder.onResolve({ filter: /(^|\/)index\.js$/ }, (args) =>
       resolve(args.resolveDir, args.path) === nodeRuntime ? { path: join(ROOT, "dist/src/web-client/index.js") } : undefined,
     );
   },
