@@ -10,7 +10,7 @@ import {
   type RetryThrottle,
 } from "../service-config/index.js";
 import { Code, GrpcError } from "../status/index.js";
-import { deadlineError, pickConnection, type CallSetup, type Cancellable } from "./call-setup.js";
+import { callCounter, deadlineError, pickConnection, type CallSetup, type Cancellable } from "./call-setup.js";
 import { channelCore, type Channel } from "./channel.js";
 import type { RetryBufferPool } from "./retry-buffer-pool.js";
 
@@ -33,7 +33,11 @@ class Attempt implements StreamEndListener {
   ended = false;
   /** The request never left the client (the connection was gone before the stream opened). */
   neverSent = false;
+  /** This attempt lost to another one (hedging) and was cancelled by the call itself. */
+  superseded = false;
   flushing: Promise<void> | undefined;
+  /** Where outlier detection counts this attempt's end, against the backend that served it. */
+  counter: StreamEndListener | undefined;
 
   constructor(call: RetryingCall) {
     this.call = call;
@@ -44,6 +48,10 @@ class Attempt implements StreamEndListener {
   }
 
   onStreamEnd(error: GrpcError | undefined): void {
+    // A hedge cancelled because another attempt won says nothing about its backend (A50 counts
+    // what backends answered); every other attempt's end counts, retried ones included.
+    // A request the server refused unprocessed is not counted either, as on the call path without retries.
+    if (!this.superseded && !(error !== undefined && this.stream?.refused === true)) this.counter?.onStreamEnd(error);
     this.call.attemptEnded(this, error);
   }
 }
@@ -307,6 +315,7 @@ export class RetryingCall implements Cancellable {
     }
     attempt.stream = stream;
     attempt.neverSent = stream.refused && stream.status !== undefined;
+    if (!attempt.neverSent) attempt.counter = callCounter(this.channel, connection);
     stream.whenFinished(attempt);
     if (!attempt.ended) void this.flush(attempt);
     const waiters = this.readyWaiters;
@@ -396,6 +405,7 @@ export class RetryingCall implements Cancellable {
       if (other === attempt) continue;
       this.remove(other);
       other.ended = true;
+      other.superseded = true;
       other.stream?.cancel(lost);
     }
     this.owner.committed(attempt.stream!);

@@ -211,14 +211,16 @@ export async function runProof(options: ProofOptions): Promise<ProofResult> {
  * for (`exact`: with retries, each run is an answer; with hedging, a superset), and the two
  * survivors within 10 % of even over the calls started after both faults.
  */
-export function checkAccounting(result: ProofResult, exact: boolean, options: { committedUnaryLoss?: boolean } = {}): void {
+export function checkAccounting(result: ProofResult, exact: boolean): void {
   expect(result.unaryFailures, "failed unary calls").to.deep.equal([]);
-  // Directly, a tsgrpc backend's unary answer (headers, message, trailers) arrives whole or not at
-  // all, so no unary call may be lost. Through a proxy that relays the headers ahead of the rest
-  // (nginx), a call whose headers came from the backend that was then SIGKILLed is committed and
-  // lost; at most the calls in flight at the kill.
-  if (options.committedUnaryLoss) expect(result.unaryCommittedLost.length, "committed unary calls lost").to.be.at.most(CONCURRENCY);
-  else expect(result.unaryCommittedLost, "unary calls lost after headers from the killed backend").to.deep.equal([]);
+  // A call whose response headers came from the backend that was then SIGKILLed is committed (A6:
+  // no client may retry it) and lost with the connection; only such calls may fail, at most the
+  // calls in flight at the kill. Through nginx, which relays the headers ahead of the rest, that
+  // happens in most runs. Directly too, now and then: node:http2 writes a response's headers and
+  // message in one socket write and its trailers in the next (it serialises the trailers only
+  // after the DATA write completed), so a SIGKILL between the two cuts the answers of every call
+  // the backend was answering at that moment (seen: 8 to 14 calls in about 1 run in 10).
+  expect(result.unaryCommittedLost.length, "committed unary calls lost (headers from the killed backend)").to.be.at.most(CONCURRENCY);
   expect(result.answeredBy.size + result.unaryCommittedLost.length, "unary calls answered").to.equal(UNARY_CALLS);
   expect(result.duplicateAnswers, "calls answered twice").to.equal(0);
   for (const [name, report] of result.reports) {

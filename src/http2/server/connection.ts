@@ -1,4 +1,4 @@
-import type { ServerHttp2Session } from "node:http2";
+import { constants, type ServerHttp2Session } from "node:http2";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
 import { TokenBucket } from "./token-bucket.js";
 
@@ -79,6 +79,10 @@ export const LIVENESS_PROBE_MS = 4000;
 const ABUSE_CLOSE_DELAY_MS = 1000;
 /** After a shutdown ended the open calls, how long their statuses get to reach the client. */
 const SHUTDOWN_FLUSH_MS = 1000;
+/** The last stream id of the first GOAWAY of a graceful close: the largest there is, refusing nothing yet. */
+const MAX_STREAM_ID = 2 ** 31 - 1;
+/** How long the second GOAWAY of a graceful close waits for the first to leave node's queue. */
+const GOAWAY_SEND_WAIT_MS = 1000;
 
 /**
  * One accepted HTTP/2 connection: the calls it carries, client PING policing, the server's own
@@ -104,6 +108,7 @@ export class ServerConnection {
   private keepaliveTimeoutTimer: NodeJS.Timeout | undefined;
   private ageTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private goawayTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
   private livenessPingPending = false;
@@ -176,11 +181,35 @@ export class ServerConnection {
     this.lastPingAt = -Infinity;
   }
 
-  /** Sends GOAWAY and stops taking calls; open calls go on. */
+  /**
+   * Stops taking calls, in the two steps of RFC 9113 section 6.8; open calls go on. A single
+   * GOAWAY names the last stream processed when it was queued, and nghttp2 drops every stream
+   * above that id once the frame is on the wire, even one whose handler ran in between: its
+   * client, told the call was never processed, retries it elsewhere (a call run twice, its first
+   * answer lost). So the first GOAWAY names the largest stream id (refusing nothing), and once it
+   * has left node's queue (streams opened after it are ignored, never run), the second GOAWAY
+   * names the last stream that really started. node closes the connection when the calls ended.
+   * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#goaway-frame
+   */
   goAway(): void {
     if (this.closing) return;
     this.closing = true;
-    if (!this.session.closed && !this.session.destroyed) this.session.close();
+    const session = this.session;
+    if (session.closed || session.destroyed) return;
+    session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
+    const startedAt = performance.now();
+    const closeOnceSent = (): void => {
+      this.goawayTimer = undefined;
+      if (session.closed || session.destroyed) return;
+      // Frames still queued (a busy socket): the first GOAWAY may not be out yet.
+      if (session.state.outboundQueueSize! > 0 && performance.now() - startedAt < GOAWAY_SEND_WAIT_MS) {
+        this.goawayTimer = setTimeout(closeOnceSent, 1).unref();
+        return;
+      }
+      session.close();
+    };
+    // node writes what is queued in its own immediate, which runs before this one.
+    setImmediate(closeOnceSent);
   }
 
   /**
@@ -313,6 +342,7 @@ export class ServerConnection {
       this.keepaliveTimeoutTimer,
       this.ageTimer,
       this.graceTimer,
+      this.goawayTimer,
       this.handshakeTimer,
     ])
       if (timer !== undefined) clearTimeout(timer);
