@@ -73,6 +73,7 @@ const PASSED_THROUGH: Record<string, string> = {
   "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
   "framing/frame-decoder.ts: this.#tooLarge(length)":
     'framing: ..., or the side\'s own limit message when the role layer named it ("client: response of ...", see FrameDecoder)',
+  "cli/reflection-client.ts: errorMessage": "the reflection server's error_response message, reported as it came",
   "pipeline/encode-message.ts: tooLarge":
     'pipeline: ..., or the side\'s own limit message when the role layer named it ("server: response of ...")',
 };

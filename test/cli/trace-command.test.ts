@@ -81,9 +81,9 @@ describe("cli: tsgrpc trace", function () {
     ["a bad timeout", ["t:1", "x.Y/Z", "--proto", PROTO, "--timeout", "soon"], /--timeout must be a positive number/],
     ["an unknown flag", ["t:1", "x.Y/Z", "--bogus"], /unknown option --bogus/],
   ] as const) {
-    it(`${name}: one line on stderr, exit code 2`, async () => {
+    it(`${name}: one line on stderr, exit code 64 (usage)`, async () => {
       const result = await trace([...args]);
-      expect(result.code).to.equal(2);
+      expect(result.code).to.equal(64);
       expect(result.stderr).to.match(message);
       expect(result.stderr.trim().split("\n")).to.have.length(1);
     });
