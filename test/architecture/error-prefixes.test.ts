@@ -53,6 +53,8 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   },
   "client: ": { names: "the client: call options, unexpected failures", folders: ["client", "cli"] },
   "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
+  "json: ": { names: "the proto3 JSON mapping: the message type, the field path, what was wrong", folders: ["json"] },
+  "descriptor: ": { names: "FileDescriptorProtos and the TypeRegistry: missing imports, unknown types", folders: ["descriptor"] },
   "credentials: ": { names: "per-call credentials: refused over plaintext, or failing to supply metadata", folders: ["client"] },
 };
 

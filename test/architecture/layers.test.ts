@@ -20,6 +20,10 @@ const LEVELS: Record<string, number> = {
   trace: 2,
   protobuf: 2,
   wkt: 2.5,
+  // The proto3 JSON mapping over descriptor tables it declares (schema.ts); descriptor/ builds them.
+  json: 2.6,
+  // TypeRegistry: types resolved from serialized FileDescriptorProtos; toJson/fromJson for generated types.
+  descriptor: 2.7,
   service: 3,
   pipeline: 3,
   channel: 3,

@@ -76,11 +76,14 @@ describe("checklist 28: status codes the library itself produces", () => {
         found.push(`${file.replaceAll("\\", "/")}: ${match[1]}`);
     // client/call-credentials.ts names the application-only codes to rewrite them to INTERNAL
     // when call credentials fail with one (gRFC A54): it lists them so as never to produce them.
+    // json/json-path.js: the proto3 JSON mapping rejects JSON that does not fit its message type
+    // with INVALID_ARGUMENT (a transcoder's input, never the status of a call's transport).
     // otel/attributes.js only classifies codes a server span reports (DATA_LOSS is an error there); it produces none.
     const a54 = APPLICATION_ONLY.map((code) => `client/call-credentials.js: ${Code[code]}`);
     expect(found.sort()).to.deep.equal(
       [
         ...a54,
+        "json/json-path.js: InvalidArgument",
         "otel/attributes.js: DataLoss",
         // The CLI's reflection client reads a server's NOT_FOUND answer (an unknown symbol); it produces none.
         "cli/reflection-client.js: NotFound",

@@ -1,0 +1,90 @@
+import type { EnumSchema, FieldSchema, MessageSchema } from "../json/index.js";
+import type {
+  DescriptorProto,
+  EnumDescriptorProto,
+  FieldDescriptorProto,
+  FieldDescriptorProto_Label,
+  MethodDescriptorProto,
+  ServiceDescriptorProto,
+} from "../wkt/index.js";
+
+/** A field of a message type, resolved: its JSON names, presence, packing, and its message or enum type. */
+export interface FieldInfo extends FieldSchema {
+  /** The full name ("grpc.testing.SimpleRequest.response_size"). */
+  readonly fullName: string;
+  /** LABEL_OPTIONAL, LABEL_REQUIRED (proto2) or LABEL_REPEATED. */
+  readonly label: FieldDescriptorProto_Label;
+  /** The full name of the field's message or enum type (no leading dot), undefined for scalars. */
+  readonly typeName: string | undefined;
+  /** A proto3 `optional` field (its oneof is synthetic and not listed in `oneofs`). */
+  readonly proto3Optional: boolean;
+  /** The name of the real oneof the field belongs to. */
+  readonly oneofName: string | undefined;
+  readonly message: MessageInfo | undefined;
+  readonly enum: EnumInfo | undefined;
+  readonly map: { readonly key: FieldInfo; readonly value: FieldInfo } | undefined;
+  /** The field's descriptor as the file declares it. */
+  readonly descriptor: FieldDescriptorProto;
+}
+
+/** A message type, resolved from its file: fields by number and by JSON name, nested in its file and syntax. */
+export interface MessageInfo extends MessageSchema {
+  /** The simple name ("SimpleRequest"). */
+  readonly name: string;
+  /** The name of the file that defines it ("grpc/testing/messages.proto"). */
+  readonly file: string;
+  /** "proto2" or "proto3" (the file's syntax; "proto2" when the file names none). */
+  readonly syntax: string;
+  /** A synthesized map entry type (options.map_entry). */
+  readonly isMapEntry: boolean;
+  readonly fields: readonly FieldInfo[];
+  readonly fieldsByNumber: ReadonlyMap<number, FieldInfo>;
+  readonly fieldsByJsonKey: ReadonlyMap<string, FieldInfo>;
+  /** The message's descriptor as the file declares it. */
+  readonly descriptor: DescriptorProto;
+}
+
+/** An enum type: its values in declaration order, and by name and number. */
+export interface EnumInfo extends EnumSchema {
+  /** The simple name ("PayloadType"). */
+  readonly name: string;
+  /** The name of the file that defines it. */
+  readonly file: string;
+  /** The values in declaration order. */
+  readonly values: readonly { readonly name: string; readonly number: number }[];
+  /** The enum's descriptor as the file declares it. */
+  readonly descriptor: EnumDescriptorProto;
+}
+
+/** A method of a service: its path on the wire, its message types and its streaming flags. */
+export interface MethodInfo {
+  /** The simple name ("UnaryCall"). */
+  readonly name: string;
+  /** The full name ("grpc.testing.TestService.UnaryCall"). */
+  readonly fullName: string;
+  /** The HTTP/2 :path of a call ("/grpc.testing.TestService/UnaryCall"). */
+  readonly path: string;
+  /** The full name of the request type (no leading dot). */
+  readonly inputType: string;
+  /** The full name of the response type (no leading dot). */
+  readonly outputType: string;
+  readonly input: MessageInfo;
+  readonly output: MessageInfo;
+  readonly clientStreaming: boolean;
+  readonly serverStreaming: boolean;
+  /** The method's descriptor as the file declares it. */
+  readonly descriptor: MethodDescriptorProto;
+}
+
+/** A service: its methods in declaration order. */
+export interface ServiceInfo {
+  /** The simple name ("TestService"). */
+  readonly name: string;
+  /** The full name ("grpc.testing.TestService"). */
+  readonly fullName: string;
+  /** The name of the file that defines it. */
+  readonly file: string;
+  readonly methods: readonly MethodInfo[];
+  /** The service's descriptor as the file declares it. */
+  readonly descriptor: ServiceDescriptorProto;
+}
