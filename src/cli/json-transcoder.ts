@@ -1,4 +1,5 @@
-import { rootFromDescriptors } from "../gen/index.js";
+import { TypeRegistry } from "../descriptor/index.js";
+import { file_google_rpc_error_details, file_google_rpc_status } from "../wkt/index.js";
 
 /** Messages to and from proto3 JSON by type name, over serialized messages: what `tsgrpc call` needs of a schema. */
 export interface JsonTranscoder {
@@ -8,20 +9,16 @@ export interface JsonTranscoder {
   fromJson(typeName: string, json: string): Uint8Array;
 }
 
-/** The transcoder of a schema given as serialized FileDescriptorProtos. */
+/**
+ * The transcoder of a schema given as serialized FileDescriptorProtos: the proto3 JSON mapping of
+ * the descriptor registry, with google.rpc.Status and the standard error details added so that rich
+ * error details print as JSON whatever the schema holds.
+ */
 export function createTranscoder(files: readonly Uint8Array[]): JsonTranscoder {
-  const { root } = rootFromDescriptors(files);
+  const registry = TypeRegistry.fromFiles(files);
+  for (const file of [file_google_rpc_status, file_google_rpc_error_details]) registry.addFile(file);
   return {
-    toJson(typeName, bytes, options) {
-      const type = root.lookupType(typeName);
-      return type.toObject(type.decode(bytes), { longs: String, enums: String, bytes: String, defaults: options.emitDefaults, json: true });
-    },
-    fromJson(typeName, json) {
-      const type = root.lookupType(typeName);
-      const value = JSON.parse(json) as Record<string, unknown>;
-      const problem = type.verify(value);
-      if (problem !== null) throw new TypeError(`client: ${typeName}: ${problem}`);
-      return type.encode(type.fromObject(value)).finish();
-    },
+    toJson: (typeName, bytes, options) => registry.toJson(typeName, bytes, { emitDefaults: options.emitDefaults }),
+    fromJson: (typeName, json) => registry.fromJson(typeName, json),
   };
 }
