@@ -130,8 +130,8 @@ function scanValue(text: string, at: number, final: boolean, depth: number): num
     NUMBER.lastIndex = at;
     const match = NUMBER.exec(text);
     const end = match === null ? at : at + match[0].length;
-    // The number may go on in the next chunk.
-    if (end >= text.length && !final) return INCOMPLETE;
+    // The number may go on in the next chunk ("-2." before "5e3").
+    if (!final && /^[\d.eE+-]*$/.test(text.slice(end))) return INCOMPLETE;
     if (match === null || /[\d.eE+-]/.test(text[end] ?? "")) fail(match === null ? at : end, "malformed number");
     return end;
   }
