@@ -17,6 +17,7 @@ export interface HelloRequestInput {
 /** The codec and defaults of helloworld.HelloRequest. */
 export const HelloRequest: MessageType<HelloRequest, HelloRequestInput> = messageType<HelloRequest, HelloRequestInput>({
   typeName: "helloworld.HelloRequest",
+  files: files_greeter,
   create: () => ({ name: "" }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -54,6 +55,7 @@ export interface HelloReplyInput {
 /** The codec and defaults of helloworld.HelloReply. */
 export const HelloReply: MessageType<HelloReply, HelloReplyInput> = messageType<HelloReply, HelloReplyInput>({
   typeName: "helloworld.HelloReply",
+  files: files_greeter,
   create: () => ({ message: "" }),
   write(w, v) {
     if (v.message) w.uint32(10).string(v.message);
@@ -86,6 +88,7 @@ export const Greeter: Service<{
   sayHello: UnaryMethod<HelloRequest, HelloReply, HelloRequestInput, HelloReplyInput>;
 }> = {
   name: "helloworld.Greeter",
+  files: files_greeter,
   methods: {
     sayHello: {
       name: "SayHello",
@@ -104,3 +107,11 @@ export const file_greeter: Uint8Array = bytesFromBase64(
   "bWVzc2FnZRgBIAEoCTJHCgdHcmVldGVyEjwKCFNheUhlbGxvEhguaGVsbG93b3JsZC5IZWxsb1JlcXVlc3QaFi5oZWxsb3dvcmxk" +
   "LkhlbGxvUmVwbHliBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of greeter.proto and of every file it imports, transitively, each once (serialized). */
+export function files_greeter(): readonly Uint8Array[] {
+  files$ ??= [file_greeter];
+  return files$;
+}

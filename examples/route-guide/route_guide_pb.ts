@@ -19,6 +19,7 @@ export interface PointInput {
 /** The codec and defaults of routeguide.Point. */
 export const Point: MessageType<Point, PointInput> = messageType<Point, PointInput>({
   typeName: "routeguide.Point",
+  files: files_route_guide,
   create: () => ({ latitude: 0, longitude: 0 }),
   write(w, v) {
     if (v.latitude) w.uint32(8).int32(v.latitude);
@@ -62,6 +63,7 @@ export interface RectangleInput {
 /** The codec and defaults of routeguide.Rectangle. */
 export const Rectangle: MessageType<Rectangle, RectangleInput> = messageType<Rectangle, RectangleInput>({
   typeName: "routeguide.Rectangle",
+  files: files_route_guide,
   create: () => ({ lo: undefined, hi: undefined }),
   write(w, v) {
     if (v.lo != null) {
@@ -117,6 +119,7 @@ export interface FeatureInput {
 /** The codec and defaults of routeguide.Feature. */
 export const Feature: MessageType<Feature, FeatureInput> = messageType<Feature, FeatureInput>({
   typeName: "routeguide.Feature",
+  files: files_route_guide,
   create: () => ({ name: "", location: undefined }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -166,6 +169,7 @@ export interface RouteNoteInput {
 /** The codec and defaults of routeguide.RouteNote. */
 export const RouteNote: MessageType<RouteNote, RouteNoteInput> = messageType<RouteNote, RouteNoteInput>({
   typeName: "routeguide.RouteNote",
+  files: files_route_guide,
   create: () => ({ location: undefined, message: "" }),
   write(w, v) {
     if (v.location != null) {
@@ -219,6 +223,7 @@ export interface RouteSummaryInput {
 /** The codec and defaults of routeguide.RouteSummary. */
 export const RouteSummary: MessageType<RouteSummary, RouteSummaryInput> = messageType<RouteSummary, RouteSummaryInput>({
   typeName: "routeguide.RouteSummary",
+  files: files_route_guide,
   create: () => ({ pointCount: 0, featureCount: 0, distance: 0, elapsedTime: 0 }),
   write(w, v) {
     if (v.pointCount) w.uint32(8).int32(v.pointCount);
@@ -275,6 +280,7 @@ export const RouteGuide: Service<{
   routeChat: BidiStreamingMethod<RouteNote, RouteNote, RouteNoteInput, RouteNoteInput>;
 }> = {
   name: "routeguide.RouteGuide",
+  files: files_route_guide,
   methods: {
     getFeature: {
       name: "GetFeature",
@@ -323,3 +329,11 @@ export const file_route_guide: Uint8Array = bytesFromBase64(
   "dGUSES5yb3V0ZWd1aWRlLlBvaW50Ghgucm91dGVndWlkZS5Sb3V0ZVN1bW1hcnkoARI9CglSb3V0ZUNoYXQSFS5yb3V0ZWd1aWRl" +
   "LlJvdXRlTm90ZRoVLnJvdXRlZ3VpZGUuUm91dGVOb3RlKAEwAWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of route_guide.proto and of every file it imports, transitively, each once (serialized). */
+export function files_route_guide(): readonly Uint8Array[] {
+  files$ ??= [file_route_guide];
+  return files$;
+}

@@ -1,6 +1,6 @@
 import protobuf from "protobufjs";
 import { encodeBase64 } from "../metadata/index.js";
-import { encodeFileDescriptor } from "./file-descriptor.js";
+import { encodeFileDescriptor } from "../service/index.js";
 import { docComment, lowerCamelCase, methodLocalName, safePropertyName, safeTypeName } from "./names.js";
 import { fileOf, outputPathOf, topLevelOf, type ProtoFile } from "./proto-file.js";
 import { SCALARS, tagOf, type ScalarInfo } from "./scalar.js";
@@ -340,6 +340,7 @@ class FileEmitter {
     out += `/** The codec and defaults of ${typeName}. */\n`;
     out += `export const ${name}: ${messageTypeName}<${name}, ${inputName}> = ${messageTypeFn}<${name}, ${inputName}>({\n`;
     out += `  typeName: "${typeName}",\n`;
+    out += `  files: ${this.#filesName()},\n`;
     out += `  create: () => ({ ${defaults.join(", ")} }),\n`;
     out += `  write(w, v) {\n${this.#writeBody(fields, oneofs)}    ${this.#use("writeUnknownFields")}(w, v);\n  },\n`;
     out += `  read(r, end, target) {\n    const m = target ?? ${name}.create();\n    while (r.pos < end) {\n      const tag = r.tag();\n      switch (tag) {\n`;
@@ -542,7 +543,7 @@ class FileEmitter {
       out += docComment(method.comment, "  ");
       out += `  ${localName}: ${this.#use(`type ${kinds[kind]}`)}<${this.#ref(requestType)}, ${this.#ref(responseType)}, ${this.#ref(requestType, true)}, ${this.#ref(responseType, true)}>;\n`;
     }
-    out += `}> = {\n  name: "${serviceName}",\n  methods: {\n`;
+    out += `}> = {\n  name: "${serviceName}",\n  files: ${this.#filesName()},\n  methods: {\n`;
     for (const { method, localName, kind, requestType, responseType } of methods) {
       out += `    ${localName}: {\n      name: "${method.name}",\n      localName: "${localName}",\n      path: "/${serviceName}/${method.name}",\n      kind: "${kind}",\n      requestCodec: ${this.#ref(requestType)},\n      responseCodec: ${this.#ref(responseType)},\n    },\n`;
     }
@@ -550,11 +551,32 @@ class FileEmitter {
     return out;
   }
 
+  /** "file_a_b_c" for a/b/c.proto: the name of the constant holding its serialized FileDescriptorProto. */
+  #fileName(file: string = this.#file.name): string {
+    return `file_${file.replace(/\.proto$/, "").replace(/[^A-Za-z0-9_]/g, "_")}`;
+  }
+
+  /** "files_a_b_c" for a/b/c.proto: the function giving its descriptor and every one it depends on. */
+  #filesName(file: string = this.#file.name): string {
+    return `files_${this.#fileName(file).slice("file_".length)}`;
+  }
+
+  /**
+   * The serialized FileDescriptorProto of the file, and `files_...()`: it first, then each file it
+   * imports, transitively and once each, taken from the imported modules' own `files_...()` on
+   * the first call (so module load order and import cycles do not matter) and kept.
+   */
   #emitDescriptor(): string {
-    const bytes = encodeFileDescriptor(this.#root, this.#file);
-    const name = `file_${this.#file.name.replace(/\.proto$/, "").replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const bytes = encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    const name = this.#fileName();
     const base64 = encodeBase64(bytes);
     const lines = base64.match(/.{1,100}/g) ?? [""];
-    return `/** The FileDescriptorProto of ${this.#file.name}, serialized (for reflection). */\nexport const ${name}: Uint8Array = ${this.#use("bytesFromBase64")}(\n  ${lines.map((line) => `"${line}"`).join(" +\n  ")},\n);\n`;
+    let out = `/** The FileDescriptorProto of ${this.#file.name}, serialized (for reflection). */\nexport const ${name}: Uint8Array = ${this.#use("bytesFromBase64")}(\n  ${lines.map((line) => `"${line}"`).join(" +\n  ")},\n);\n\n`;
+    const dependencies = this.#file.imports.map((file) => `...${this.#importOf(file)}.${this.#filesName(file)}()`);
+    const value = dependencies.length === 0 ? `[${name}]` : `[${name}, ...new Set([${dependencies.join(", ")}])]`;
+    out += `let files$: readonly Uint8Array[] | undefined;\n\n`;
+    out += `/** The FileDescriptorProto of ${this.#file.name} and of every file it imports, transitively, each once (serialized). */\n`;
+    out += `export function ${this.#filesName()}(): readonly Uint8Array[] {\n  files$ ??= ${value};\n  return files$;\n}\n`;
+    return out;
   }
 }

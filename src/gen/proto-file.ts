@@ -1,4 +1,4 @@
-import protobuf from "protobufjs";
+import type protobuf from "protobufjs";
 
 /** One .proto file as the generator sees it: its import name, package, syntax and what it defines. */
 export interface ProtoFile {
@@ -22,19 +22,7 @@ export function fileOf(object: protobuf.ReflectionObject): string | undefined {
   return undefined;
 }
 
-/** Every message and enum defined directly in a package namespace for `file`, then nested ones, in declaration order. */
-export function topLevelOf(root: protobuf.Root, file: string): protobuf.ReflectionObject[] {
-  const found: protobuf.ReflectionObject[] = [];
-  const visit = (namespace: protobuf.NamespaceBase): void => {
-    for (const nested of namespace.nestedArray) {
-      if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
-        if (nested.filename === file) found.push(nested);
-      } else if (nested instanceof protobuf.Namespace) visit(nested);
-    }
-  };
-  visit(root);
-  return found;
-}
+export { topLevelOf } from "../service/index.js";
 
 /** The TypeScript module an output file is written to: "a/b/c.proto" -> "a/b/c_pb.ts". */
 export function outputPathOf(file: string): string {

@@ -14,3 +14,4 @@ export {
   type LoadServiceOptions,
   type ServiceFromProtobufOptions,
 } from "./service-from-protobuf.js";
+export { encodeFileDescriptor, topLevelOf, type FileDescriptorSource } from "./file-descriptor.js";

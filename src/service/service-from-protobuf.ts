@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import protobuf from "protobufjs";
 import { protobufCodec, type Codec, type ProtobufCodecOptions } from "../codec/index.js";
+import { LoadedFiles } from "./loaded-files.js";
 import { methodPath, type Method } from "./method.js";
 import { methodKindFromStreaming } from "./method-kind.js";
 import type { Service } from "./service.js";
@@ -59,7 +60,10 @@ export function serviceFromProtobuf<M extends Record<keyof M, Method> = Record<s
 /**
  * Loads .proto files and describes one service from them (a convenience over protobufjs and serviceFromProtobuf).
  *
- * A service name that is not in the files is a TypeError. As with serviceFromProtobuf, the
+ * A service name that is not in the files is a TypeError. The service's `files` holds the schema
+ * for reflection and the JSON mapping: FileDescriptorProtos built from what protobufjs parsed
+ * (the service's file, then its imports, transitively), named as the files import each other
+ * (a file given directly: relative to the include directory it lies in, else its base name). As with serviceFromProtobuf, the
  * service is loosely typed unless its methods' types are given: `loadService<GreeterMethods>(...)`.
  */
 export async function loadService<M extends Record<keyof M, Method> = Record<string, Method>>(
@@ -69,17 +73,25 @@ export async function loadService<M extends Record<keyof M, Method> = Record<str
 ): Promise<Service<M>> {
   const root = new protobuf.Root();
   const includeDirs = options.includeDirs ?? [];
+  const loaded = new LoadedFiles(includeDirs);
   root.resolvePath = (origin, target) => {
+    let path: string | undefined;
     if (!isAbsolute(target))
       for (const dir of includeDirs) {
         const candidate = join(dir, target);
-        if (existsSync(candidate)) return candidate;
+        if (existsSync(candidate)) {
+          path = candidate;
+          break;
+        }
       }
-    return protobuf.util.path.resolve(origin, target);
+    path ??= protobuf.util.path.resolve(origin, target);
+    loaded.resolved(path, target, origin === "");
+    return path;
   };
   await root.load(protoFiles, { keepCase: options.keepCase ?? false });
   const found = root.lookup(serviceName);
   if (!(found instanceof protobuf.Service))
     throw new TypeError(`service: no service ${JSON.stringify(serviceName)} in ${JSON.stringify(protoFiles)}`);
-  return serviceFromProtobuf<M>(found, { toObject: options.toObject });
+  const { name, methods } = serviceFromProtobuf<M>(found, { toObject: options.toObject });
+  return { name, files: loaded.filesOf(found), methods };
 }

@@ -29,6 +29,7 @@ export interface AddressInput {
 /** The codec and defaults of codecbench.v1.Address. */
 export const Address: MessageType<Address, AddressInput> = messageType<Address, AddressInput>({
   typeName: "codecbench.v1.Address",
+  files: files_bench,
   create: () => ({ street: "", city: "", country: "", zip: 0 }),
   write(w, v) {
     if (v.street) w.uint32(10).string(v.street);
@@ -84,6 +85,7 @@ export interface LineItemInput {
 /** The codec and defaults of codecbench.v1.LineItem. */
 export const LineItem: MessageType<LineItem, LineItemInput> = messageType<LineItem, LineItemInput>({
   typeName: "codecbench.v1.LineItem",
+  files: files_bench,
   create: () => ({ sku: "", quantity: 0n, priceMicros: 0n, discount: 0 }),
   write(w, v) {
     if (v.sku) w.uint32(10).string(v.sku);
@@ -130,7 +132,10 @@ export interface Order {
   items: LineItem[];
   scores: number[];
   labels: { [key: string]: string };
-  payment: { case: "cardToken"; value: string } | { case: "accountId"; value: bigint } | { case: undefined; value?: undefined };
+  payment:
+    | { case: "cardToken"; value: string }
+    | { case: "accountId"; value: bigint }
+    | { case: undefined; value?: undefined };
   balance: bigint;
   gift: boolean;
   createdAt: bigint;
@@ -159,20 +164,8 @@ export interface OrderInput {
 /** The codec and defaults of codecbench.v1.Order. */
 export const Order: MessageType<Order, OrderInput> = messageType<Order, OrderInput>({
   typeName: "codecbench.v1.Order",
-  create: () => ({
-    id: 0n,
-    customer: "",
-    note: "",
-    status: Status.STATUS_UNSPECIFIED,
-    shipping: undefined,
-    items: [],
-    scores: [],
-    labels: {},
-    payment: { case: undefined },
-    balance: 0n,
-    gift: false,
-    createdAt: 0n,
-  }),
+  files: files_bench,
+  create: () => ({ id: 0n, customer: "", note: "", status: Status.STATUS_UNSPECIFIED, shipping: undefined, items: [], scores: [], labels: {}, payment: { case: undefined }, balance: 0n, gift: false, createdAt: 0n }),
   write(w, v) {
     if (v.id) w.uint32(8).int64(v.id);
     if (v.customer) w.uint32(18).string(v.customer);
@@ -184,14 +177,13 @@ export const Order: MessageType<Order, OrderInput> = messageType<Order, OrderInp
       w.join(at);
     }
     const items$ = v.items;
-    if (items$ != null)
-      for (const e of items$) {
-        {
-          const at = w.uint32(50).fork();
-          LineItem.write(w, e);
-          w.join(at);
-        }
+    if (items$ != null) for (const e of items$) {
+      {
+        const at = w.uint32(50).fork();
+        LineItem.write(w, e);
+        w.join(at);
       }
+    }
     const scores$ = v.scores;
     if (scores$ != null && scores$.length > 0) {
       const at = w.uint32(58).fork();
@@ -311,6 +303,7 @@ export interface PayloadInput {
 /** The codec and defaults of codecbench.v1.Payload. */
 export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, PayloadInput>({
   typeName: "codecbench.v1.Payload",
+  files: files_bench,
   create: () => ({ body: EMPTY_BYTES }),
   write(w, v) {
     if (v.body !== undefined && v.body.length > 0) w.uint32(10).bytes(v.body);
@@ -336,13 +329,21 @@ export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, 
 /** The FileDescriptorProto of bench.proto, serialized (for reflection). */
 export const file_bench: Uint8Array = bytesFromBase64(
   "CgtiZW5jaC5wcm90bxINY29kZWNiZW5jaC52MSJFCgdBZGRyZXNzEg4KBnN0cmVldBgBIAEoCRIMCgRjaXR5GAIgASgJEg8KB2Nv" +
-    "dW50cnkYAyABKAkSCwoDemlwGAQgASgFIlEKCExpbmVJdGVtEgsKA3NrdRgBIAEoCRIQCghxdWFudGl0eRgCIAEoAxIUCgxwcmlj" +
-    "ZV9taWNyb3MYAyABKAQSEAoIZGlzY291bnQYBCABKAEihwMKBU9yZGVyEgoKAmlkGAEgASgDEhAKCGN1c3RvbWVyGAIgASgJEgwK" +
-    "BG5vdGUYAyABKAkSJQoGc3RhdHVzGAQgASgOMhUuY29kZWNiZW5jaC52MS5TdGF0dXMSKAoIc2hpcHBpbmcYBSABKAsyFi5jb2Rl" +
-    "Y2JlbmNoLnYxLkFkZHJlc3MSJgoFaXRlbXMYBiADKAsyFy5jb2RlY2JlbmNoLnYxLkxpbmVJdGVtEg4KBnNjb3JlcxgHIAMoBRIw" +
-    "CgZsYWJlbHMYCCADKAsyIC5jb2RlY2JlbmNoLnYxLk9yZGVyLkxhYmVsc0VudHJ5EhQKCmNhcmRfdG9rZW4YCSABKAlIABIUCgph" +
-    "Y2NvdW50X2lkGAogASgDSAASDwoHYmFsYW5jZRgLIAEoEhIMCgRnaWZ0GAwgASgIEhIKCmNyZWF0ZWRfYXQYDSABKAYaLQoLTGFi" +
-    "ZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIJCgdwYXltZW50IhcKB1BheWxvYWQSDAoEYm9keRgBIAEo" +
-    "DCpJCgZTdGF0dXMSFgoSU1RBVFVTX1VOU1BFQ0lGSUVEEAASEQoNU1RBVFVTX0FDVElWRRABEhQKEFNUQVRVU19TVVNQRU5ERUQQ" +
-    "AmIGcHJvdG8z",
+  "dW50cnkYAyABKAkSCwoDemlwGAQgASgFIlEKCExpbmVJdGVtEgsKA3NrdRgBIAEoCRIQCghxdWFudGl0eRgCIAEoAxIUCgxwcmlj" +
+  "ZV9taWNyb3MYAyABKAQSEAoIZGlzY291bnQYBCABKAEihwMKBU9yZGVyEgoKAmlkGAEgASgDEhAKCGN1c3RvbWVyGAIgASgJEgwK" +
+  "BG5vdGUYAyABKAkSJQoGc3RhdHVzGAQgASgOMhUuY29kZWNiZW5jaC52MS5TdGF0dXMSKAoIc2hpcHBpbmcYBSABKAsyFi5jb2Rl" +
+  "Y2JlbmNoLnYxLkFkZHJlc3MSJgoFaXRlbXMYBiADKAsyFy5jb2RlY2JlbmNoLnYxLkxpbmVJdGVtEg4KBnNjb3JlcxgHIAMoBRIw" +
+  "CgZsYWJlbHMYCCADKAsyIC5jb2RlY2JlbmNoLnYxLk9yZGVyLkxhYmVsc0VudHJ5EhQKCmNhcmRfdG9rZW4YCSABKAlIABIUCgph" +
+  "Y2NvdW50X2lkGAogASgDSAASDwoHYmFsYW5jZRgLIAEoEhIMCgRnaWZ0GAwgASgIEhIKCmNyZWF0ZWRfYXQYDSABKAYaLQoLTGFi" +
+  "ZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIJCgdwYXltZW50IhcKB1BheWxvYWQSDAoEYm9keRgBIAEo" +
+  "DCpJCgZTdGF0dXMSFgoSU1RBVFVTX1VOU1BFQ0lGSUVEEAASEQoNU1RBVFVTX0FDVElWRRABEhQKEFNUQVRVU19TVVNQRU5ERUQQ" +
+  "AmIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of bench.proto and of every file it imports, transitively, each once (serialized). */
+export function files_bench(): readonly Uint8Array[] {
+  files$ ??= [file_bench];
+  return files$;
+}

@@ -32,6 +32,7 @@ export interface Record$Input {
 /** The codec and defaults of legacy.Record. */
 export const Record$: MessageType<Record$, Record$Input> = messageType<Record$, Record$Input>({
   typeName: "legacy.Record",
+  files: files_legacy,
   create: () => ({ id: 0, name: undefined, scores: [], packedScores: [], kind: undefined, parent: undefined }),
   write(w, v) {
     if (v.id != null) w.uint32(8).int32(v.id);
@@ -106,3 +107,11 @@ export const file_legacy: Uint8Array = bytesFromBase64(
   "EhkKDXBhY2tlZF9zY29yZXMYBCADKAVCAhABEiEKBGtpbmQYBSABKA4yEy5sZWdhY3kuUmVjb3JkLktpbmQSHgoGcGFyZW50GAYg" +
   "ASgLMg4ubGVnYWN5LlJlY29yZCIiCgRLaW5kEgwKCEtJTkRfT05FEAESDAoIS0lORF9UV08QAg",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of legacy.proto and of every file it imports, transitively, each once (serialized). */
+export function files_legacy(): readonly Uint8Array[] {
+  files$ ??= [file_legacy];
+  return files$;
+}

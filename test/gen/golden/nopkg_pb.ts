@@ -22,6 +22,7 @@ export interface LooseInput {
 /** The codec and defaults of Loose. */
 export const Loose: MessageType<Loose, LooseInput> = messageType<Loose, LooseInput>({
   typeName: "Loose",
+  files: files_nopkg,
   create: () => ({ scalars: undefined, color: $demo_v1_shapes.Color.COLOR_UNSPECIFIED, children: [] }),
   write(w, v) {
     if (v.scalars != null) {
@@ -74,6 +75,7 @@ export const LooseService: Service<{
   echo: UnaryMethod<Loose, Loose, LooseInput, LooseInput>;
 }> = {
   name: "LooseService",
+  files: files_nopkg,
   methods: {
     echo: {
       name: "Echo",
@@ -92,3 +94,11 @@ export const file_nopkg: Uint8Array = bytesFromBase64(
   "bGFycxIdCgVjb2xvchgCIAEoDjIOLmRlbW8udjEuQ29sb3ISGAoIY2hpbGRyZW4YAyADKAsyBi5Mb29zZTImCgxMb29zZVNlcnZp" +
   "Y2USFgoERWNobxIGLkxvb3NlGgYuTG9vc2ViBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of nopkg.proto and of every file it imports, transitively, each once (serialized). */
+export function files_nopkg(): readonly Uint8Array[] {
+  files$ ??= [file_nopkg, ...new Set([...$demo_v1_shapes.files_demo_v1_shapes()])];
+  return files$;
+}

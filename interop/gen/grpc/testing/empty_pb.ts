@@ -13,6 +13,7 @@ export type EmptyInput = Record<string, never>;
 /** The codec and defaults of grpc.testing.Empty. */
 export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInput>({
   typeName: "grpc.testing.Empty",
+  files: files_grpc_testing_empty,
   create: () => ({  }),
   write(w, v) {
     writeUnknownFields(w, v);
@@ -35,3 +36,11 @@ export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInp
 export const file_grpc_testing_empty: Uint8Array = bytesFromBase64(
   "ChhncnBjL3Rlc3RpbmcvZW1wdHkucHJvdG8SDGdycGMudGVzdGluZyIHCgVFbXB0eWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/testing/empty.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_testing_empty(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_testing_empty];
+  return files$;
+}

@@ -35,6 +35,7 @@ export interface BoolValueInput {
 /** The codec and defaults of grpc.testing.BoolValue. */
 export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<BoolValue, BoolValueInput>({
   typeName: "grpc.testing.BoolValue",
+  files: files_grpc_testing_messages,
   create: () => ({ value: false }),
   write(w, v) {
     if (v.value) w.uint32(8).bool(v.value);
@@ -74,6 +75,7 @@ export interface PayloadInput {
 /** The codec and defaults of grpc.testing.Payload. */
 export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, PayloadInput>({
   typeName: "grpc.testing.Payload",
+  files: files_grpc_testing_messages,
   create: () => ({ type: PayloadType.COMPRESSABLE, body: EMPTY_BYTES }),
   write(w, v) {
     if (v.type) w.uint32(8).int32(v.type);
@@ -117,6 +119,7 @@ export interface EchoStatusInput {
 /** The codec and defaults of grpc.testing.EchoStatus. */
 export const EchoStatus: MessageType<EchoStatus, EchoStatusInput> = messageType<EchoStatus, EchoStatusInput>({
   typeName: "grpc.testing.EchoStatus",
+  files: files_grpc_testing_messages,
   create: () => ({ code: 0, message: "" }),
   write(w, v) {
     if (v.code) w.uint32(8).int32(v.code);
@@ -191,6 +194,7 @@ export interface SimpleRequestInput {
 /** The codec and defaults of grpc.testing.SimpleRequest. */
 export const SimpleRequest: MessageType<SimpleRequest, SimpleRequestInput> = messageType<SimpleRequest, SimpleRequestInput>({
   typeName: "grpc.testing.SimpleRequest",
+  files: files_grpc_testing_messages,
   create: () => ({ responseType: PayloadType.COMPRESSABLE, responseSize: 0, payload: undefined, fillUsername: false, fillOauthScope: false, responseCompressed: undefined, responseStatus: undefined, expectCompressed: undefined, fillServerId: false, fillGrpclbRouteType: false }),
   write(w, v) {
     if (v.responseType) w.uint32(8).int32(v.responseType);
@@ -298,6 +302,7 @@ export interface SimpleResponseInput {
 /** The codec and defaults of grpc.testing.SimpleResponse. */
 export const SimpleResponse: MessageType<SimpleResponse, SimpleResponseInput> = messageType<SimpleResponse, SimpleResponseInput>({
   typeName: "grpc.testing.SimpleResponse",
+  files: files_grpc_testing_messages,
   create: () => ({ payload: undefined, username: "", oauthScope: "", serverId: "", grpclbRouteType: GrpclbRouteType.GRPCLB_ROUTE_TYPE_UNKNOWN, hostname: "" }),
   write(w, v) {
     if (v.payload != null) {
@@ -366,6 +371,7 @@ export interface StreamingInputCallRequestInput {
 /** The codec and defaults of grpc.testing.StreamingInputCallRequest. */
 export const StreamingInputCallRequest: MessageType<StreamingInputCallRequest, StreamingInputCallRequestInput> = messageType<StreamingInputCallRequest, StreamingInputCallRequestInput>({
   typeName: "grpc.testing.StreamingInputCallRequest",
+  files: files_grpc_testing_messages,
   create: () => ({ payload: undefined, expectCompressed: undefined }),
   write(w, v) {
     if (v.payload != null) {
@@ -419,6 +425,7 @@ export interface StreamingInputCallResponseInput {
 /** The codec and defaults of grpc.testing.StreamingInputCallResponse. */
 export const StreamingInputCallResponse: MessageType<StreamingInputCallResponse, StreamingInputCallResponseInput> = messageType<StreamingInputCallResponse, StreamingInputCallResponseInput>({
   typeName: "grpc.testing.StreamingInputCallResponse",
+  files: files_grpc_testing_messages,
   create: () => ({ aggregatedPayloadSize: 0 }),
   write(w, v) {
     if (v.aggregatedPayloadSize) w.uint32(8).int32(v.aggregatedPayloadSize);
@@ -469,6 +476,7 @@ export interface ResponseParametersInput {
 /** The codec and defaults of grpc.testing.ResponseParameters. */
 export const ResponseParameters: MessageType<ResponseParameters, ResponseParametersInput> = messageType<ResponseParameters, ResponseParametersInput>({
   typeName: "grpc.testing.ResponseParameters",
+  files: files_grpc_testing_messages,
   create: () => ({ size: 0, intervalUs: 0, compressed: undefined }),
   write(w, v) {
     if (v.size) w.uint32(8).int32(v.size);
@@ -533,6 +541,7 @@ export interface StreamingOutputCallRequestInput {
 /** The codec and defaults of grpc.testing.StreamingOutputCallRequest. */
 export const StreamingOutputCallRequest: MessageType<StreamingOutputCallRequest, StreamingOutputCallRequestInput> = messageType<StreamingOutputCallRequest, StreamingOutputCallRequestInput>({
   typeName: "grpc.testing.StreamingOutputCallRequest",
+  files: files_grpc_testing_messages,
   create: () => ({ responseType: PayloadType.COMPRESSABLE, responseParameters: [], payload: undefined, responseStatus: undefined }),
   write(w, v) {
     if (v.responseType) w.uint32(8).int32(v.responseType);
@@ -603,6 +612,7 @@ export interface StreamingOutputCallResponseInput {
 /** The codec and defaults of grpc.testing.StreamingOutputCallResponse. */
 export const StreamingOutputCallResponse: MessageType<StreamingOutputCallResponse, StreamingOutputCallResponseInput> = messageType<StreamingOutputCallResponse, StreamingOutputCallResponseInput>({
   typeName: "grpc.testing.StreamingOutputCallResponse",
+  files: files_grpc_testing_messages,
   create: () => ({ payload: undefined }),
   write(w, v) {
     if (v.payload != null) {
@@ -655,3 +665,11 @@ export const file_grpc_testing_messages: Uint8Array = bytesFromBase64(
   "VVRFX1RZUEVfVU5LTk9XThAAEh4KGkdSUENMQl9ST1VURV9UWVBFX0ZBTExCQUNLEAESHQoZR1JQQ0xCX1JPVVRFX1RZUEVfQkFD" +
   "S0VORBACYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/testing/messages.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_testing_messages(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_testing_messages];
+  return files$;
+}

@@ -43,6 +43,7 @@ export const TestService: Service<{
   unimplementedCall: UnaryMethod<$grpc_testing_empty.Empty, $grpc_testing_empty.Empty, $grpc_testing_empty.EmptyInput, $grpc_testing_empty.EmptyInput>;
 }> = {
   name: "grpc.testing.TestService",
+  files: files_grpc_testing_test,
   methods: {
     emptyCall: {
       name: "EmptyCall",
@@ -118,6 +119,7 @@ export const UnimplementedService: Service<{
   unimplementedCall: UnaryMethod<$grpc_testing_empty.Empty, $grpc_testing_empty.Empty, $grpc_testing_empty.EmptyInput, $grpc_testing_empty.EmptyInput>;
 }> = {
   name: "grpc.testing.UnimplementedService",
+  files: files_grpc_testing_test,
   methods: {
     unimplementedCall: {
       name: "UnimplementedCall",
@@ -146,3 +148,11 @@ export const file_grpc_testing_test: Uint8Array = bytesFromBase64(
   "bnRlZFNlcnZpY2USPQoRVW5pbXBsZW1lbnRlZENhbGwSEy5ncnBjLnRlc3RpbmcuRW1wdHkaEy5ncnBjLnRlc3RpbmcuRW1wdHli" +
   "BnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/testing/test.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_testing_test(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_testing_test, ...new Set([...$grpc_testing_empty.files_grpc_testing_empty(), ...$grpc_testing_messages.files_grpc_testing_messages()])];
+  return files$;
+}

@@ -27,6 +27,7 @@ export interface HealthCheckRequestInput {
 /** The codec and defaults of grpc.health.v1.HealthCheckRequest. */
 export const HealthCheckRequest: MessageType<HealthCheckRequest, HealthCheckRequestInput> = messageType<HealthCheckRequest, HealthCheckRequestInput>({
   typeName: "grpc.health.v1.HealthCheckRequest",
+  files: files_grpc_health_v1_health,
   create: () => ({ service: "" }),
   write(w, v) {
     if (v.service) w.uint32(10).string(v.service);
@@ -64,6 +65,7 @@ export interface HealthCheckResponseInput {
 /** The codec and defaults of grpc.health.v1.HealthCheckResponse. */
 export const HealthCheckResponse: MessageType<HealthCheckResponse, HealthCheckResponseInput> = messageType<HealthCheckResponse, HealthCheckResponseInput>({
   typeName: "grpc.health.v1.HealthCheckResponse",
+  files: files_grpc_health_v1_health,
   create: () => ({ status: HealthCheckResponse_ServingStatus.UNKNOWN }),
   write(w, v) {
     if (v.status) w.uint32(8).int32(v.status);
@@ -97,6 +99,7 @@ export type HealthListRequestInput = Record<string, never>;
 /** The codec and defaults of grpc.health.v1.HealthListRequest. */
 export const HealthListRequest: MessageType<HealthListRequest, HealthListRequestInput> = messageType<HealthListRequest, HealthListRequestInput>({
   typeName: "grpc.health.v1.HealthListRequest",
+  files: files_grpc_health_v1_health,
   create: () => ({  }),
   write(w, v) {
     writeUnknownFields(w, v);
@@ -133,6 +136,7 @@ export interface HealthListResponseInput {
 /** The codec and defaults of grpc.health.v1.HealthListResponse. */
 export const HealthListResponse: MessageType<HealthListResponse, HealthListResponseInput> = messageType<HealthListResponse, HealthListResponseInput>({
   typeName: "grpc.health.v1.HealthListResponse",
+  files: files_grpc_health_v1_health,
   create: () => ({ statuses: {} }),
   write(w, v) {
     const statuses$ = v.statuses;
@@ -216,6 +220,7 @@ export const Health: Service<{
   watch: ServerStreamingMethod<HealthCheckRequest, HealthCheckResponse, HealthCheckRequestInput, HealthCheckResponseInput>;
 }> = {
   name: "grpc.health.v1.Health",
+  files: files_grpc_health_v1_health,
   methods: {
     check: {
       name: "Check",
@@ -257,3 +262,11 @@ export const file_grpc_health_v1_health: Uint8Array = bytesFromBase64(
   "YWx0aC52MS5IZWFsdGhMaXN0UmVzcG9uc2USUgoFV2F0Y2gSIi5ncnBjLmhlYWx0aC52MS5IZWFsdGhDaGVja1JlcXVlc3QaIy5n" +
   "cnBjLmhlYWx0aC52MS5IZWFsdGhDaGVja1Jlc3BvbnNlMAFiBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/health/v1/health.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_health_v1_health(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_health_v1_health];
+  return files$;
+}

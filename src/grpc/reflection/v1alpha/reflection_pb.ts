@@ -32,6 +32,7 @@ export interface ServerReflectionRequestInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ServerReflectionRequest. */
 export const ServerReflectionRequest: MessageType<ServerReflectionRequest, ServerReflectionRequestInput> = messageType<ServerReflectionRequest, ServerReflectionRequestInput>({
   typeName: "grpc.reflection.v1alpha.ServerReflectionRequest",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ host: "", messageRequest: { case: undefined } }),
   write(w, v) {
     if (v.host) w.uint32(10).string(v.host);
@@ -117,6 +118,7 @@ export interface ExtensionRequestInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ExtensionRequest. */
 export const ExtensionRequest: MessageType<ExtensionRequest, ExtensionRequestInput> = messageType<ExtensionRequest, ExtensionRequestInput>({
   typeName: "grpc.reflection.v1alpha.ExtensionRequest",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ containingType: "", extensionNumber: 0 }),
   write(w, v) {
     if (v.containingType) w.uint32(10).string(v.containingType);
@@ -173,6 +175,7 @@ export interface ServerReflectionResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ServerReflectionResponse. */
 export const ServerReflectionResponse: MessageType<ServerReflectionResponse, ServerReflectionResponseInput> = messageType<ServerReflectionResponse, ServerReflectionResponseInput>({
   typeName: "grpc.reflection.v1alpha.ServerReflectionResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ validHost: "", originalRequest: undefined, messageResponse: { case: undefined } }),
   write(w, v) {
     if (v.validHost) w.uint32(10).string(v.validHost);
@@ -284,6 +287,7 @@ export interface FileDescriptorResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.FileDescriptorResponse. */
 export const FileDescriptorResponse: MessageType<FileDescriptorResponse, FileDescriptorResponseInput> = messageType<FileDescriptorResponse, FileDescriptorResponseInput>({
   typeName: "grpc.reflection.v1alpha.FileDescriptorResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ fileDescriptorProto: [] }),
   write(w, v) {
     const fileDescriptorProto$ = v.fileDescriptorProto;
@@ -331,6 +335,7 @@ export interface ExtensionNumberResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ExtensionNumberResponse. */
 export const ExtensionNumberResponse: MessageType<ExtensionNumberResponse, ExtensionNumberResponseInput> = messageType<ExtensionNumberResponse, ExtensionNumberResponseInput>({
   typeName: "grpc.reflection.v1alpha.ExtensionNumberResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ baseTypeName: "", extensionNumber: [] }),
   write(w, v) {
     if (v.baseTypeName) w.uint32(10).string(v.baseTypeName);
@@ -387,6 +392,7 @@ export interface ListServiceResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ListServiceResponse. */
 export const ListServiceResponse: MessageType<ListServiceResponse, ListServiceResponseInput> = messageType<ListServiceResponse, ListServiceResponseInput>({
   typeName: "grpc.reflection.v1alpha.ListServiceResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ service: [] }),
   write(w, v) {
     const service$ = v.service;
@@ -438,6 +444,7 @@ export interface ServiceResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ServiceResponse. */
 export const ServiceResponse: MessageType<ServiceResponse, ServiceResponseInput> = messageType<ServiceResponse, ServiceResponseInput>({
   typeName: "grpc.reflection.v1alpha.ServiceResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ name: "" }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -480,6 +487,7 @@ export interface ErrorResponseInput {
 /** The codec and defaults of grpc.reflection.v1alpha.ErrorResponse. */
 export const ErrorResponse: MessageType<ErrorResponse, ErrorResponseInput> = messageType<ErrorResponse, ErrorResponseInput>({
   typeName: "grpc.reflection.v1alpha.ErrorResponse",
+  files: files_grpc_reflection_v1alpha_reflection,
   create: () => ({ errorCode: 0, errorMessage: "" }),
   write(w, v) {
     if (v.errorCode) w.uint32(8).int32(v.errorCode);
@@ -517,6 +525,7 @@ export const ServerReflection: Service<{
   serverReflectionInfo: BidiStreamingMethod<ServerReflectionRequest, ServerReflectionResponse, ServerReflectionRequestInput, ServerReflectionResponseInput>;
 }> = {
   name: "grpc.reflection.v1alpha.ServerReflection",
+  files: files_grpc_reflection_v1alpha_reflection,
   methods: {
     serverReflectionInfo: {
       name: "ServerReflectionInfo",
@@ -550,3 +559,11 @@ export const file_grpc_reflection_v1alpha_reflection: Uint8Array = bytesFromBase
   "Y3Rpb24SfwoUU2VydmVyUmVmbGVjdGlvbkluZm8SMC5ncnBjLnJlZmxlY3Rpb24udjFhbHBoYS5TZXJ2ZXJSZWZsZWN0aW9uUmVx" +
   "dWVzdBoxLmdycGMucmVmbGVjdGlvbi52MWFscGhhLlNlcnZlclJlZmxlY3Rpb25SZXNwb25zZSgBMAFiBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/reflection/v1alpha/reflection.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_reflection_v1alpha_reflection(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_reflection_v1alpha_reflection];
+  return files$;
+}

@@ -132,6 +132,7 @@ export interface AnyInput {
 /** The codec and defaults of google.protobuf.Any. */
 export const Any: MessageType<Any, AnyInput> = messageType<Any, AnyInput>({
   typeName: "google.protobuf.Any",
+  files: files_google_protobuf_any,
   create: () => ({ typeUrl: "", value: EMPTY_BYTES }),
   write(w, v) {
     if (v.typeUrl) w.uint32(10).string(v.typeUrl);
@@ -163,3 +164,11 @@ export const file_google_protobuf_any: Uint8Array = bytesFromBase64(
   "Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZh" +
   "bHVlGAIgASgMYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/any.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_any(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_any];
+  return files$;
+}

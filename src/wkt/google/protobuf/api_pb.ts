@@ -80,6 +80,7 @@ export interface ApiInput {
 /** The codec and defaults of google.protobuf.Api. */
 export const Api: MessageType<Api, ApiInput> = messageType<Api, ApiInput>({
   typeName: "google.protobuf.Api",
+  files: files_google_protobuf_api,
   create: () => ({ name: "", methods: [], options: [], version: "", sourceContext: undefined, mixins: [], syntax: $google_protobuf_type.Syntax.SYNTAX_PROTO2 }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -207,6 +208,7 @@ export interface MethodInput {
 /** The codec and defaults of google.protobuf.Method. */
 export const Method: MessageType<Method, MethodInput> = messageType<Method, MethodInput>({
   typeName: "google.protobuf.Method",
+  files: files_google_protobuf_api,
   create: () => ({ name: "", requestTypeUrl: "", requestStreaming: false, responseTypeUrl: "", responseStreaming: false, options: [], syntax: $google_protobuf_type.Syntax.SYNTAX_PROTO2 }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -363,6 +365,7 @@ export interface MixinInput {
 /** The codec and defaults of google.protobuf.Mixin. */
 export const Mixin: MessageType<Mixin, MixinInput> = messageType<Mixin, MixinInput>({
   typeName: "google.protobuf.Mixin",
+  files: files_google_protobuf_api,
   create: () => ({ name: "", root: "" }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -401,3 +404,11 @@ export const file_google_protobuf_api: Uint8Array = bytesFromBase64(
   "b2dsZS5wcm90b2J1Zi5PcHRpb24SJwoGc3ludGF4GAcgASgOMhcuZ29vZ2xlLnByb3RvYnVmLlN5bnRheCIjCgVNaXhpbhIMCgRu" +
   "YW1lGAEgASgJEgwKBHJvb3QYAiABKAliBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/api.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_api(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_api, ...new Set([...$google_protobuf_source_context.files_google_protobuf_source_context(), ...$google_protobuf_type.files_google_protobuf_type()])];
+  return files$;
+}

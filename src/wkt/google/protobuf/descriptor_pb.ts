@@ -137,6 +137,7 @@ export interface FileDescriptorSetInput {
 /** The codec and defaults of google.protobuf.FileDescriptorSet. */
 export const FileDescriptorSet: MessageType<FileDescriptorSet, FileDescriptorSetInput> = messageType<FileDescriptorSet, FileDescriptorSetInput>({
   typeName: "google.protobuf.FileDescriptorSet",
+  files: files_google_protobuf_descriptor,
   create: () => ({ file: [] }),
   write(w, v) {
     const file$ = v.file;
@@ -234,6 +235,7 @@ export interface FileDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.FileDescriptorProto. */
 export const FileDescriptorProto: MessageType<FileDescriptorProto, FileDescriptorProtoInput> = messageType<FileDescriptorProto, FileDescriptorProtoInput>({
   typeName: "google.protobuf.FileDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, package: undefined, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], options: undefined, sourceCodeInfo: undefined, syntax: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -406,6 +408,7 @@ export interface DescriptorProtoInput {
 /** The codec and defaults of google.protobuf.DescriptorProto. */
 export const DescriptorProto: MessageType<DescriptorProto, DescriptorProtoInput> = messageType<DescriptorProto, DescriptorProtoInput>({
   typeName: "google.protobuf.DescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, field: [], extension: [], nestedType: [], enumType: [], extensionRange: [], oneofDecl: [], options: undefined, reservedRange: [], reservedName: [] }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -561,6 +564,7 @@ export interface DescriptorProto_ExtensionRangeInput {
 /** The codec and defaults of google.protobuf.DescriptorProto.ExtensionRange. */
 export const DescriptorProto_ExtensionRange: MessageType<DescriptorProto_ExtensionRange, DescriptorProto_ExtensionRangeInput> = messageType<DescriptorProto_ExtensionRange, DescriptorProto_ExtensionRangeInput>({
   typeName: "google.protobuf.DescriptorProto.ExtensionRange",
+  files: files_google_protobuf_descriptor,
   create: () => ({ start: undefined, end: undefined, options: undefined }),
   write(w, v) {
     if (v.start != null) w.uint32(8).int32(v.start);
@@ -622,6 +626,7 @@ export interface DescriptorProto_ReservedRangeInput {
 /** The codec and defaults of google.protobuf.DescriptorProto.ReservedRange. */
 export const DescriptorProto_ReservedRange: MessageType<DescriptorProto_ReservedRange, DescriptorProto_ReservedRangeInput> = messageType<DescriptorProto_ReservedRange, DescriptorProto_ReservedRangeInput>({
   typeName: "google.protobuf.DescriptorProto.ReservedRange",
+  files: files_google_protobuf_descriptor,
   create: () => ({ start: undefined, end: undefined }),
   write(w, v) {
     if (v.start != null) w.uint32(8).int32(v.start);
@@ -666,6 +671,7 @@ export interface ExtensionRangeOptionsInput {
 /** The codec and defaults of google.protobuf.ExtensionRangeOptions. */
 export const ExtensionRangeOptions: MessageType<ExtensionRangeOptions, ExtensionRangeOptionsInput> = messageType<ExtensionRangeOptions, ExtensionRangeOptionsInput>({
   typeName: "google.protobuf.ExtensionRangeOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ uninterpretedOption: [] }),
   write(w, v) {
     const uninterpretedOption$ = v.uninterpretedOption;
@@ -786,6 +792,7 @@ export interface FieldDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.FieldDescriptorProto. */
 export const FieldDescriptorProto: MessageType<FieldDescriptorProto, FieldDescriptorProtoInput> = messageType<FieldDescriptorProto, FieldDescriptorProtoInput>({
   typeName: "google.protobuf.FieldDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, number: undefined, label: undefined, type: undefined, typeName: undefined, extendee: undefined, defaultValue: undefined, oneofIndex: undefined, jsonName: undefined, options: undefined, proto3Optional: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -871,6 +878,7 @@ export interface OneofDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.OneofDescriptorProto. */
 export const OneofDescriptorProto: MessageType<OneofDescriptorProto, OneofDescriptorProtoInput> = messageType<OneofDescriptorProto, OneofDescriptorProtoInput>({
   typeName: "google.protobuf.OneofDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, options: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -935,6 +943,7 @@ export interface EnumDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.EnumDescriptorProto. */
 export const EnumDescriptorProto: MessageType<EnumDescriptorProto, EnumDescriptorProtoInput> = messageType<EnumDescriptorProto, EnumDescriptorProtoInput>({
   typeName: "google.protobuf.EnumDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, value: [], options: undefined, reservedRange: [], reservedName: [] }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -1028,6 +1037,7 @@ export interface EnumDescriptorProto_EnumReservedRangeInput {
 /** The codec and defaults of google.protobuf.EnumDescriptorProto.EnumReservedRange. */
 export const EnumDescriptorProto_EnumReservedRange: MessageType<EnumDescriptorProto_EnumReservedRange, EnumDescriptorProto_EnumReservedRangeInput> = messageType<EnumDescriptorProto_EnumReservedRange, EnumDescriptorProto_EnumReservedRangeInput>({
   typeName: "google.protobuf.EnumDescriptorProto.EnumReservedRange",
+  files: files_google_protobuf_descriptor,
   create: () => ({ start: undefined, end: undefined }),
   write(w, v) {
     if (v.start != null) w.uint32(8).int32(v.start);
@@ -1073,6 +1083,7 @@ export interface EnumValueDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.EnumValueDescriptorProto. */
 export const EnumValueDescriptorProto: MessageType<EnumValueDescriptorProto, EnumValueDescriptorProtoInput> = messageType<EnumValueDescriptorProto, EnumValueDescriptorProtoInput>({
   typeName: "google.protobuf.EnumValueDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, number: undefined, options: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -1128,6 +1139,7 @@ export interface ServiceDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.ServiceDescriptorProto. */
 export const ServiceDescriptorProto: MessageType<ServiceDescriptorProto, ServiceDescriptorProtoInput> = messageType<ServiceDescriptorProto, ServiceDescriptorProtoInput>({
   typeName: "google.protobuf.ServiceDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, method: [], options: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -1208,6 +1220,7 @@ export interface MethodDescriptorProtoInput {
 /** The codec and defaults of google.protobuf.MethodDescriptorProto. */
 export const MethodDescriptorProto: MessageType<MethodDescriptorProto, MethodDescriptorProtoInput> = messageType<MethodDescriptorProto, MethodDescriptorProtoInput>({
   typeName: "google.protobuf.MethodDescriptorProto",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: undefined, inputType: undefined, outputType: undefined, options: undefined, clientStreaming: undefined, serverStreaming: undefined }),
   write(w, v) {
     if (v.name != null) w.uint32(10).string(v.name);
@@ -1408,6 +1421,7 @@ export interface FileOptionsInput {
 /** The codec and defaults of google.protobuf.FileOptions. */
 export const FileOptions: MessageType<FileOptions, FileOptionsInput> = messageType<FileOptions, FileOptionsInput>({
   typeName: "google.protobuf.FileOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ javaPackage: undefined, javaOuterClassname: undefined, javaMultipleFiles: undefined, javaGenerateEqualsAndHash: undefined, javaStringCheckUtf8: undefined, optimizeFor: undefined, goPackage: undefined, ccGenericServices: undefined, javaGenericServices: undefined, pyGenericServices: undefined, phpGenericServices: undefined, deprecated: undefined, ccEnableArenas: undefined, objcClassPrefix: undefined, csharpNamespace: undefined, swiftPrefix: undefined, phpClassPrefix: undefined, phpNamespace: undefined, phpMetadataNamespace: undefined, rubyPackage: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.javaPackage != null) w.uint32(10).string(v.javaPackage);
@@ -1599,6 +1613,7 @@ export interface MessageOptionsInput {
 /** The codec and defaults of google.protobuf.MessageOptions. */
 export const MessageOptions: MessageType<MessageOptions, MessageOptionsInput> = messageType<MessageOptions, MessageOptionsInput>({
   typeName: "google.protobuf.MessageOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ messageSetWireFormat: undefined, noStandardDescriptorAccessor: undefined, deprecated: undefined, mapEntry: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.messageSetWireFormat != null) w.uint32(8).bool(v.messageSetWireFormat);
@@ -1754,6 +1769,7 @@ export interface FieldOptionsInput {
 /** The codec and defaults of google.protobuf.FieldOptions. */
 export const FieldOptions: MessageType<FieldOptions, FieldOptionsInput> = messageType<FieldOptions, FieldOptionsInput>({
   typeName: "google.protobuf.FieldOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ ctype: undefined, packed: undefined, jstype: undefined, lazy: undefined, unverifiedLazy: undefined, deprecated: undefined, weak: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.ctype != null) w.uint32(8).int32(v.ctype);
@@ -1831,6 +1847,7 @@ export interface OneofOptionsInput {
 /** The codec and defaults of google.protobuf.OneofOptions. */
 export const OneofOptions: MessageType<OneofOptions, OneofOptionsInput> = messageType<OneofOptions, OneofOptionsInput>({
   typeName: "google.protobuf.OneofOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ uninterpretedOption: [] }),
   write(w, v) {
     const uninterpretedOption$ = v.uninterpretedOption;
@@ -1894,6 +1911,7 @@ export interface EnumOptionsInput {
 /** The codec and defaults of google.protobuf.EnumOptions. */
 export const EnumOptions: MessageType<EnumOptions, EnumOptionsInput> = messageType<EnumOptions, EnumOptionsInput>({
   typeName: "google.protobuf.EnumOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ allowAlias: undefined, deprecated: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.allowAlias != null) w.uint32(16).bool(v.allowAlias);
@@ -1959,6 +1977,7 @@ export interface EnumValueOptionsInput {
 /** The codec and defaults of google.protobuf.EnumValueOptions. */
 export const EnumValueOptions: MessageType<EnumValueOptions, EnumValueOptionsInput> = messageType<EnumValueOptions, EnumValueOptionsInput>({
   typeName: "google.protobuf.EnumValueOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ deprecated: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.deprecated != null) w.uint32(8).bool(v.deprecated);
@@ -2020,6 +2039,7 @@ export interface ServiceOptionsInput {
 /** The codec and defaults of google.protobuf.ServiceOptions. */
 export const ServiceOptions: MessageType<ServiceOptions, ServiceOptionsInput> = messageType<ServiceOptions, ServiceOptionsInput>({
   typeName: "google.protobuf.ServiceOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ deprecated: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.deprecated != null) w.uint32(264).bool(v.deprecated);
@@ -2083,6 +2103,7 @@ export interface MethodOptionsInput {
 /** The codec and defaults of google.protobuf.MethodOptions. */
 export const MethodOptions: MessageType<MethodOptions, MethodOptionsInput> = messageType<MethodOptions, MethodOptionsInput>({
   typeName: "google.protobuf.MethodOptions",
+  files: files_google_protobuf_descriptor,
   create: () => ({ deprecated: undefined, idempotencyLevel: undefined, uninterpretedOption: [] }),
   write(w, v) {
     if (v.deprecated != null) w.uint32(264).bool(v.deprecated);
@@ -2158,6 +2179,7 @@ export interface UninterpretedOptionInput {
 /** The codec and defaults of google.protobuf.UninterpretedOption. */
 export const UninterpretedOption: MessageType<UninterpretedOption, UninterpretedOptionInput> = messageType<UninterpretedOption, UninterpretedOptionInput>({
   typeName: "google.protobuf.UninterpretedOption",
+  files: files_google_protobuf_descriptor,
   create: () => ({ name: [], identifierValue: undefined, positiveIntValue: undefined, negativeIntValue: undefined, doubleValue: undefined, stringValue: undefined, aggregateValue: undefined }),
   write(w, v) {
     const name$ = v.name;
@@ -2234,6 +2256,7 @@ export interface UninterpretedOption_NamePartInput {
 /** The codec and defaults of google.protobuf.UninterpretedOption.NamePart. */
 export const UninterpretedOption_NamePart: MessageType<UninterpretedOption_NamePart, UninterpretedOption_NamePartInput> = messageType<UninterpretedOption_NamePart, UninterpretedOption_NamePartInput>({
   typeName: "google.protobuf.UninterpretedOption.NamePart",
+  files: files_google_protobuf_descriptor,
   create: () => ({ namePart: "", isExtension: false }),
   write(w, v) {
     if (v.namePart != null) w.uint32(10).string(v.namePart);
@@ -2321,6 +2344,7 @@ export interface SourceCodeInfoInput {
 /** The codec and defaults of google.protobuf.SourceCodeInfo. */
 export const SourceCodeInfo: MessageType<SourceCodeInfo, SourceCodeInfoInput> = messageType<SourceCodeInfo, SourceCodeInfoInput>({
   typeName: "google.protobuf.SourceCodeInfo",
+  files: files_google_protobuf_descriptor,
   create: () => ({ location: [] }),
   write(w, v) {
     const location$ = v.location;
@@ -2456,6 +2480,7 @@ export interface SourceCodeInfo_LocationInput {
 /** The codec and defaults of google.protobuf.SourceCodeInfo.Location. */
 export const SourceCodeInfo_Location: MessageType<SourceCodeInfo_Location, SourceCodeInfo_LocationInput> = messageType<SourceCodeInfo_Location, SourceCodeInfo_LocationInput>({
   typeName: "google.protobuf.SourceCodeInfo.Location",
+  files: files_google_protobuf_descriptor,
   create: () => ({ path: [], span: [], leadingComments: undefined, trailingComments: undefined, leadingDetachedComments: [] }),
   write(w, v) {
     const path$ = v.path;
@@ -2540,6 +2565,7 @@ export interface GeneratedCodeInfoInput {
 /** The codec and defaults of google.protobuf.GeneratedCodeInfo. */
 export const GeneratedCodeInfo: MessageType<GeneratedCodeInfo, GeneratedCodeInfoInput> = messageType<GeneratedCodeInfo, GeneratedCodeInfoInput>({
   typeName: "google.protobuf.GeneratedCodeInfo",
+  files: files_google_protobuf_descriptor,
   create: () => ({ annotation: [] }),
   write(w, v) {
     const annotation$ = v.annotation;
@@ -2608,6 +2634,7 @@ export interface GeneratedCodeInfo_AnnotationInput {
 /** The codec and defaults of google.protobuf.GeneratedCodeInfo.Annotation. */
 export const GeneratedCodeInfo_Annotation: MessageType<GeneratedCodeInfo_Annotation, GeneratedCodeInfo_AnnotationInput> = messageType<GeneratedCodeInfo_Annotation, GeneratedCodeInfo_AnnotationInput>({
   typeName: "google.protobuf.GeneratedCodeInfo.Annotation",
+  files: files_google_protobuf_descriptor,
   create: () => ({ path: [], sourceFile: undefined, begin: undefined, end: undefined }),
   write(w, v) {
     const path$ = v.path;
@@ -2736,3 +2763,11 @@ export const file_google_protobuf_descriptor: Uint8Array = bytesFromBase64(
   "SW5mby5Bbm5vdGF0aW9uGk8KCkFubm90YXRpb24SEAoEcGF0aBgBIAMoBUICEAESEwoLc291cmNlX2ZpbGUYAiABKAkSDQoFYmVn" +
   "aW4YAyABKAUSCwoDZW5kGAQgASgF",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/descriptor.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_descriptor(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_descriptor];
+  return files$;
+}

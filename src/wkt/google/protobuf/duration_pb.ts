@@ -89,6 +89,7 @@ export interface DurationInput {
 /** The codec and defaults of google.protobuf.Duration. */
 export const Duration: MessageType<Duration, DurationInput> = messageType<Duration, DurationInput>({
   typeName: "google.protobuf.Duration",
+  files: files_google_protobuf_duration,
   create: () => ({ seconds: 0n, nanos: 0 }),
   write(w, v) {
     if (v.seconds) w.uint32(8).int64(v.seconds);
@@ -120,3 +121,11 @@ export const file_google_protobuf_duration: Uint8Array = bytesFromBase64(
   "Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEg" +
   "ASgDEg0KBW5hbm9zGAIgASgFYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/duration.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_duration(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_duration];
+  return files$;
+}

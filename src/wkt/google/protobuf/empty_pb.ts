@@ -19,6 +19,7 @@ export type EmptyInput = Record<string, never>;
 /** The codec and defaults of google.protobuf.Empty. */
 export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInput>({
   typeName: "google.protobuf.Empty",
+  files: files_google_protobuf_empty,
   create: () => ({  }),
   write(w, v) {
     writeUnknownFields(w, v);
@@ -41,3 +42,11 @@ export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInp
 export const file_google_protobuf_empty: Uint8Array = bytesFromBase64(
   "Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/empty.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_empty(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_empty];
+  return files$;
+}

@@ -218,6 +218,7 @@ export interface FieldMaskInput {
 /** The codec and defaults of google.protobuf.FieldMask. */
 export const FieldMask: MessageType<FieldMask, FieldMaskInput> = messageType<FieldMask, FieldMaskInput>({
   typeName: "google.protobuf.FieldMask",
+  files: files_google_protobuf_field_mask,
   create: () => ({ paths: [] }),
   write(w, v) {
     const paths$ = v.paths;
@@ -248,3 +249,11 @@ export const file_google_protobuf_field_mask: Uint8Array = bytesFromBase64(
   "CiBnb29nbGUvcHJvdG9idWYvZmllbGRfbWFzay5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIhoKCUZpZWxkTWFzaxINCgVwYXRocxgB" +
   "IAMoCWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/field_mask.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_field_mask(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_field_mask];
+  return files$;
+}

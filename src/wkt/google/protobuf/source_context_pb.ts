@@ -22,6 +22,7 @@ export interface SourceContextInput {
 /** The codec and defaults of google.protobuf.SourceContext. */
 export const SourceContext: MessageType<SourceContext, SourceContextInput> = messageType<SourceContext, SourceContextInput>({
   typeName: "google.protobuf.SourceContext",
+  files: files_google_protobuf_source_context,
   create: () => ({ fileName: "" }),
   write(w, v) {
     if (v.fileName) w.uint32(10).string(v.fileName);
@@ -49,3 +50,11 @@ export const file_google_protobuf_source_context: Uint8Array = bytesFromBase64(
   "CiRnb29nbGUvcHJvdG9idWYvc291cmNlX2NvbnRleHQucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIiCg1Tb3VyY2VDb250ZXh0EhEK" +
   "CWZpbGVfbmFtZRgBIAEoCWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/source_context.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_source_context(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_source_context];
+  return files$;
+}

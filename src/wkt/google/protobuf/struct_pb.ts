@@ -40,6 +40,7 @@ export interface StructInput {
 /** The codec and defaults of google.protobuf.Struct. */
 export const Struct: MessageType<Struct, StructInput> = messageType<Struct, StructInput>({
   typeName: "google.protobuf.Struct",
+  files: files_google_protobuf_struct,
   create: () => ({ fields: {} }),
   write(w, v) {
     const fields$ = v.fields;
@@ -123,6 +124,7 @@ export interface ValueInput {
 /** The codec and defaults of google.protobuf.Value. */
 export const Value: MessageType<Value, ValueInput> = messageType<Value, ValueInput>({
   typeName: "google.protobuf.Value",
+  files: files_google_protobuf_struct,
   create: () => ({ kind: { case: undefined } }),
   write(w, v) {
     const kind$ = v.kind;
@@ -216,6 +218,7 @@ export interface ListValueInput {
 /** The codec and defaults of google.protobuf.ListValue. */
 export const ListValue: MessageType<ListValue, ListValueInput> = messageType<ListValue, ListValueInput>({
   typeName: "google.protobuf.ListValue",
+  files: files_google_protobuf_struct,
   create: () => ({ values: [] }),
   write(w, v) {
     const values$ = v.values;
@@ -257,3 +260,11 @@ export const file_google_protobuf_struct: Uint8Array = bytesFromBase64(
   "GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIW" +
   "Lmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/struct.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_struct(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_struct];
+  return files$;
+}

@@ -120,6 +120,7 @@ export interface TimestampInput {
 /** The codec and defaults of google.protobuf.Timestamp. */
 export const Timestamp: MessageType<Timestamp, TimestampInput> = messageType<Timestamp, TimestampInput>({
   typeName: "google.protobuf.Timestamp",
+  files: files_google_protobuf_timestamp,
   create: () => ({ seconds: 0n, nanos: 0 }),
   write(w, v) {
     if (v.seconds) w.uint32(8).int64(v.seconds);
@@ -151,3 +152,11 @@ export const file_google_protobuf_timestamp: Uint8Array = bytesFromBase64(
   "Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMY" +
   "ASABKAMSDQoFbmFub3MYAiABKAViBnByb3RvMw",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/timestamp.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_timestamp(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_timestamp];
+  return files$;
+}

@@ -165,6 +165,7 @@ export interface TypeInput {
 /** The codec and defaults of google.protobuf.Type. */
 export const Type: MessageType<Type, TypeInput> = messageType<Type, TypeInput>({
   typeName: "google.protobuf.Type",
+  files: files_google_protobuf_type,
   create: () => ({ name: "", fields: [], oneofs: [], options: [], sourceContext: undefined, syntax: Syntax.SYNTAX_PROTO2 }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -299,6 +300,7 @@ export interface FieldInput {
 /** The codec and defaults of google.protobuf.Field. */
 export const Field: MessageType<Field, FieldInput> = messageType<Field, FieldInput>({
   typeName: "google.protobuf.Field",
+  files: files_google_protobuf_type,
   create: () => ({ kind: Field_Kind.TYPE_UNKNOWN, cardinality: Field_Cardinality.CARDINALITY_UNKNOWN, number: 0, name: "", typeUrl: "", oneofIndex: 0, packed: false, options: [], jsonName: "", defaultValue: "" }),
   write(w, v) {
     if (v.kind) w.uint32(8).int32(v.kind);
@@ -404,6 +406,7 @@ export interface EnumInput {
 /** The codec and defaults of google.protobuf.Enum. */
 export const Enum: MessageType<Enum, EnumInput> = messageType<Enum, EnumInput>({
   typeName: "google.protobuf.Enum",
+  files: files_google_protobuf_type,
   create: () => ({ name: "", enumvalue: [], options: [], sourceContext: undefined, syntax: Syntax.SYNTAX_PROTO2 }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -494,6 +497,7 @@ export interface EnumValueInput {
 /** The codec and defaults of google.protobuf.EnumValue. */
 export const EnumValue: MessageType<EnumValue, EnumValueInput> = messageType<EnumValue, EnumValueInput>({
   typeName: "google.protobuf.EnumValue",
+  files: files_google_protobuf_type,
   create: () => ({ name: "", number: 0, options: [] }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -563,6 +567,7 @@ export interface OptionInput {
 /** The codec and defaults of google.protobuf.Option. */
 export const Option: MessageType<Option, OptionInput> = messageType<Option, OptionInput>({
   typeName: "google.protobuf.Option",
+  files: files_google_protobuf_type,
   create: () => ({ name: "", value: undefined }),
   write(w, v) {
     if (v.name) w.uint32(10).string(v.name);
@@ -618,3 +623,11 @@ export const file_google_protobuf_type: Uint8Array = bytesFromBase64(
   "IjsKBk9wdGlvbhIMCgRuYW1lGAEgASgJEiMKBXZhbHVlGAIgASgLMhQuZ29vZ2xlLnByb3RvYnVmLkFueSouCgZTeW50YXgSEQoN" +
   "U1lOVEFYX1BST1RPMhAAEhEKDVNZTlRBWF9QUk9UTzMQAWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/type.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_type(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_type, ...new Set([...$google_protobuf_any.files_google_protobuf_any(), ...$google_protobuf_source_context.files_google_protobuf_source_context()])];
+  return files$;
+}

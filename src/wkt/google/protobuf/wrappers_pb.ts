@@ -22,6 +22,7 @@ export interface DoubleValueInput {
 /** The codec and defaults of google.protobuf.DoubleValue. */
 export const DoubleValue: MessageType<DoubleValue, DoubleValueInput> = messageType<DoubleValue, DoubleValueInput>({
   typeName: "google.protobuf.DoubleValue",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0 }),
   write(w, v) {
     if (v.value !== undefined && (v.value !== 0 || 1 / v.value < 0)) w.uint32(9).double(v.value);
@@ -64,6 +65,7 @@ export interface FloatValueInput {
 /** The codec and defaults of google.protobuf.FloatValue. */
 export const FloatValue: MessageType<FloatValue, FloatValueInput> = messageType<FloatValue, FloatValueInput>({
   typeName: "google.protobuf.FloatValue",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0 }),
   write(w, v) {
     if (v.value !== undefined && (v.value !== 0 || 1 / v.value < 0)) w.uint32(13).float(v.value);
@@ -106,6 +108,7 @@ export interface Int64ValueInput {
 /** The codec and defaults of google.protobuf.Int64Value. */
 export const Int64Value: MessageType<Int64Value, Int64ValueInput> = messageType<Int64Value, Int64ValueInput>({
   typeName: "google.protobuf.Int64Value",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0n }),
   write(w, v) {
     if (v.value) w.uint32(8).int64(v.value);
@@ -148,6 +151,7 @@ export interface UInt64ValueInput {
 /** The codec and defaults of google.protobuf.UInt64Value. */
 export const UInt64Value: MessageType<UInt64Value, UInt64ValueInput> = messageType<UInt64Value, UInt64ValueInput>({
   typeName: "google.protobuf.UInt64Value",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0n }),
   write(w, v) {
     if (v.value) w.uint32(8).uint64(v.value);
@@ -190,6 +194,7 @@ export interface Int32ValueInput {
 /** The codec and defaults of google.protobuf.Int32Value. */
 export const Int32Value: MessageType<Int32Value, Int32ValueInput> = messageType<Int32Value, Int32ValueInput>({
   typeName: "google.protobuf.Int32Value",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0 }),
   write(w, v) {
     if (v.value) w.uint32(8).int32(v.value);
@@ -232,6 +237,7 @@ export interface UInt32ValueInput {
 /** The codec and defaults of google.protobuf.UInt32Value. */
 export const UInt32Value: MessageType<UInt32Value, UInt32ValueInput> = messageType<UInt32Value, UInt32ValueInput>({
   typeName: "google.protobuf.UInt32Value",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: 0 }),
   write(w, v) {
     if (v.value) w.uint32(8).uint32(v.value);
@@ -274,6 +280,7 @@ export interface BoolValueInput {
 /** The codec and defaults of google.protobuf.BoolValue. */
 export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<BoolValue, BoolValueInput>({
   typeName: "google.protobuf.BoolValue",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: false }),
   write(w, v) {
     if (v.value) w.uint32(8).bool(v.value);
@@ -316,6 +323,7 @@ export interface StringValueInput {
 /** The codec and defaults of google.protobuf.StringValue. */
 export const StringValue: MessageType<StringValue, StringValueInput> = messageType<StringValue, StringValueInput>({
   typeName: "google.protobuf.StringValue",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: "" }),
   write(w, v) {
     if (v.value) w.uint32(10).string(v.value);
@@ -358,6 +366,7 @@ export interface BytesValueInput {
 /** The codec and defaults of google.protobuf.BytesValue. */
 export const BytesValue: MessageType<BytesValue, BytesValueInput> = messageType<BytesValue, BytesValueInput>({
   typeName: "google.protobuf.BytesValue",
+  files: files_google_protobuf_wrappers,
   create: () => ({ value: EMPTY_BYTES }),
   write(w, v) {
     if (v.value !== undefined && v.value.length > 0) w.uint32(10).bytes(v.value);
@@ -388,3 +397,11 @@ export const file_google_protobuf_wrappers: Uint8Array = bytesFromBase64(
   "DSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRIN" +
   "CgV2YWx1ZRgBIAEoDGIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/protobuf/wrappers.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_protobuf_wrappers(): readonly Uint8Array[] {
+  files$ ??= [file_google_protobuf_wrappers];
+  return files$;
+}

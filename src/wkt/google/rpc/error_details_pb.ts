@@ -21,6 +21,7 @@ export interface RetryInfoInput {
 /** The codec and defaults of google.rpc.RetryInfo. */
 export const RetryInfo: MessageType<RetryInfo, RetryInfoInput> = messageType<RetryInfo, RetryInfoInput>({
   typeName: "google.rpc.RetryInfo",
+  files: files_google_rpc_error_details,
   create: () => ({ retryDelay: undefined }),
   write(w, v) {
     if (v.retryDelay != null) {
@@ -72,6 +73,7 @@ export interface DebugInfoInput {
 /** The codec and defaults of google.rpc.DebugInfo. */
 export const DebugInfo: MessageType<DebugInfo, DebugInfoInput> = messageType<DebugInfo, DebugInfoInput>({
   typeName: "google.rpc.DebugInfo",
+  files: files_google_rpc_error_details,
   create: () => ({ stackEntries: [], detail: "" }),
   write(w, v) {
     const stackEntries$ = v.stackEntries;
@@ -119,6 +121,7 @@ export interface QuotaFailureInput {
 /** The codec and defaults of google.rpc.QuotaFailure. */
 export const QuotaFailure: MessageType<QuotaFailure, QuotaFailureInput> = messageType<QuotaFailure, QuotaFailureInput>({
   typeName: "google.rpc.QuotaFailure",
+  files: files_google_rpc_error_details,
   create: () => ({ violations: [] }),
   write(w, v) {
     const violations$ = v.violations;
@@ -173,6 +176,7 @@ export interface QuotaFailure_ViolationInput {
 /** The codec and defaults of google.rpc.QuotaFailure.Violation. */
 export const QuotaFailure_Violation: MessageType<QuotaFailure_Violation, QuotaFailure_ViolationInput> = messageType<QuotaFailure_Violation, QuotaFailure_ViolationInput>({
   typeName: "google.rpc.QuotaFailure.Violation",
+  files: files_google_rpc_error_details,
   create: () => ({ subject: "", description: "" }),
   write(w, v) {
     if (v.subject) w.uint32(10).string(v.subject);
@@ -227,6 +231,7 @@ export interface ErrorInfoInput {
 /** The codec and defaults of google.rpc.ErrorInfo. */
 export const ErrorInfo: MessageType<ErrorInfo, ErrorInfoInput> = messageType<ErrorInfo, ErrorInfoInput>({
   typeName: "google.rpc.ErrorInfo",
+  files: files_google_rpc_error_details,
   create: () => ({ reason: "", domain: "", metadata: {} }),
   write(w, v) {
     if (v.reason) w.uint32(10).string(v.reason);
@@ -293,6 +298,7 @@ export interface PreconditionFailureInput {
 /** The codec and defaults of google.rpc.PreconditionFailure. */
 export const PreconditionFailure: MessageType<PreconditionFailure, PreconditionFailureInput> = messageType<PreconditionFailure, PreconditionFailureInput>({
   typeName: "google.rpc.PreconditionFailure",
+  files: files_google_rpc_error_details,
   create: () => ({ violations: [] }),
   write(w, v) {
     const violations$ = v.violations;
@@ -352,6 +358,7 @@ export interface PreconditionFailure_ViolationInput {
 /** The codec and defaults of google.rpc.PreconditionFailure.Violation. */
 export const PreconditionFailure_Violation: MessageType<PreconditionFailure_Violation, PreconditionFailure_ViolationInput> = messageType<PreconditionFailure_Violation, PreconditionFailure_ViolationInput>({
   typeName: "google.rpc.PreconditionFailure.Violation",
+  files: files_google_rpc_error_details,
   create: () => ({ type: "", subject: "", description: "" }),
   write(w, v) {
     if (v.type) w.uint32(10).string(v.type);
@@ -400,6 +407,7 @@ export interface BadRequestInput {
 /** The codec and defaults of google.rpc.BadRequest. */
 export const BadRequest: MessageType<BadRequest, BadRequestInput> = messageType<BadRequest, BadRequestInput>({
   typeName: "google.rpc.BadRequest",
+  files: files_google_rpc_error_details,
   create: () => ({ fieldViolations: [] }),
   write(w, v) {
     const fieldViolations$ = v.fieldViolations;
@@ -454,6 +462,7 @@ export interface BadRequest_FieldViolationInput {
 /** The codec and defaults of google.rpc.BadRequest.FieldViolation. */
 export const BadRequest_FieldViolation: MessageType<BadRequest_FieldViolation, BadRequest_FieldViolationInput> = messageType<BadRequest_FieldViolation, BadRequest_FieldViolationInput>({
   typeName: "google.rpc.BadRequest.FieldViolation",
+  files: files_google_rpc_error_details,
   create: () => ({ field: "", description: "" }),
   write(w, v) {
     if (v.field) w.uint32(10).string(v.field);
@@ -503,6 +512,7 @@ export interface RequestInfoInput {
 /** The codec and defaults of google.rpc.RequestInfo. */
 export const RequestInfo: MessageType<RequestInfo, RequestInfoInput> = messageType<RequestInfo, RequestInfoInput>({
   typeName: "google.rpc.RequestInfo",
+  files: files_google_rpc_error_details,
   create: () => ({ requestId: "", servingData: "" }),
   write(w, v) {
     if (v.requestId) w.uint32(10).string(v.requestId);
@@ -562,6 +572,7 @@ export interface ResourceInfoInput {
 /** The codec and defaults of google.rpc.ResourceInfo. */
 export const ResourceInfo: MessageType<ResourceInfo, ResourceInfoInput> = messageType<ResourceInfo, ResourceInfoInput>({
   typeName: "google.rpc.ResourceInfo",
+  files: files_google_rpc_error_details,
   create: () => ({ resourceType: "", resourceName: "", owner: "", description: "" }),
   write(w, v) {
     if (v.resourceType) w.uint32(10).string(v.resourceType);
@@ -614,6 +625,7 @@ export interface HelpInput {
 /** The codec and defaults of google.rpc.Help. */
 export const Help: MessageType<Help, HelpInput> = messageType<Help, HelpInput>({
   typeName: "google.rpc.Help",
+  files: files_google_rpc_error_details,
   create: () => ({ links: [] }),
   write(w, v) {
     const links$ = v.links;
@@ -668,6 +680,7 @@ export interface Help_LinkInput {
 /** The codec and defaults of google.rpc.Help.Link. */
 export const Help_Link: MessageType<Help_Link, Help_LinkInput> = messageType<Help_Link, Help_LinkInput>({
   typeName: "google.rpc.Help.Link",
+  files: files_google_rpc_error_details,
   create: () => ({ description: "", url: "" }),
   write(w, v) {
     if (v.description) w.uint32(10).string(v.description);
@@ -717,6 +730,7 @@ export interface LocalizedMessageInput {
 /** The codec and defaults of google.rpc.LocalizedMessage. */
 export const LocalizedMessage: MessageType<LocalizedMessage, LocalizedMessageInput> = messageType<LocalizedMessage, LocalizedMessageInput>({
   typeName: "google.rpc.LocalizedMessage",
+  files: files_google_rpc_error_details,
   create: () => ({ locale: "", message: "" }),
   write(w, v) {
     if (v.locale) w.uint32(10).string(v.locale);
@@ -761,3 +775,11 @@ export const file_google_rpc_error_details: Uint8Array = bytesFromBase64(
   "ASgJEgsKA3VybBgCIAEoCSIzChBMb2NhbGl6ZWRNZXNzYWdlEg4KBmxvY2FsZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJYgZwcm90" +
   "bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/rpc/error_details.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_rpc_error_details(): readonly Uint8Array[] {
+  files$ ??= [file_google_rpc_error_details, ...new Set([...$google_protobuf_duration.files_google_protobuf_duration()])];
+  return files$;
+}

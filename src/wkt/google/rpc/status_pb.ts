@@ -31,6 +31,7 @@ export interface StatusInput {
 /** The codec and defaults of google.rpc.Status. */
 export const Status: MessageType<Status, StatusInput> = messageType<Status, StatusInput>({
   typeName: "google.rpc.Status",
+  files: files_google_rpc_status,
   create: () => ({ code: 0, message: "", details: [] }),
   write(w, v) {
     if (v.code) w.uint32(8).int32(v.code);
@@ -76,3 +77,11 @@ export const file_google_rpc_status: Uint8Array = bytesFromBase64(
   "DAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJEiUKB2RldGFpbHMYAyADKAsyFC5nb29nbGUucHJvdG9idWYuQW55YgZwcm90" +
   "bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of google/rpc/status.proto and of every file it imports, transitively, each once (serialized). */
+export function files_google_rpc_status(): readonly Uint8Array[] {
+  files$ ??= [file_google_rpc_status, ...new Set([...$google_protobuf_any.files_google_protobuf_any()])];
+  return files$;
+}

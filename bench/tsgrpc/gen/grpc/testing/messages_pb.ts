@@ -35,6 +35,7 @@ export interface BoolValueInput {
 /** The codec and defaults of grpc.testing.BoolValue. */
 export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<BoolValue, BoolValueInput>({
   typeName: "grpc.testing.BoolValue",
+  files: files_grpc_testing_messages,
   create: () => ({ value: false }),
   write(w, v) {
     if (v.value) w.uint32(8).bool(v.value);
@@ -74,6 +75,7 @@ export interface PayloadInput {
 /** The codec and defaults of grpc.testing.Payload. */
 export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, PayloadInput>({
   typeName: "grpc.testing.Payload",
+  files: files_grpc_testing_messages,
   create: () => ({ type: PayloadType.COMPRESSABLE, body: EMPTY_BYTES }),
   write(w, v) {
     if (v.type) w.uint32(8).int32(v.type);
@@ -117,6 +119,7 @@ export interface EchoStatusInput {
 /** The codec and defaults of grpc.testing.EchoStatus. */
 export const EchoStatus: MessageType<EchoStatus, EchoStatusInput> = messageType<EchoStatus, EchoStatusInput>({
   typeName: "grpc.testing.EchoStatus",
+  files: files_grpc_testing_messages,
   create: () => ({ code: 0, message: "" }),
   write(w, v) {
     if (v.code) w.uint32(8).int32(v.code);
@@ -191,18 +194,8 @@ export interface SimpleRequestInput {
 /** The codec and defaults of grpc.testing.SimpleRequest. */
 export const SimpleRequest: MessageType<SimpleRequest, SimpleRequestInput> = messageType<SimpleRequest, SimpleRequestInput>({
   typeName: "grpc.testing.SimpleRequest",
-  create: () => ({
-    responseType: PayloadType.COMPRESSABLE,
-    responseSize: 0,
-    payload: undefined,
-    fillUsername: false,
-    fillOauthScope: false,
-    responseCompressed: undefined,
-    responseStatus: undefined,
-    expectCompressed: undefined,
-    fillServerId: false,
-    fillGrpclbRouteType: false,
-  }),
+  files: files_grpc_testing_messages,
+  create: () => ({ responseType: PayloadType.COMPRESSABLE, responseSize: 0, payload: undefined, fillUsername: false, fillOauthScope: false, responseCompressed: undefined, responseStatus: undefined, expectCompressed: undefined, fillServerId: false, fillGrpclbRouteType: false }),
   write(w, v) {
     if (v.responseType) w.uint32(8).int32(v.responseType);
     if (v.responseSize) w.uint32(16).int32(v.responseSize);
@@ -309,14 +302,8 @@ export interface SimpleResponseInput {
 /** The codec and defaults of grpc.testing.SimpleResponse. */
 export const SimpleResponse: MessageType<SimpleResponse, SimpleResponseInput> = messageType<SimpleResponse, SimpleResponseInput>({
   typeName: "grpc.testing.SimpleResponse",
-  create: () => ({
-    payload: undefined,
-    username: "",
-    oauthScope: "",
-    serverId: "",
-    grpclbRouteType: GrpclbRouteType.GRPCLB_ROUTE_TYPE_UNKNOWN,
-    hostname: "",
-  }),
+  files: files_grpc_testing_messages,
+  create: () => ({ payload: undefined, username: "", oauthScope: "", serverId: "", grpclbRouteType: GrpclbRouteType.GRPCLB_ROUTE_TYPE_UNKNOWN, hostname: "" }),
   write(w, v) {
     if (v.payload != null) {
       const at = w.uint32(10).fork();
@@ -382,11 +369,9 @@ export interface StreamingInputCallRequestInput {
 }
 
 /** The codec and defaults of grpc.testing.StreamingInputCallRequest. */
-export const StreamingInputCallRequest: MessageType<StreamingInputCallRequest, StreamingInputCallRequestInput> = messageType<
-  StreamingInputCallRequest,
-  StreamingInputCallRequestInput
->({
+export const StreamingInputCallRequest: MessageType<StreamingInputCallRequest, StreamingInputCallRequestInput> = messageType<StreamingInputCallRequest, StreamingInputCallRequestInput>({
   typeName: "grpc.testing.StreamingInputCallRequest",
+  files: files_grpc_testing_messages,
   create: () => ({ payload: undefined, expectCompressed: undefined }),
   write(w, v) {
     if (v.payload != null) {
@@ -438,11 +423,9 @@ export interface StreamingInputCallResponseInput {
 }
 
 /** The codec and defaults of grpc.testing.StreamingInputCallResponse. */
-export const StreamingInputCallResponse: MessageType<StreamingInputCallResponse, StreamingInputCallResponseInput> = messageType<
-  StreamingInputCallResponse,
-  StreamingInputCallResponseInput
->({
+export const StreamingInputCallResponse: MessageType<StreamingInputCallResponse, StreamingInputCallResponseInput> = messageType<StreamingInputCallResponse, StreamingInputCallResponseInput>({
   typeName: "grpc.testing.StreamingInputCallResponse",
+  files: files_grpc_testing_messages,
   create: () => ({ aggregatedPayloadSize: 0 }),
   write(w, v) {
     if (v.aggregatedPayloadSize) w.uint32(8).int32(v.aggregatedPayloadSize);
@@ -491,11 +474,9 @@ export interface ResponseParametersInput {
 }
 
 /** The codec and defaults of grpc.testing.ResponseParameters. */
-export const ResponseParameters: MessageType<ResponseParameters, ResponseParametersInput> = messageType<
-  ResponseParameters,
-  ResponseParametersInput
->({
+export const ResponseParameters: MessageType<ResponseParameters, ResponseParametersInput> = messageType<ResponseParameters, ResponseParametersInput>({
   typeName: "grpc.testing.ResponseParameters",
+  files: files_grpc_testing_messages,
   create: () => ({ size: 0, intervalUs: 0, compressed: undefined }),
   write(w, v) {
     if (v.size) w.uint32(8).int32(v.size);
@@ -558,23 +539,20 @@ export interface StreamingOutputCallRequestInput {
 }
 
 /** The codec and defaults of grpc.testing.StreamingOutputCallRequest. */
-export const StreamingOutputCallRequest: MessageType<StreamingOutputCallRequest, StreamingOutputCallRequestInput> = messageType<
-  StreamingOutputCallRequest,
-  StreamingOutputCallRequestInput
->({
+export const StreamingOutputCallRequest: MessageType<StreamingOutputCallRequest, StreamingOutputCallRequestInput> = messageType<StreamingOutputCallRequest, StreamingOutputCallRequestInput>({
   typeName: "grpc.testing.StreamingOutputCallRequest",
+  files: files_grpc_testing_messages,
   create: () => ({ responseType: PayloadType.COMPRESSABLE, responseParameters: [], payload: undefined, responseStatus: undefined }),
   write(w, v) {
     if (v.responseType) w.uint32(8).int32(v.responseType);
     const responseParameters$ = v.responseParameters;
-    if (responseParameters$ != null)
-      for (const e of responseParameters$) {
-        {
-          const at = w.uint32(18).fork();
-          ResponseParameters.write(w, e);
-          w.join(at);
-        }
+    if (responseParameters$ != null) for (const e of responseParameters$) {
+      {
+        const at = w.uint32(18).fork();
+        ResponseParameters.write(w, e);
+        w.join(at);
       }
+    }
     if (v.payload != null) {
       const at = w.uint32(26).fork();
       Payload.write(w, v.payload);
@@ -632,11 +610,9 @@ export interface StreamingOutputCallResponseInput {
 }
 
 /** The codec and defaults of grpc.testing.StreamingOutputCallResponse. */
-export const StreamingOutputCallResponse: MessageType<StreamingOutputCallResponse, StreamingOutputCallResponseInput> = messageType<
-  StreamingOutputCallResponse,
-  StreamingOutputCallResponseInput
->({
+export const StreamingOutputCallResponse: MessageType<StreamingOutputCallResponse, StreamingOutputCallResponseInput> = messageType<StreamingOutputCallResponse, StreamingOutputCallResponseInput>({
   typeName: "grpc.testing.StreamingOutputCallResponse",
+  files: files_grpc_testing_messages,
   create: () => ({ payload: undefined }),
   write(w, v) {
     if (v.payload != null) {
@@ -668,24 +644,32 @@ export const StreamingOutputCallResponse: MessageType<StreamingOutputCallRespons
 /** The FileDescriptorProto of grpc/testing/messages.proto, serialized (for reflection). */
 export const file_grpc_testing_messages: Uint8Array = bytesFromBase64(
   "ChtncnBjL3Rlc3RpbmcvbWVzc2FnZXMucHJvdG8SDGdycGMudGVzdGluZyIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiQAoH" +
-    "UGF5bG9hZBInCgR0eXBlGAEgASgOMhkuZ3JwYy50ZXN0aW5nLlBheWxvYWRUeXBlEgwKBGJvZHkYAiABKAwiKwoKRWNob1N0YXR1" +
-    "cxIMCgRjb2RlGAEgASgFEg8KB21lc3NhZ2UYAiABKAkihgMKDVNpbXBsZVJlcXVlc3QSMAoNcmVzcG9uc2VfdHlwZRgBIAEoDjIZ" +
-    "LmdycGMudGVzdGluZy5QYXlsb2FkVHlwZRIVCg1yZXNwb25zZV9zaXplGAIgASgFEiYKB3BheWxvYWQYAyABKAsyFS5ncnBjLnRl" +
-    "c3RpbmcuUGF5bG9hZBIVCg1maWxsX3VzZXJuYW1lGAQgASgIEhgKEGZpbGxfb2F1dGhfc2NvcGUYBSABKAgSNAoTcmVzcG9uc2Vf" +
-    "Y29tcHJlc3NlZBgGIAEoCzIXLmdycGMudGVzdGluZy5Cb29sVmFsdWUSMQoPcmVzcG9uc2Vfc3RhdHVzGAcgASgLMhguZ3JwYy50" +
-    "ZXN0aW5nLkVjaG9TdGF0dXMSMgoRZXhwZWN0X2NvbXByZXNzZWQYCCABKAsyFy5ncnBjLnRlc3RpbmcuQm9vbFZhbHVlEhYKDmZp" +
-    "bGxfc2VydmVyX2lkGAkgASgIEh4KFmZpbGxfZ3JwY2xiX3JvdXRlX3R5cGUYCiABKAgivgEKDlNpbXBsZVJlc3BvbnNlEiYKB3Bh" +
-    "eWxvYWQYASABKAsyFS5ncnBjLnRlc3RpbmcuUGF5bG9hZBIQCgh1c2VybmFtZRgCIAEoCRITCgtvYXV0aF9zY29wZRgDIAEoCRIR" +
-    "CglzZXJ2ZXJfaWQYBCABKAkSOAoRZ3JwY2xiX3JvdXRlX3R5cGUYBSABKA4yHS5ncnBjLnRlc3RpbmcuR3JwY2xiUm91dGVUeXBl" +
-    "EhAKCGhvc3RuYW1lGAYgASgJIncKGVN0cmVhbWluZ0lucHV0Q2FsbFJlcXVlc3QSJgoHcGF5bG9hZBgBIAEoCzIVLmdycGMudGVz" +
-    "dGluZy5QYXlsb2FkEjIKEWV4cGVjdF9jb21wcmVzc2VkGAIgASgLMhcuZ3JwYy50ZXN0aW5nLkJvb2xWYWx1ZSI9ChpTdHJlYW1p" +
-    "bmdJbnB1dENhbGxSZXNwb25zZRIfChdhZ2dyZWdhdGVkX3BheWxvYWRfc2l6ZRgBIAEoBSJkChJSZXNwb25zZVBhcmFtZXRlcnMS" +
-    "DAoEc2l6ZRgBIAEoBRITCgtpbnRlcnZhbF91cxgCIAEoBRIrCgpjb21wcmVzc2VkGAMgASgLMhcuZ3JwYy50ZXN0aW5nLkJvb2xW" +
-    "YWx1ZSLoAQoaU3RyZWFtaW5nT3V0cHV0Q2FsbFJlcXVlc3QSMAoNcmVzcG9uc2VfdHlwZRgBIAEoDjIZLmdycGMudGVzdGluZy5Q" +
-    "YXlsb2FkVHlwZRI9ChNyZXNwb25zZV9wYXJhbWV0ZXJzGAIgAygLMiAuZ3JwYy50ZXN0aW5nLlJlc3BvbnNlUGFyYW1ldGVycxIm" +
-    "CgdwYXlsb2FkGAMgASgLMhUuZ3JwYy50ZXN0aW5nLlBheWxvYWQSMQoPcmVzcG9uc2Vfc3RhdHVzGAcgASgLMhguZ3JwYy50ZXN0" +
-    "aW5nLkVjaG9TdGF0dXMiRQobU3RyZWFtaW5nT3V0cHV0Q2FsbFJlc3BvbnNlEiYKB3BheWxvYWQYASABKAsyFS5ncnBjLnRlc3Rp" +
-    "bmcuUGF5bG9hZCofCgtQYXlsb2FkVHlwZRIQCgxDT01QUkVTU0FCTEUQACpvCg9HcnBjbGJSb3V0ZVR5cGUSHQoZR1JQQ0xCX1JP" +
-    "VVRFX1RZUEVfVU5LTk9XThAAEh4KGkdSUENMQl9ST1VURV9UWVBFX0ZBTExCQUNLEAESHQoZR1JQQ0xCX1JPVVRFX1RZUEVfQkFD" +
-    "S0VORBACYgZwcm90bzM",
+  "UGF5bG9hZBInCgR0eXBlGAEgASgOMhkuZ3JwYy50ZXN0aW5nLlBheWxvYWRUeXBlEgwKBGJvZHkYAiABKAwiKwoKRWNob1N0YXR1" +
+  "cxIMCgRjb2RlGAEgASgFEg8KB21lc3NhZ2UYAiABKAkihgMKDVNpbXBsZVJlcXVlc3QSMAoNcmVzcG9uc2VfdHlwZRgBIAEoDjIZ" +
+  "LmdycGMudGVzdGluZy5QYXlsb2FkVHlwZRIVCg1yZXNwb25zZV9zaXplGAIgASgFEiYKB3BheWxvYWQYAyABKAsyFS5ncnBjLnRl" +
+  "c3RpbmcuUGF5bG9hZBIVCg1maWxsX3VzZXJuYW1lGAQgASgIEhgKEGZpbGxfb2F1dGhfc2NvcGUYBSABKAgSNAoTcmVzcG9uc2Vf" +
+  "Y29tcHJlc3NlZBgGIAEoCzIXLmdycGMudGVzdGluZy5Cb29sVmFsdWUSMQoPcmVzcG9uc2Vfc3RhdHVzGAcgASgLMhguZ3JwYy50" +
+  "ZXN0aW5nLkVjaG9TdGF0dXMSMgoRZXhwZWN0X2NvbXByZXNzZWQYCCABKAsyFy5ncnBjLnRlc3RpbmcuQm9vbFZhbHVlEhYKDmZp" +
+  "bGxfc2VydmVyX2lkGAkgASgIEh4KFmZpbGxfZ3JwY2xiX3JvdXRlX3R5cGUYCiABKAgivgEKDlNpbXBsZVJlc3BvbnNlEiYKB3Bh" +
+  "eWxvYWQYASABKAsyFS5ncnBjLnRlc3RpbmcuUGF5bG9hZBIQCgh1c2VybmFtZRgCIAEoCRITCgtvYXV0aF9zY29wZRgDIAEoCRIR" +
+  "CglzZXJ2ZXJfaWQYBCABKAkSOAoRZ3JwY2xiX3JvdXRlX3R5cGUYBSABKA4yHS5ncnBjLnRlc3RpbmcuR3JwY2xiUm91dGVUeXBl" +
+  "EhAKCGhvc3RuYW1lGAYgASgJIncKGVN0cmVhbWluZ0lucHV0Q2FsbFJlcXVlc3QSJgoHcGF5bG9hZBgBIAEoCzIVLmdycGMudGVz" +
+  "dGluZy5QYXlsb2FkEjIKEWV4cGVjdF9jb21wcmVzc2VkGAIgASgLMhcuZ3JwYy50ZXN0aW5nLkJvb2xWYWx1ZSI9ChpTdHJlYW1p" +
+  "bmdJbnB1dENhbGxSZXNwb25zZRIfChdhZ2dyZWdhdGVkX3BheWxvYWRfc2l6ZRgBIAEoBSJkChJSZXNwb25zZVBhcmFtZXRlcnMS" +
+  "DAoEc2l6ZRgBIAEoBRITCgtpbnRlcnZhbF91cxgCIAEoBRIrCgpjb21wcmVzc2VkGAMgASgLMhcuZ3JwYy50ZXN0aW5nLkJvb2xW" +
+  "YWx1ZSLoAQoaU3RyZWFtaW5nT3V0cHV0Q2FsbFJlcXVlc3QSMAoNcmVzcG9uc2VfdHlwZRgBIAEoDjIZLmdycGMudGVzdGluZy5Q" +
+  "YXlsb2FkVHlwZRI9ChNyZXNwb25zZV9wYXJhbWV0ZXJzGAIgAygLMiAuZ3JwYy50ZXN0aW5nLlJlc3BvbnNlUGFyYW1ldGVycxIm" +
+  "CgdwYXlsb2FkGAMgASgLMhUuZ3JwYy50ZXN0aW5nLlBheWxvYWQSMQoPcmVzcG9uc2Vfc3RhdHVzGAcgASgLMhguZ3JwYy50ZXN0" +
+  "aW5nLkVjaG9TdGF0dXMiRQobU3RyZWFtaW5nT3V0cHV0Q2FsbFJlc3BvbnNlEiYKB3BheWxvYWQYASABKAsyFS5ncnBjLnRlc3Rp" +
+  "bmcuUGF5bG9hZCofCgtQYXlsb2FkVHlwZRIQCgxDT01QUkVTU0FCTEUQACpvCg9HcnBjbGJSb3V0ZVR5cGUSHQoZR1JQQ0xCX1JP" +
+  "VVRFX1RZUEVfVU5LTk9XThAAEh4KGkdSUENMQl9ST1VURV9UWVBFX0ZBTExCQUNLEAESHQoZR1JQQ0xCX1JPVVRFX1RZUEVfQkFD" +
+  "S0VORBACYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of grpc/testing/messages.proto and of every file it imports, transitively, each once (serialized). */
+export function files_grpc_testing_messages(): readonly Uint8Array[] {
+  files$ ??= [file_grpc_testing_messages];
+  return files$;
+}

@@ -19,6 +19,7 @@ export interface ShapesInput {
 /** The codec and defaults of demo.v1.older.Shapes. */
 export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, ShapesInput>({
   typeName: "demo.v1.older.Shapes",
+  files: files_demo_v1_older,
   create: () => ({ packedInts: [], maybe: undefined }),
   write(w, v) {
     const packedInts$ = v.packedInts;
@@ -61,3 +62,11 @@ export const file_demo_v1_older: Uint8Array = bytesFromBase64(
   "ChNkZW1vL3YxL29sZGVyLnByb3RvEg1kZW1vLnYxLm9sZGVyIjsKBlNoYXBlcxITCgtwYWNrZWRfaW50cxgBIAMoBRISCgVtYXli" +
   "ZRgQIAEoBUgAiAEBQggKBl9tYXliZWIGcHJvdG8z",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of demo/v1/older.proto and of every file it imports, transitively, each once (serialized). */
+export function files_demo_v1_older(): readonly Uint8Array[] {
+  files$ ??= [file_demo_v1_older];
+  return files$;
+}

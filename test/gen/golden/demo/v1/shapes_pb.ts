@@ -52,6 +52,7 @@ export interface ScalarsInput {
 /** The codec and defaults of demo.v1.Scalars. */
 export const Scalars: MessageType<Scalars, ScalarsInput> = messageType<Scalars, ScalarsInput>({
   typeName: "demo.v1.Scalars",
+  files: files_demo_v1_shapes,
   create: () => ({ aDouble: 0, aFloat: 0, aInt32: 0, aInt64: 0n, aUint32: 0, aUint64: 0n, aSint32: 0, aSint64: 0n, aFixed32: 0, aFixed64: 0n, aSfixed32: 0, aSfixed64: 0n, aBool: false, aString: "", aBytes: EMPTY_BYTES }),
   write(w, v) {
     if (v.aDouble !== undefined && (v.aDouble !== 0 || 1 / v.aDouble < 0)) w.uint32(9).double(v.aDouble);
@@ -190,6 +191,7 @@ export interface ShapesInput {
 /** The codec and defaults of demo.v1.Shapes. */
 export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, ShapesInput>({
   typeName: "demo.v1.Shapes",
+  files: files_demo_v1_shapes,
   create: () => ({ packedInts: [], unpackedInts: [], packedSint64s: [], doubles: [], strings: [], blobs: [], colors: [], children: [], byName: {}, byId: {}, byFlag: {}, colorsByNumber: {}, choice: { case: undefined }, maybe: undefined, maybeText: undefined, single: undefined, nested: undefined, at: undefined, took: undefined }),
   write(w, v) {
     const packedInts$ = v.packedInts;
@@ -499,6 +501,7 @@ export interface Shapes_NestedInput {
 /** The codec and defaults of demo.v1.Shapes.Nested. */
 export const Shapes_Nested: MessageType<Shapes_Nested, Shapes_NestedInput> = messageType<Shapes_Nested, Shapes_NestedInput>({
   typeName: "demo.v1.Shapes.Nested",
+  files: files_demo_v1_shapes,
   create: () => ({ deep: undefined, color: Color.COLOR_UNSPECIFIED }),
   write(w, v) {
     if (v.deep != null) {
@@ -546,6 +549,7 @@ export interface Shapes_Nested_DeepInput {
 /** The codec and defaults of demo.v1.Shapes.Nested.Deep. */
 export const Shapes_Nested_Deep: MessageType<Shapes_Nested_Deep, Shapes_Nested_DeepInput> = messageType<Shapes_Nested_Deep, Shapes_Nested_DeepInput>({
   typeName: "demo.v1.Shapes.Nested.Deep",
+  files: files_demo_v1_shapes,
   create: () => ({ level: 0 }),
   write(w, v) {
     if (v.level) w.uint32(8).int32(v.level);
@@ -596,6 +600,7 @@ export interface Object$Input {
 /** The codec and defaults of demo.v1.Object. */
 export const Object$: MessageType<Object$, Object$Input> = messageType<Object$, Object$Input>({
   typeName: "demo.v1.Object",
+  files: files_demo_v1_shapes,
   create: () => ({ constructor$: "", toString$: 0, valueOf$: false, hasOwnProperty$: { case: undefined } }),
   write(w, v) {
     if (v.constructor$) w.uint32(10).string(v.constructor$);
@@ -660,6 +665,7 @@ export interface Error$Input {
 /** The codec and defaults of demo.v1.Error. */
 export const Error$: MessageType<Error$, Error$Input> = messageType<Error$, Error$Input>({
   typeName: "demo.v1.Error",
+  files: files_demo_v1_shapes,
   create: () => ({ object: undefined, causes: [] }),
   write(w, v) {
     if (v.object != null) {
@@ -712,6 +718,7 @@ export type NothingInput = Record<string, never>;
 /** The codec and defaults of demo.v1.Nothing. */
 export const Nothing: MessageType<Nothing, NothingInput> = messageType<Nothing, NothingInput>({
   typeName: "demo.v1.Nothing",
+  files: files_demo_v1_shapes,
   create: () => ({  }),
   write(w, v) {
     writeUnknownFields(w, v);
@@ -740,6 +747,7 @@ export const Shop: Service<{
   chat: BidiStreamingMethod<Object$, Error$, Object$Input, Error$Input>;
 }> = {
   name: "demo.v1.Shop",
+  files: files_demo_v1_shapes,
   methods: {
     getItem: {
       name: "GetItem",
@@ -783,6 +791,7 @@ export const Promise$: Service<{
   toString$: UnaryMethod<Nothing, Nothing, NothingInput, NothingInput>;
 }> = {
   name: "demo.v1.Promise",
+  files: files_demo_v1_shapes,
   methods: {
     toString$: {
       name: "ToString",
@@ -825,3 +834,11 @@ export const file_demo_v1_shapes: Uint8Array = bytesFromBase64(
   "by52MS5PYmplY3QaDi5kZW1vLnYxLkVycm9yKAEwATI5CgdQcm9taXNlEi4KCFRvU3RyaW5nEhAuZGVtby52MS5Ob3RoaW5nGhAu" +
   "ZGVtby52MS5Ob3RoaW5nYgZwcm90bzM",
 );
+
+let files$: readonly Uint8Array[] | undefined;
+
+/** The FileDescriptorProto of demo/v1/shapes.proto and of every file it imports, transitively, each once (serialized). */
+export function files_demo_v1_shapes(): readonly Uint8Array[] {
+  files$ ??= [file_demo_v1_shapes, ...new Set([...$wkt.files_google_protobuf_timestamp(), ...$wkt.files_google_protobuf_duration()])];
+  return files$;
+}

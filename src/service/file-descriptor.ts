@@ -1,6 +1,17 @@
 import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor/index.js";
-import { topLevelOf, type ProtoFile } from "./proto-file.js";
+
+/** What a FileDescriptorProto says of its file besides the definitions: name, package, syntax, imports. */
+export interface FileDescriptorSource {
+  /** The name it is imported by: "a/b/c.proto". */
+  name: string;
+  /** The package, "" for none. */
+  package: string;
+  /** "proto2", "proto3", or "editions". */
+  syntax: "proto2" | "proto3" | "editions";
+  /** The files it imports, by import name. */
+  imports: readonly string[];
+}
 
 /** FieldDescriptorProto.Type numbers, by protobufjs type name. */
 const FIELD_TYPES: Record<string, number> = {
@@ -63,7 +74,19 @@ function enumProto(enumType: protobuf.Enum): Json {
   };
 }
 
-function messageProto(type: protobuf.Type, syntax: ProtoFile["syntax"]): Json {
+/** An `extend` field: its own declaration with the extended message as extendee. */
+function extensionProto(field: protobuf.Field): Json {
+  const extendee = field.extensionField?.parent ?? field.parent?.lookupType(field.extend!) ?? null;
+  return {
+    name: field.name,
+    number: field.id,
+    label: field.repeated ? LABEL_REPEATED : field.required ? LABEL_REQUIRED : LABEL_OPTIONAL,
+    ...typeOf(field.type, field.resolvedType),
+    ...(extendee === null ? {} : { extendee: extendee.fullName }),
+  };
+}
+
+function messageProto(type: protobuf.Type, syntax: FileDescriptorSource["syntax"]): Json {
   const nestedType: Json[] = [];
   const enumType: Json[] = [];
   const field: Json[] = [];
@@ -71,6 +94,8 @@ function messageProto(type: protobuf.Type, syntax: ProtoFile["syntax"]): Json {
   const synthetic = type.oneofsArray.filter((oneof) => !real.includes(oneof));
   const oneofs = [...real, ...synthetic];
   for (const member of type.fieldsArray) {
+    // protobufjs adds a sister field to the extended type for each extension: not part of its declaration.
+    if (member.declaringField !== null) continue;
     const proto: Json = { name: member.name, number: member.id };
     if (member instanceof protobuf.MapField) {
       const entryName = `${upperCamel(member.name)}Entry`;
@@ -95,9 +120,11 @@ function messageProto(type: protobuf.Type, syntax: ProtoFile["syntax"]): Json {
     }
     field.push(proto);
   }
+  const extension: Json[] = [];
   for (const nested of type.nestedArray) {
     if (nested instanceof protobuf.Type) nestedType.push(messageProto(nested, syntax));
     else if (nested instanceof protobuf.Enum) enumType.push(enumProto(nested));
+    else if (nested instanceof protobuf.Field && nested.extend !== undefined) extension.push(extensionProto(nested));
   }
   return {
     name: type.name,
@@ -105,6 +132,7 @@ function messageProto(type: protobuf.Type, syntax: ProtoFile["syntax"]): Json {
     nestedType,
     enumType,
     oneofDecl: oneofs.map((oneof) => ({ name: oneof.name })),
+    ...(extension.length > 0 ? { extension } : {}),
     ...reserved(type.reserved),
     ...(type.extensions
       ? { extensionRange: type.extensions.map(([start, end]) => ({ start, end: Math.min(end ?? start ?? 0, 536870911) + 1 })) }
@@ -113,19 +141,22 @@ function messageProto(type: protobuf.Type, syntax: ProtoFile["syntax"]): Json {
 }
 
 /**
- * The FileDescriptorProto of one file, serialized: the same for `tsgrpc gen` and the protoc
- * plugin, since both build it from the parsed reflection objects. It carries the structure
- * (messages, fields, enums, services, dependencies), which is what reflection clients need; source
- * locations and most options are left out.
+ * The FileDescriptorProto of one file, serialized, from its top-level definitions as protobufjs
+ * parsed them (`objects`: messages, enums, services and `extend` fields, in declaration order):
+ * the same for `tsgrpc gen`, the protoc plugin and loadService. It carries the structure
+ * (messages, fields, enums, services, extensions, dependencies), which is what reflection clients
+ * and the JSON mapping need; source locations and most options are left out.
  * https://github.com/protocolbuffers/protobuf/blob/main/src/google/protobuf/descriptor.proto
  */
-export function encodeFileDescriptor(root: protobuf.Root, file: ProtoFile): Uint8Array {
+export function encodeFileDescriptor(file: FileDescriptorSource, objects: readonly protobuf.ReflectionObject[]): Uint8Array {
   const messageType: Json[] = [];
   const enumType: Json[] = [];
   const service: Json[] = [];
-  for (const object of topLevelOf(root, file.name)) {
+  const extension: Json[] = [];
+  for (const object of objects) {
     if (object instanceof protobuf.Type) messageType.push(messageProto(object, file.syntax));
     else if (object instanceof protobuf.Enum) enumType.push(enumProto(object));
+    else if (object instanceof protobuf.Field && object.extend !== undefined) extension.push(extensionProto(object));
     else if (object instanceof protobuf.Service)
       service.push({
         name: object.name,
@@ -144,9 +175,31 @@ export function encodeFileDescriptor(root: protobuf.Root, file: ProtoFile): Uint
     messageType,
     enumType,
     service,
+    ...(extension.length > 0 ? { extension } : {}),
     ...(file.package === "" ? {} : { package: file.package }),
     ...(file.syntax === "proto3" ? { syntax: "proto3" } : {}),
   };
   const type = descriptor.FileDescriptorProto;
   return type.encode(type.fromObject(proto)).finish();
+}
+
+/** The top-level definitions of the file named `file`: messages, enums, services and `extend` fields, in declaration order. */
+export function topLevelOf(root: protobuf.Root, file: string): protobuf.ReflectionObject[] {
+  return topLevelWhere(root, (object) => object.filename === file);
+}
+
+/** The messages, enums, services and `extend` fields defined in a package namespace of `root` that pass `test`, in declaration order. */
+export function topLevelWhere(root: protobuf.Root, test: (object: protobuf.ReflectionObject) => boolean): protobuf.ReflectionObject[] {
+  const found: protobuf.ReflectionObject[] = [];
+  const visit = (namespace: protobuf.NamespaceBase): void => {
+    for (const nested of namespace.nestedArray) {
+      if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
+        if (test(nested)) found.push(nested);
+      } else if (nested instanceof protobuf.Field) {
+        if (nested.extend !== undefined && test(nested)) found.push(nested);
+      } else if (nested instanceof protobuf.Namespace) visit(nested);
+    }
+  };
+  visit(root);
+  return found;
 }
