@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import { GenerateError, encodeFileDescriptor, loadProtos } from "../gen/index.js";
+import { GenerateError, loadProtos } from "../gen/index.js";
+import { encodeFileDescriptor, topLevelOf } from "../service/index.js";
 import { ExitCode } from "./exit-code.js";
 import type { ReflectionClient } from "./reflection-client.js";
 import { Schema, type SchemaSymbol } from "./schema.js";
@@ -72,7 +73,7 @@ export function protoSource(protos: readonly string[], includeDirs: readonly str
     throw error;
   }
   const schema = new Schema();
-  schema.addFiles([...loaded.files.values()].map((file) => encodeFileDescriptor(loaded.root, file)));
+  schema.addFiles([...loaded.files.values()].map((file) => encodeFileDescriptor(file, topLevelOf(loaded.root, file.name))));
   const services = [...loaded.requested].flatMap((name) => {
     const file = schema.files.get(name);
     if (file === undefined) return [];

@@ -4,4 +4,3 @@ export { BUNDLED_PROTO_DIR, loadProtos, type LoadedProtos } from "./load-protos.
 export { outputPathOf, type ProtoFile } from "./proto-file.js";
 export { optionsFromParameter, runPlugin } from "./plugin.js";
 export { rootFromDescriptors } from "./root-from-descriptors.js";
-export { encodeFileDescriptor } from "./file-descriptor.js";
