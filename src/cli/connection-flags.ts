@@ -28,7 +28,7 @@ export const CONNECTION_USAGE = `  -H, --header 'k: v'      request metadata (re
   --tls                    use TLS (default for https:// targets)
   --cacert FILE            CA certificate(s) to trust (PEM), implies --tls
   --cert FILE --key FILE   client certificate and key (PEM) for mutual TLS, imply --tls
-  --authority NAME         TLS server name and :authority to use
+  --authority NAME         TLS server name and :authority to use (needs TLS)
 `;
 
 /** Flags with no value yet. */
@@ -116,8 +116,13 @@ export function readFlagFile(flag: string, path: string): Buffer {
 /** The channel the flags describe: TLS credentials from the files, the server name override. */
 export function openChannel(target: string, flags: ConnectionFlags): Channel {
   checkConnectionFlags(flags);
+  const secure = flags.tls || target.startsWith("https://");
+  if (flags.authority !== undefined && !secure)
+    throw new UsageError(
+      "--authority needs TLS (--tls, --cacert, or an https:// target): over plaintext the :authority is the target's host",
+    );
   let tls: TlsOptions | undefined;
-  if (flags.tls) {
+  if (secure) {
     tls = {};
     if (flags.cacert !== undefined) tls.ca = readFlagFile("--cacert", flags.cacert);
     if (flags.cert !== undefined) tls.cert = readFlagFile("--cert", flags.cert);

@@ -217,6 +217,7 @@ describe("cli: tsgrpc call", function () {
       ["an unknown flag", () => ["call", guide.target, "a.B/C", "--bogus"], 64, /unknown option --bogus/],
       ["a bad --timeout", () => ["call", guide.target, "a.B/C", "--timeout", "soon"], 64, /--timeout must be a positive duration/],
       ["--cert without --key", () => ["call", guide.target, "a.B/C", "--cert", "x.pem"], 64, /--cert and --key go together/],
+      ["--authority over plaintext", () => ["call", guide.target, "a.B/C", "--authority", "x"], 64, /--authority needs TLS/],
       [
         "a bad --compression",
         () => ["call", guide.target, "a.B/C", "--compression", "lz4"],
