@@ -50,13 +50,27 @@ export function describeJson(value: unknown): string {
   let text: string;
   if (value === undefined) text = "undefined";
   else if (typeof value === "bigint") text = `${value}`;
-  else if (typeof value === "object" && value !== null && "text" in value && typeof value.text === "string") text = value.text;
+  else if (typeof value === "number") text = `${value}`;
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      // Numbers of JSON text (JsonNumber) are shown as written.
+      text = (
+        JSON.stringify(value, (_, item: unknown) => (isNumberText(item) ? `\u0000${item.text}\u0000` : item)) ?? String(value)
+      ).replace(/"\\u0000(.*?)\\u0000"/g, "$1");
     } catch {
       text = Array.isArray(value) ? "an array" : "an object";
     }
   }
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}
+
+function isNumberText(value: unknown): value is { text: string } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    "text" in value &&
+    typeof value.text === "string" &&
+    Object.keys(value).length === 1
+  );
 }
