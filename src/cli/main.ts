@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tsgrpc` bin: a subcommand dispatcher (`tsgrpc gen`, `tsgrpc trace`, `tsgrpc help`).
+// The `tsgrpc` bin: a subcommand dispatcher (`tsgrpc call`, `list`, `describe`, `health`, `gen`, `trace`, `help`).
 import { runCli } from "./run-cli.js";
 
 const code = runCli(process.argv.slice(2), {
@@ -7,4 +7,9 @@ const code = runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
 });
 if (typeof code === "number") process.exitCode = code;
-else void code.then((done) => (process.exitCode = done));
+else
+  void code.then((done) => {
+    process.exitCode = done;
+    // A call that ended before its requests did (a server closing a bidi stream) leaves stdin open: let the process exit.
+    if (process.stdin.readableFlowing !== null) process.stdin.destroy();
+  });
