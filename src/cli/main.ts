@@ -2,6 +2,12 @@
 // The `tsgrpc` bin: a subcommand dispatcher (`tsgrpc call`, `list`, `describe`, `health`, `gen`, `trace`, `help`).
 import { runCli } from "./run-cli.js";
 
+// A reader that stops early (`tsgrpc call ... | head`) closes stdout: stop quietly, as a shell tool does, not with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") process.stderr.write(`tsgrpc: stdout: ${error.message}\n`);
+  process.exit(error.code === "EPIPE" ? (process.exitCode ?? 0) : 70);
+});
+
 const code = runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
