@@ -129,3 +129,26 @@ export {
   type MessageType,
   type MessageTypeParts,
 } from "./protobuf/index.js";
+export {
+  TypeRegistry,
+  fromJson,
+  jsonNameOf,
+  registryOf,
+  toJson,
+  type EnumInfo,
+  type FieldInfo,
+  type MessageInfo,
+  type MethodInfo,
+  type ServiceInfo,
+} from "./descriptor/index.js";
+export {
+  JSON_MAX_DEPTH,
+  type EnumSchema,
+  type FieldSchema,
+  type FromJsonOptions,
+  type JsonObject,
+  type JsonValue,
+  type MessageSchema,
+  type SchemaResolver,
+  type ToJsonOptions,
+} from "./json/index.js";

@@ -12,7 +12,9 @@ import {
   type Service,
   type TlsOptions,
 } from "../index.js";
-import { UsageError, type CommandIo } from "./usage-error.js";
+import { TypeRegistry } from "../descriptor/index.js";
+import { ExitCode } from "./exit-code.js";
+import { CliError, UsageError, type CommandIo } from "./usage-error.js";
 
 /** The help text of `tsgrpc trace`. */
 export const TRACE_USAGE = `Usage: tsgrpc trace <target> <pkg.Service/Method> --proto FILE [-I DIR]... [options]
@@ -24,7 +26,8 @@ headers, trailers and status. The exit code is the call's gRPC status code (0 fo
 Options:
   --proto FILE             the .proto file that defines the service (repeatable)
   -I, --proto_path DIR     directory to search for the .proto and its imports (repeatable)
-  -d, --data JSON          the request as JSON (default {}); @FILE reads it from a file;
+  -d, --data JSON          the request as proto3 JSON, as tsgrpc call reads it (default {});
+                           @FILE reads it from a file;
                            for client- and bidi-streaming methods, a JSON array of requests
   -H, --header 'k: v'      request metadata (repeatable)
   --timeout MS             the call's deadline in milliseconds
@@ -137,7 +140,7 @@ export async function traceCommand(args: readonly string[], io: CommandIo): Prom
         .map((candidate: Method) => candidate.name)
         .join(", ")})`,
     );
-  const requests = parseRequests(parsed.data, method);
+  const requests = parseRequests(parsed.data, method).map((value) => canonicalRequest(service, method, value));
   const metadata = new Metadata();
   for (const [key, value] of parsed.headers) metadata.add(key, value);
   const output = { write: (text: string): boolean => (io.stdout(text), true), isTTY: false };
@@ -178,6 +181,25 @@ function parseRequests(data: string, method: Method): unknown[] {
   if (Array.isArray(value) || typeof value !== "object" || value === null)
     throw new UsageError(`-d must be a JSON object for the ${method.kind} method ${method.name}`);
   return [value];
+}
+
+/**
+ * The request as the proto3 JSON mapping reads it (the same as `tsgrpc call`: lowerCamelCase or
+ * proto names, int64 as strings, enums by name, well-known types), decoded into the method's own
+ * request type; a service without a schema (`files`) keeps protobufjs's reading of the object.
+ */
+function canonicalRequest(service: Service, method: Method, value: unknown): unknown {
+  if (service.files === undefined) return value;
+  const registry = TypeRegistry.fromFiles(service.files());
+  const inputType = registry.service(service.name)?.methods.find((candidate) => candidate.name === method.name)?.inputType;
+  if (inputType === undefined) return value;
+  try {
+    return method.requestCodec.decode(registry.fromJson(inputType, JSON.stringify(value)));
+  } catch (error) {
+    throw new CliError(`-d: ${error instanceof GrpcError ? error.statusMessage : (error as Error).message}`, ExitCode.DataError, {
+      cause: error,
+    });
+  }
 }
 
 async function callOnce(channel: Channel, service: Service, method: Method, requests: unknown[], options: CallOptions): Promise<void> {

@@ -20,8 +20,11 @@ export interface FieldInfo extends FieldSchema {
   readonly proto3Optional: boolean;
   /** The name of the real oneof the field belongs to. */
   readonly oneofName: string | undefined;
+  /** The message type of a message field (a map field's entry type). */
   readonly message: MessageInfo | undefined;
+  /** The enum type of an enum field. */
   readonly enum: EnumInfo | undefined;
+  /** A map field's key and value fields (of its entry type). */
   readonly map: { readonly key: FieldInfo; readonly value: FieldInfo } | undefined;
   /** The field's descriptor as the file declares it. */
   readonly descriptor: FieldDescriptorProto;
@@ -37,8 +40,11 @@ export interface MessageInfo extends MessageSchema {
   readonly syntax: string;
   /** A synthesized map entry type (options.map_entry). */
   readonly isMapEntry: boolean;
+  /** The fields, ordered by number. */
   readonly fields: readonly FieldInfo[];
+  /** The fields by number. */
   readonly fieldsByNumber: ReadonlyMap<number, FieldInfo>;
+  /** The fields by JSON name and by .proto name. */
   readonly fieldsByJsonKey: ReadonlyMap<string, FieldInfo>;
   /** The message's descriptor as the file declares it. */
   readonly descriptor: DescriptorProto;
@@ -68,9 +74,13 @@ export interface MethodInfo {
   readonly inputType: string;
   /** The full name of the response type (no leading dot). */
   readonly outputType: string;
+  /** The request type. */
   readonly input: MessageInfo;
+  /** The response type. */
   readonly output: MessageInfo;
+  /** The client sends a stream of requests. */
   readonly clientStreaming: boolean;
+  /** The server sends a stream of responses. */
   readonly serverStreaming: boolean;
   /** The method's descriptor as the file declares it. */
   readonly descriptor: MethodDescriptorProto;
@@ -84,6 +94,7 @@ export interface ServiceInfo {
   readonly fullName: string;
   /** The name of the file that defines it. */
   readonly file: string;
+  /** The methods in declaration order. */
   readonly methods: readonly MethodInfo[];
   /** The service's descriptor as the file declares it. */
   readonly descriptor: ServiceDescriptorProto;

@@ -200,6 +200,9 @@ class FileEmitter {
       used.set(property, what);
     };
     for (const field of type.fieldsArray) {
+      // An extension protobufjs copied into the message it extends: not a field of the message's
+      // own; its value stays with the unknown fields (kept and written back unchanged).
+      if (field.declaringField !== null) continue;
       if (field.delimited || (field.resolvedType instanceof protobuf.Type && (field.resolvedType as { group?: boolean }).group === true))
         throw new GenerateError(`${this.#file.name}: ${typeName}.${field.name} is a group; groups are not supported`);
       const property = safePropertyName(lowerCamelCase(field.name));

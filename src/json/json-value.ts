@@ -3,5 +3,6 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObj
 
 /** A JSON object. */
 export interface JsonObject {
+  /** A member of the object. */
   [key: string]: JsonValue;
 }

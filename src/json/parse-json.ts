@@ -85,9 +85,10 @@ export function parseJsonText(text: string, path: JsonPath): JsonInput {
         for (;;) {
           list.push(readValue(nesting + 1));
           skipSpace();
-          const next = text[pos++];
+          const next = text[pos];
+          if (next !== "]" && next !== ",") return fail(`expected "," or "]"`);
+          pos++;
           if (next === "]") return list;
-          if (next !== ",") return fail(`expected "," or "]"`);
         }
       }
       const object: { [key: string]: JsonInput } = Object.create(null);
@@ -101,12 +102,14 @@ export function parseJsonText(text: string, path: JsonPath): JsonInput {
         const key = readString();
         if (Object.hasOwn(object, key)) return fail(`key ${JSON.stringify(key)} appears twice`);
         skipSpace();
-        if (text[pos++] !== ":") return fail(`expected ":"`);
+        if (text[pos] !== ":") return fail(`expected ":"`);
+        pos++;
         object[key] = readValue(nesting + 1);
         skipSpace();
-        const next = text[pos++];
+        const next = text[pos];
+        if (next !== "}" && next !== ",") return fail(`expected "," or "}"`);
+        pos++;
         if (next === "}") return object;
-        if (next !== ",") return fail(`expected "," or "}"`);
       }
     }
     if (char === '"') return readString();

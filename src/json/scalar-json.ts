@@ -6,7 +6,6 @@ import { type JsonInput, JsonNumber } from "./parse-json.js";
 import type { EnumSchema } from "./schema.js";
 import type { ScalarValue } from "./scalar-wire.js";
 
-const FLOAT32_MAX = 3.4028234663852886e38;
 const NUMBER_TEXT = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const INTEGER_PARTS = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;
 /** More significant digits than any 64-bit integer has: out of range whatever follows. */
@@ -181,9 +180,10 @@ function floatFromJson(json: JsonInput, isFloat32: boolean, path: JsonPath): num
     if (!NUMBER_TEXT.test(json)) throw path.error(`expected a number, got ${describeJson(json)}`);
     value = Number(json);
   } else throw path.error(`expected a number, got ${describeJson(json)}`);
-  if (!Number.isFinite(value) || (isFloat32 && Math.abs(value) > FLOAT32_MAX))
-    throw path.error(`${describeJson(json)} is out of range for ${isFloat32 ? "float" : "double"}`);
-  return isFloat32 ? Math.fround(value) : value;
+  // A float is in range when it rounds to a finite float32: 3.4028235e38 (how FLT_MAX prints) is.
+  const rounded = isFloat32 ? Math.fround(value) : value;
+  if (!Number.isFinite(rounded)) throw path.error(`${describeJson(json)} is out of range for ${isFloat32 ? "float" : "double"}`);
+  return rounded;
 }
 
 /** Reads a map key (always a JSON string) of `type`: "true"/"false" for bool, decimal for integers. */

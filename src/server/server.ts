@@ -78,6 +78,8 @@ export class Server {
   private readonly tracer: Tracer | undefined;
   private readonly logger: Logger | undefined;
   private readonly web: WebGateway | undefined;
+  private readonly added: Service[] = [];
+  private readonly shutdownHooks = new Set<() => void | Promise<void>>();
 
   constructor(options: ServerOptions = {}) {
     for (const key of [
@@ -132,7 +134,42 @@ export class Server {
   // biome-ignore lint/suspicious/noExplicitAny: any method map: typed services (Service<{ ... }>) and the untyped Service alike
   add<S extends Service<any>>(service: S, implementation: ServiceImplementation<S>): this {
     this.router.add(service, implementation as ServiceImplementation);
+    this.added.push(service);
     return this;
+  }
+
+  /**
+   * The services added so far, in the order they were added (a copy: adding goes through `add`).
+   * Server reflection lists them and reads their `files`.
+   */
+  get services(): readonly Service[] {
+    return [...this.added];
+  }
+
+  /**
+   * Runs `hook` when shutdown() or forceShutdown() begins, before any GOAWAY is sent, and waits
+   * for it: the health service uses it to report NOT_SERVING first, so load balancers drain the
+   * server before its connections close. A hook that throws is logged and the shutdown goes on.
+   * Returns a function that removes the hook.
+   */
+  onShutdown(hook: () => void | Promise<void>): () => void {
+    const entry = (): void | Promise<void> => hook();
+    this.shutdownHooks.add(entry);
+    return () => {
+      this.shutdownHooks.delete(entry);
+    };
+  }
+
+  private async runShutdownHooks(): Promise<void> {
+    await Promise.all(
+      [...this.shutdownHooks].map(async (hook) => {
+        try {
+          await hook();
+        } catch (error) {
+          this.logger?.error("server: a shutdown hook failed", error);
+        }
+      }),
+    );
   }
 
   /**
@@ -174,16 +211,19 @@ export class Server {
   }
 
   /**
-   * Sends GOAWAY on every connection and stops listening: new calls are refused, calls in flight
-   * may finish within `graceMs`, then the rest are cancelled. Resolves once all is closed.
+   * Runs the onShutdown hooks, then sends GOAWAY on every connection and stops listening: new
+   * calls are refused, calls in flight may finish within `graceMs`, then the rest are cancelled.
+   * Resolves once all is closed.
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     const graceMs = options.graceMs ?? Infinity;
+    await this.runShutdownHooks();
     await Promise.all(this.listeners.map((listener) => listener.close(graceMs)));
   }
 
-  /** Cancels every call and closes every connection now. */
+  /** Runs the onShutdown hooks, then cancels every call and closes every connection. */
   async forceShutdown(): Promise<void> {
+    await this.runShutdownHooks();
     await Promise.all(this.listeners.map((listener) => listener.forceClose()));
   }
 

@@ -76,7 +76,7 @@ function enumProto(enumType: protobuf.Enum): Json {
 
 /** An `extend` field: its own declaration with the extended message as extendee. */
 function extensionProto(field: protobuf.Field): Json {
-  const extendee = field.extensionField?.parent ?? field.parent?.lookupType(field.extend!) ?? null;
+  const extendee = field.extensionField?.parent ?? field.parent?.lookup(field.extend!, [protobuf.Type]) ?? null;
   return {
     name: field.name,
     number: field.id,

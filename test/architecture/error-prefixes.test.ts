@@ -42,7 +42,10 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
   "resolver: ": { names: "name resolution through a custom resolver", folders: ["channel"] },
   "channel: ": { names: "the channel's own state and options", folders: ["channel", "http2/client"] },
   "connect: ": { names: "opening a connection (TCP, unix socket)", folders: ["channel", "http2", "http2/client"] },
-  "health: ": { names: "client-side health checking (gRFC A17): the Watch call and its messages", folders: ["channel", "client"] },
+  "health: ": {
+    names: "health checking: the client side (gRFC A17, the Watch call and its messages) and the grpc.health.v1 service",
+    folders: ["channel", "client", "health"],
+  },
   "tls: ": { names: "the TLS handshake and certificates", folders: ["http2"] },
   "transport: ": { names: "any other socket failure node reports", folders: ["http2"] },
   "http2: ": { names: "HTTP/2 streams and sessions: resets, GOAWAY, keepalive pings", folders: ["http2", "http2/client", "http2/server"] },
@@ -85,6 +88,7 @@ const PASSED_THROUGH: Record<string, string> = {
   "client/call-site.ts: error.statusMessage": "a failed call's status copied with the caller's stack frames, message unchanged",
   "framing/frame-decoder.ts: this.#tooLarge(length)":
     'framing: ..., or the side\'s own limit message when the role layer named it ("client: response of ...", see FrameDecoder)',
+  "cli/reflection-client.ts: errorMessage": "the reflection server's error_response message, reported as it came",
   "pipeline/encode-message.ts: tooLarge":
     'pipeline: ..., or the side\'s own limit message when the role layer named it ("server: response of ...")',
 };

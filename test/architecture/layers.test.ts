@@ -40,6 +40,9 @@ const LEVELS: Record<string, number> = {
   ".": 5,
   // Generated code of gRPC's own protos (grpc.health.v1, grpc.reflection.v1/v1alpha), on the public API.
   grpc: 5.2,
+  // tsgrpc/reflection and tsgrpc/health: gRPC's standard services, on the public API and src/grpc.
+  reflection: 5.5,
+  health: 5.5,
   // tsgrpc/otel: OpenTelemetry interceptors built on the public API ("."), nothing below it.
   otel: 6,
   // Tools, not the library: the code generator (parses .proto files with protobufjs) and the bin.

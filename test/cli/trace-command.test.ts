@@ -71,6 +71,12 @@ describe("cli: tsgrpc trace", function () {
     expect(result.stderr).to.match(/^(UNAVAILABLE|DEADLINE_EXCEEDED): /);
   });
 
+  it("-d is read with the proto3 JSON mapping: a field the message lacks is exit 65", async () => {
+    const result = await trace(["t:1", "helloworld.Greeter/SayHello", "--proto", PROTO, "-d", '{"nam":"ada"}']);
+    expect(result.code).to.equal(65);
+    expect(result.stderr).to.equal('tsgrpc trace: -d: json: helloworld.HelloRequest: no field named "nam"\n');
+  });
+
   for (const [name, args, message] of [
     ["no method", ["x"], /needs a target and a method/],
     ["a malformed method", ["t:1", "Greeter.SayHello", "--proto", PROTO], /not of the form pkg.Service\/Method/],
@@ -81,9 +87,9 @@ describe("cli: tsgrpc trace", function () {
     ["a bad timeout", ["t:1", "x.Y/Z", "--proto", PROTO, "--timeout", "soon"], /--timeout must be a positive number/],
     ["an unknown flag", ["t:1", "x.Y/Z", "--bogus"], /unknown option --bogus/],
   ] as const) {
-    it(`${name}: one line on stderr, exit code 2`, async () => {
+    it(`${name}: one line on stderr, exit code 64 (usage)`, async () => {
       const result = await trace([...args]);
-      expect(result.code).to.equal(2);
+      expect(result.code).to.equal(64);
       expect(result.stderr).to.match(message);
       expect(result.stderr.trim().split("\n")).to.have.length(1);
     });

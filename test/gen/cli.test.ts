@@ -59,13 +59,13 @@ describe("cli: tsgrpc", function () {
   });
 
   for (const [name, args, code, pattern] of [
-    ["no command", [], 2, /Usage: tsgrpc <command>/],
-    ["an unknown command", ["frobnicate"], 2, /unknown command "frobnicate"/],
-    ["gen with no files", ["gen"], 2, /no \.proto files given/],
-    ["an unknown flag", ["gen", "--bogus", "x.proto"], 2, /unknown option --bogus/],
-    ["a flag missing its value", ["gen", "x.proto", "--out"], 2, /--out needs a value/],
-    ["a missing file", ["gen", "missing.proto"], 1, /missing\.proto: no such file/],
-    ["a missing include directory", ["gen", "-I", "no-such-include-dir", "x.proto"], 1, /no such directory/],
+    ["no command", [], 64, /Usage: tsgrpc <command>/],
+    ["an unknown command", ["frobnicate"], 64, /unknown command "frobnicate"/],
+    ["gen with no files", ["gen"], 64, /no \.proto files given/],
+    ["an unknown flag", ["gen", "--bogus", "x.proto"], 64, /unknown option --bogus/],
+    ["a flag missing its value", ["gen", "x.proto", "--out"], 64, /--out needs a value/],
+    ["a missing file", ["gen", "missing.proto"], 66, /missing\.proto: no such file/],
+    ["a missing include directory", ["gen", "-I", "no-such-include-dir", "x.proto"], 66, /no such directory/],
   ] as const) {
     it(`${name}: exit ${code}, one line on stderr`, () => {
       const result = run([...args]);
@@ -78,28 +78,28 @@ describe("cli: tsgrpc", function () {
   it("a parse error names file:line", () => {
     writeFileSync(join(dir, "bad.proto"), 'syntax = "proto3";\nmessage A {\n  int32 x = 1\n}\n');
     const result = run(["gen", "-I", dir, "--out", dir, join(dir, "bad.proto")]);
-    expect(result.code).to.equal(1);
+    expect(result.code).to.equal(65);
     expect(result.stderr).to.match(/^tsgrpc gen: bad\.proto:4: /);
   });
 
   it("an unresolvable import names the importing file and the import", () => {
     writeFileSync(join(dir, "a.proto"), 'syntax = "proto3";\nimport "nowhere/b.proto";\n');
     const result = run(["gen", "-I", dir, "--out", dir, join(dir, "a.proto")]);
-    expect(result.code).to.equal(1);
+    expect(result.code).to.equal(65);
     expect(result.stderr).to.match(/a\.proto: import "nowhere\/b\.proto" not found/);
   });
 
   it("an unknown type is a clear error", () => {
     writeFileSync(join(dir, "a.proto"), 'syntax = "proto3";\nmessage A { Missing m = 1; }\n');
     const result = run(["gen", "-I", dir, "--out", dir, join(dir, "a.proto")]);
-    expect(result.code).to.equal(1);
+    expect(result.code).to.equal(65);
     expect(result.stderr).to.match(/Missing/);
   });
 
   it("a file outside every include directory is an error", () => {
     writeFileSync(join(dir, "a.proto"), 'syntax = "proto3";\n');
     const result = run(["gen", "-I", PROTO_DIR, join(dir, "a.proto")]);
-    expect(result.code).to.equal(1);
+    expect(result.code).to.equal(65);
     expect(result.stderr).to.match(/not under any include directory/);
   });
 
@@ -110,7 +110,7 @@ describe("cli: tsgrpc", function () {
 
   it("the bin runs as a process: exit code and stderr", () => {
     const child = spawnSync(process.execPath, [BIN, "gen", "--nope"], { encoding: "utf8" });
-    expect(child.status).to.equal(2);
+    expect(child.status).to.equal(64);
     expect(child.stderr.trim().split("\n")).to.have.length(1);
     expect(execFileSync(process.execPath, [BIN, "help"], { encoding: "utf8" })).to.match(/Commands:/);
   });

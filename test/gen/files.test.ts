@@ -52,3 +52,24 @@ describe("gen: files() in generated code", () => {
     }
   });
 });
+
+describe("gen: extensions", () => {
+  it("an extended message gets no property for the extensions (they stay unknown fields); the descriptor declares them", async () => {
+    const { generateFiles, loadProtos } = await import("../../src/gen/index.js");
+    const { join } = await import("node:path");
+    const { projectRoot } = await import("../project-root.js");
+    const dir = join(projectRoot(), "test/reflection/protos");
+    const { root, files, requested } = loadProtos([join(dir, "ext.proto")], [dir]);
+    const [generated] = generateFiles(root, files, requested, { runtimeImport: "tsgrpc" });
+    expect(generated!.content).to.not.include(".ext.v1.");
+    expect(generated!.content).to.include("  name: string | undefined;\n}");
+    const base64 = /export const file_ext: Uint8Array = bytesFromBase64\(\n([\s\S]*?),\n\);/.exec(generated!.content)![1]!;
+    const bytes = Buffer.from(base64.replace(/[\s"+]/g, ""), "base64");
+    const descriptor = wkt.FileDescriptorProto.decode(bytes);
+    expect(descriptor.extension.map((extension) => [extension.name, extension.number, extension.extendee])).to.deep.equal([
+      ["weight", 100, ".ext.v1.Base"],
+      ["label", 150, ".ext.v1.Base"],
+    ]);
+    expect(descriptor.messageType[0]!.field.map((field) => field.name)).to.deep.equal(["name"]);
+  });
+});

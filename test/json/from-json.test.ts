@@ -56,6 +56,12 @@ describe("json: fromJson (proto3 JSON -> canonical binary)", () => {
     expect(registry.toJson(`${T}.Scalars`, encode("Scalars", { fFloat: 16777217 }))).to.deep.equal({ fFloat: 16777216 });
   });
 
+  it("accepts a float that rounds to a finite float32, as FLT_MAX prints (python3-protobuf 3.21 rejects it)", () => {
+    const bytes = encode("Scalars", '{"fFloat": 3.4028235e38}');
+    expect(registry.toJson(`${T}.Scalars`, bytes)).to.deep.equal({ fFloat: 3.4028235e38 });
+    fails("Scalars", '{"fFloat": 3.4028236e38}', "json: tsgrpc.json.test.Scalars.fFloat: 3.4028236e38 is out of range for float");
+  });
+
   it("ignoreUnknownFields skips unknown keys and unknown enum names", () => {
     expect(hex(encode("Scalars", { nope: 1, fEnum: "COLOR_PURPLE", fInt32: 1 }, true))).to.equal("2801");
     expect(hex(encode("Repeated", { rEnum: ["COLOR_PURPLE", "COLOR_RED"] }, true))).to.equal("72 0101".replace(" ", ""));
