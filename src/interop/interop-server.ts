@@ -1,5 +1,7 @@
 import { hostname } from "node:os";
+import { addHealth } from "../health/index.js";
 import { Server, type BoundAddress, type ServerTlsOptions } from "../index.js";
+import { addReflection } from "../reflection/index.js";
 import { TestService } from "./gen/grpc/testing/test_pb.js";
 import { createTestServiceImplementation } from "./test-service.js";
 import { TEST_SERVER_CERT_PEM, TEST_SERVER_KEY_PEM } from "./test-certificates.js";
@@ -15,12 +17,16 @@ export interface InteropServerOptions {
 
 /**
  * The interop server, ready to listen: grpc.testing.TestService (and nothing for
- * UnimplementedService, which then answers UNIMPLEMENTED). Every service the interop server offers
- * is added here, in this one function.
+ * UnimplementedService, which then answers UNIMPLEMENTED), server reflection (v1 and v1alpha) so
+ * any harness or `buf curl` can find it, grpc.health.v1 (SERVING until shutdown), and gRPC-Web and
+ * Connect on the same port for browsers and curl (CORS open to every origin: a test server).
+ * Every service the interop server offers is added here, in this one function.
  */
 export function createInteropServer(options: InteropServerOptions = {}): Server {
-  const server = new Server({ maxReceiveMessageBytes: INTEROP_MAX_RECEIVE_BYTES });
+  const server = new Server({ maxReceiveMessageBytes: INTEROP_MAX_RECEIVE_BYTES, web: { cors: { allowedOrigins: "*" } } });
   server.add(TestService, createTestServiceImplementation(options.serverId ?? `tsgrpc@${hostname()}`));
+  addReflection(server);
+  addHealth(server);
   return server;
 }
 
