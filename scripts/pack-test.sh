@@ -206,7 +206,7 @@ TS
   "typeRoots": ["$root/node_modules/@types"], "types": ["node"] }, "include": ["use.ts", "../gen/**/*.ts"] }
 JSON
   (cd "$app" && npx --no-install tsgrpc gen --out gen -I proto proto/hello.proto) || return 1
-  (cd "$app" && npx --no-install tsgrpc gen --bogus 2>/dev/null; [ $? -eq 2 ]) || { echo "tsgrpc gen --bogus did not exit 2"; return 1; }
+  (cd "$app" && npx --no-install tsgrpc gen --bogus 2>/dev/null; [ $? -eq 64 ]) || { echo "tsgrpc gen --bogus did not exit 64"; return 1; }
   [ -x "$app/node_modules/.bin/protoc-gen-tsgrpc" ] || { echo "no protoc-gen-tsgrpc bin"; return 1; }
   (cd "$app" && "$root/node_modules/.bin/tsc" -p typed/tsconfig.json) || return 1
   (cd "$app" && node typed-out/typed/use.js) | grep -qx "/hello.Hello/Say x 5"
@@ -267,9 +267,9 @@ request.end(Buffer.alloc(5));
 JS
   (cd "$app" && npx --no-install tsgrpc probe client --only baseline/ok -- node stand-in.cjs) | grep -q "^PASS baseline/ok" || return 1
   (cd "$app" && npx --no-install tsgrpc probe client --only http-status/503 -- node stand-in.cjs >/dev/null; [ $? -eq 1 ]) || { echo "a FAIL did not exit 1"; return 1; }
-  (cd "$app" && npx --no-install tsgrpc probe server 2>/dev/null; [ $? -eq 2 ]) || { echo "tsgrpc probe server without a target did not exit 2"; return 1; }
+  (cd "$app" && npx --no-install tsgrpc probe server 2>/dev/null; [ $? -eq 64 ]) || { echo "tsgrpc probe server without a target did not exit 64"; return 1; }
 }
-check "npx tsgrpc probe in the app: a client check passes, a FAIL exits 1, a usage mistake 2" probe
+check "npx tsgrpc probe in the app: a client check passes, a FAIL exits 1, a usage mistake 64" probe
 
 # An install from git: npm clones the commit, installs its devDependencies, runs prepare and packs.
 if [ -z "${1:-}" ] && [ "${PACK_TEST_GIT:-1}" != 0 ] && head=$(git -C "$root" rev-parse HEAD 2>/dev/null); then

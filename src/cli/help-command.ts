@@ -18,8 +18,7 @@ call, list and describe read the schema through server reflection (grpc.reflecti
 v1alpha), or from --proto files. Targets: host:port, dns:///host:port, unix:/path, [::1]:port,
 https://host (TLS).
 
-Exit codes (interop and probe keep the interop harnesses' convention: 0 all passed, 1 a
-failure, 2 a usage mistake; see their --help):
+Exit codes (interop and probe: 0 every case or check passed, 1 one failed, 64 a usage mistake):
   0       done (the call ended OK; health: SERVING)
   1..16   the call failed with this gRPC status code (2 UNKNOWN, 5 NOT_FOUND, 14 UNAVAILABLE, ...)
   64      usage: an unknown command or option, a missing or malformed argument

@@ -22,6 +22,7 @@ import {
   type FlagSpec,
   type ParsedFlags,
 } from "../interop/index.js";
+import { ExitCode } from "./exit-code.js";
 import { UsageError, type CommandIo } from "./usage-error.js";
 
 const USAGE = `Usage: tsgrpc interop server [--port=N] [--use_tls [--tls_cert_file=F --tls_key_file=F]]
@@ -43,14 +44,14 @@ export function interopCommand(args: readonly string[], io: CommandIo): number |
   const [role, ...rest] = args;
   if (role === undefined || role === "--help" || role === "-h" || role === "help") {
     (role === undefined ? io.stderr : io.stdout)(USAGE);
-    return role === undefined ? 2 : 0;
+    return role === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   if (role === "client") return runClient(rest, io);
   if (role === "server") return runServer(rest, io);
   throw new UsageError(`unknown role ${JSON.stringify(role)} (tsgrpc interop server|client)`);
 }
 
-/** Parses flags; the parser's RangeError is a usage mistake (exit 2), printed without its prefix. */
+/** Parses flags; the parser's RangeError is a usage mistake (exit 64), printed without its prefix. */
 function parse(args: readonly string[], specs: Readonly<Record<string, FlagSpec>>, aliases: Readonly<Record<string, string>>): ParsedFlags {
   try {
     return parseInteropFlags(args, specs, aliases);
@@ -72,7 +73,7 @@ function clientHelp(): string {
   return `Usage: tsgrpc interop client [flags]
 
 Runs interop cases against a grpc.testing.TestService server. Prints one line per case
-(PASS/FAIL/SKIP, milliseconds, reason); exit code 0 when all pass, 1 when any fails, 2 for a usage
+(PASS/FAIL/SKIP, milliseconds, reason); exit code 0 when all pass, 1 when any fails, 64 for a usage
 mistake, 3 when every case was skipped.
 
 Cases (--test_case=all runs these): ${standard}

@@ -16,7 +16,7 @@ export const PROBE_USAGE = `Usage: tsgrpc probe server <target> [options]
 
 Checks a gRPC peer against the spec (docs/CONFORMANCE.md) with crafted HTTP/2 traffic, check by
 check: PASS, FAIL or INFO, the spec sentence each check tests (MUST, SHOULD or a robustness bound)
-and what the peer did. Exit code 0 when nothing failed, 1 on any FAIL, 2 on a usage mistake.
+and what the peer did. Exit code 0 when nothing failed, 1 on any FAIL, 64 on a usage mistake.
 
 probe server: crafted requests to a server of grpc.testing.TestService at <target>
 (host:port, http://host:port or https://host:port). Checks that need no service pass on any

@@ -197,12 +197,12 @@ describe("tsgrpc interop client (in-process, 127.0.0.1)", function () {
     expect(run.stderr).to.match(/^tsgrpc interop client: --oauth_scope ignored: /m);
     for (const flag of ["--use_alts", "--custom_credentials_type=google_default_credentials"]) {
       const refused = await cli("client", flag);
-      expect(refused.code, flag).to.equal(2);
+      expect(refused.code, flag).to.equal(64);
       expect(refused.stderr, flag).to.match(/^tsgrpc interop: --\w+: .*not supported\n$/);
     }
   });
 
-  it("usage mistakes exit 2 with one line: unknown flag, case, role, format, port", async () => {
+  it("usage mistakes exit 64 with one line: unknown flag, case, role, format, port", async () => {
     const cases: [string[], RegExp][] = [
       [["client", "--bogus"], /unknown flag --bogus \(known: --server_host /],
       [["client", "--test_case=nope"], /unknown test case "nope" \(known: all, empty_unary/],
@@ -216,13 +216,13 @@ describe("tsgrpc interop client (in-process, 127.0.0.1)", function () {
     ];
     for (const [args, message] of cases) {
       const run = await cli(...args);
-      expect(run.code, args.join(" ")).to.equal(2);
+      expect(run.code, args.join(" ")).to.equal(64);
       expect(run.stderr, args.join(" ")).to.match(message);
       expect(run.stderr.trimEnd().split("\n"), args.join(" ")).to.have.length(1);
     }
   });
 
-  it("--help prints the flags and the cases; bare `tsgrpc interop` prints usage and exits 2", async () => {
+  it("--help prints the flags and the cases; bare `tsgrpc interop` prints usage and exits 64", async () => {
     const client = await cli("client", "--help");
     expect(client.code).to.equal(0);
     expect(client.stdout).to.include("--server_host_override=VALUE");
@@ -231,7 +231,7 @@ describe("tsgrpc interop client (in-process, 127.0.0.1)", function () {
     expect(server.code).to.equal(0);
     expect(server.stdout).to.include("--tls_cert_file=VALUE, --cert");
     const bare = await cli();
-    expect(bare.code).to.equal(2);
+    expect(bare.code).to.equal(64);
     expect(bare.stderr).to.match(/^Usage: tsgrpc interop server/);
   });
 });

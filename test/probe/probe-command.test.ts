@@ -70,10 +70,10 @@ describe("cli: tsgrpc probe", function () {
     expect(probeTargetOf(parseProbeArguments(["server", "https://h:2"])).url).to.equal("https://h:2");
   });
 
-  it("prints help, and exits 2 on a usage mistake", async () => {
+  it("prints help, and exits 64 on a usage mistake", async () => {
     expect((await run(["probe", "--help"])).stdout).to.contain("tsgrpc probe server <target>");
     const failed = await run(["probe", "server"]);
-    expect(failed.code).to.equal(2);
+    expect(failed.code).to.equal(64);
     expect(failed.stderr).to.match(/^tsgrpc probe: /);
     expect((await run(["help"])).stdout).to.contain("probe");
   });
@@ -105,7 +105,7 @@ describe("cli: tsgrpc probe", function () {
       expect(markdown.stdout).to.equal("");
       expect(readFileSync(output, "utf8")).to.match(/^# tsgrpc probe server/);
       const none = await run(["probe", "server", `127.0.0.1:${bound.port}`, "--only", "no-such/*"]);
-      expect(none.code).to.equal(2);
+      expect(none.code).to.equal(64);
       expect(none.stderr).to.match(/matches no check/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
