@@ -58,7 +58,7 @@ const PREFIXES: Record<string, { names: string; folders: string[] }> = {
     names: "a service config (gRFC A2): the JSON path and the rule it breaks",
     folders: ["service-config", "channel", "client"],
   },
-  "client: ": { names: "the client: call options, unexpected failures", folders: ["client", "cli"] },
+  "client: ": { names: "the client: call options, unexpected failures, its side of TLS", folders: ["client", "cli", "http2/client"] },
   "trace: ": { names: "the tracer and logger options, TSGRPC_TRACE filters", folders: ["trace"] },
   "json: ": { names: "the proto3 JSON mapping: the message type, the field path, what was wrong", folders: ["json"] },
   "descriptor: ": { names: "FileDescriptorProtos and the TypeRegistry: missing imports, unknown types", folders: ["descriptor"] },

@@ -150,7 +150,7 @@ describe("tsgrpc interop client (in-process, 127.0.0.1)", function () {
     expect(run.code, run.stdout).to.equal(0);
     const untrusted = await cli("client", "--server_host=127.0.0.1", `--server_port=${port}`, "--test_case=empty_unary", "--use_tls");
     expect(untrusted.code).to.equal(1);
-    expect(untrusted.stdout).to.match(/^FAIL empty_unary \d+ ms: UNAVAILABLE \(14\): tls: /m);
+    expect(untrusted.stdout).to.match(/^FAIL empty_unary \d+ ms: UNAVAILABLE \(14\): client: TLS: /m);
   });
 
   it("--ca_file trusts that CA; --additional_metadata reaches the server", async () => {

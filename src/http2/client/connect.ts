@@ -7,6 +7,7 @@ import { Code, GrpcError } from "../../status/index.js";
 import type { ConnectionTrace } from "../../trace/index.js";
 import { grpcErrorFromNode } from "../index.js";
 import { Connection, type ConnectionTimers } from "./connection.js";
+import { clientTlsError, type TlsAttempt } from "./tls-error.js";
 
 /** TLS settings of a channel. All optional: `{}` means TLS with the system's CAs. */
 export interface TlsOptions {
@@ -66,16 +67,21 @@ function connectSession(address: Address, owner: TransportOwner<Connection>, opt
     }
     owner.connected(new Connection(session, owner, options.timers, trace));
   });
+  const tlsAttempt = options.tls === undefined ? undefined : watchTls(session, options.tls);
   // These stay after a failure or cancel: a late 'error' must still find a listener.
-  const onError = (error: Error): void => fail(grpcErrorFromNode(error));
-  const onClose = (): void => fail(new GrpcError(Code.Unavailable, `connect: connection to ${formatAddress(address)} closed during setup`));
+  const onError = (error: Error): void => fail((tlsAttempt && clientTlsError(tlsAttempt, error)) ?? grpcErrorFromNode(error));
+  const onClose = (): void =>
+    fail(
+      (tlsAttempt && clientTlsError(tlsAttempt, undefined)) ??
+        new GrpcError(Code.Unavailable, `connect: connection to ${formatAddress(address)} closed during setup`),
+    );
   session.on("error", onError);
   session.on("close", onClose);
   // A TLS alert that comes after the handshake (TLS 1.3: the server refuses our client certificate)
   // errors the socket, but node then destroys the session without 'error' or 'close' on it (Node
   // 20-24): without this the attempt would wait for SETTINGS forever.
   const onSocketError = (error: Error): void => {
-    fail(grpcErrorFromNode(error));
+    onError(error);
     session.destroy();
   };
   session.socket?.once("error", onSocketError);
@@ -85,6 +91,19 @@ function connectSession(address: Address, owner: TransportOwner<Connection>, opt
       session.destroy();
     },
   };
+}
+
+/** Follows a TLS attempt's progress, to tell what the server objected to if it fails. */
+function watchTls(session: ClientHttp2Session, tls: TlsOptions): TlsAttempt {
+  const attempt: TlsAttempt = { hasClientCertificate: tls.cert !== undefined, tcpConnected: false, handshakeDone: false };
+  session.socket?.once("connect", () => {
+    attempt.tcpConnected = true;
+  });
+  session.socket?.once("secureConnect", () => {
+    attempt.tcpConnected = true;
+    attempt.handshakeDone = true;
+  });
+  return attempt;
 }
 
 function openSession(address: Address, options: ConnectOptions): ClientHttp2Session {
