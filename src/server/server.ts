@@ -147,9 +147,11 @@ export class Server {
   }
 
   /**
-   * Runs `hook` when shutdown() or forceShutdown() begins, before any GOAWAY is sent, and waits
-   * for it: the health service uses it to report NOT_SERVING first, so load balancers drain the
-   * server before its connections close. A hook that throws is logged and the shutdown goes on.
+   * Runs `hook` when shutdown() or forceShutdown() begins, before any GOAWAY is sent. shutdown()
+   * waits for it: the health service uses it to report NOT_SERVING first, so load balancers drain
+   * the server before its connections close. forceShutdown() means now: it starts every hook
+   * (their synchronous part runs before any connection closes) but does not wait for the promise
+   * a hook returns. A hook that throws or rejects is logged and the shutdown goes on.
    * Returns a function that removes the hook.
    */
   onShutdown(hook: () => void | Promise<void>): () => void {
@@ -221,9 +223,14 @@ export class Server {
     await Promise.all(this.listeners.map((listener) => listener.close(graceMs)));
   }
 
-  /** Runs the onShutdown hooks, then cancels every call and closes every connection. */
+  /**
+   * Cancels every call and closes every connection now. The onShutdown hooks are started first,
+   * best effort: they are not waited for (a slow hook never delays a forced shutdown) and their
+   * failures are logged.
+   */
   async forceShutdown(): Promise<void> {
-    await this.runShutdownHooks();
+    // Not awaited: force means now. runShutdownHooks catches and logs each hook's failure.
+    void this.runShutdownHooks();
     await Promise.all(this.listeners.map((listener) => listener.forceClose()));
   }
 
