@@ -9,11 +9,14 @@ export {
   Metadata,
   isBinaryKey,
   isReservedKey,
+  isSingleValuedKey,
   isValidKey,
   decodeBase64,
   decodeBinaryHeader,
   encodeBase64,
+  type MetadataInit,
   type MetadataValue,
+  type SingleValuedMetadataKey,
 } from "./metadata/index.js";
 // status/: codes, grpc-status, grpc-message, grpc-status-details-bin, and the statuses of HTTP and HTTP/2 failures.
 export {

@@ -121,7 +121,8 @@ export async function applyCallCredentials<I>(
   };
   const metadata = setup.metadata.clone();
   try {
-    for (const { credentials, source } of list) metadata.merge(await runCredentials(credentials, source, context));
+    for (const { credentials, source } of list)
+      mergeCredentialsMetadata(metadata, await runCredentials(credentials, source, context), source);
   } finally {
     timer.dispose();
     for (const source of sources) source.removeEventListener("abort", onAbort);
@@ -139,6 +140,22 @@ export async function applyCallCredentials<I>(
     { scheme: core.scheme, userAgent: channel.userAgent },
   );
   return { ...setup, headers, metadata, credentials: undefined };
+}
+
+/**
+ * Adds what one credentials function supplied to the call's metadata. A second value of a
+ * single-valued key (`authorization` already in the call's metadata, or from earlier credentials)
+ * is the application's mistake: a TypeError naming the credentials, never sent.
+ */
+function mergeCredentialsMetadata(metadata: Metadata, supplied: Metadata, source: string): void {
+  try {
+    metadata.merge(supplied);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new TypeError(`credentials: the ${source} call credentials supplied metadata the call cannot send: ${error.message}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Runs one credentials function, bounded by the call's signal; every failure is a GrpcError naming it. */

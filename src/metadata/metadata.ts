@@ -1,5 +1,13 @@
 import { encodeBase64 } from "./base64.js";
-import { isBinaryKey, isLegalFieldValue, isReservedKey, isValidAsciiValue, isValidKey } from "./metadata-key.js";
+import {
+  type SingleValuedMetadataKey,
+  isBinaryKey,
+  isLegalFieldValue,
+  isReservedKey,
+  isSingleValuedKey,
+  isValidAsciiValue,
+  isValidKey,
+} from "./metadata-key.js";
 
 /** A metadata value: a string for ASCII keys, bytes for `-bin` keys. */
 export type MetadataValue = string | Uint8Array;
@@ -8,16 +16,27 @@ export type MetadataValue = string | Uint8Array;
 export const HEADER_FIELD_OVERHEAD_BYTES = 32;
 
 /**
+ * What Metadata.from takes: a value or an array of values per key; a single-valued key
+ * (`authorization`, `user-agent`, ...) takes one string, so an array there is a compile error.
+ */
+export type MetadataInit = Record<string, MetadataValue | readonly MetadataValue[]> & {
+  readonly [key in SingleValuedMetadataKey]?: string;
+};
+
+/**
  * Custom metadata of a call: case-insensitive, multi-valued keys, ASCII or binary (`-bin`) values.
  *
  * Every mutation validates right away and throws TypeError, so a bad key never reaches the wire.
+ * Keys gRPC reserves (`content-type`, `te`, `grpc-timeout`, ...) cannot be set at all, and a key
+ * HTTP defines as single-valued (`authorization`, `user-agent`, ...) takes one value: adding a
+ * second one throws (set() replaces it).
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#requests
  */
 export class Metadata {
   private readonly map = new Map<string, MetadataValue[]>();
 
   /** Builds metadata from a plain object; arrays give several values to one key. */
-  static from(init: Record<string, MetadataValue | readonly MetadataValue[]>): Metadata {
+  static from(init: MetadataInit): Metadata {
     const metadata = new Metadata();
     for (const [key, value] of Object.entries(init)) {
       if (Array.isArray(value)) for (const item of value) metadata.add(key, item);
@@ -33,10 +52,14 @@ export class Metadata {
     return this;
   }
 
-  /** Appends `value` to the values of `key`. */
+  /** Appends `value` to the values of `key`; a TypeError when `key` is single-valued and has a value. */
   add(key: string, value: MetadataValue): this {
     const name = checkEntry(key, value);
     const values = this.map.get(name);
+    if (values !== undefined && isSingleValuedKey(name))
+      throw new TypeError(
+        `metadata: key ${JSON.stringify(name)} takes a single value (HTTP sends it once per header block) and already has one; use set() to replace it`,
+      );
     if (values) values.push(value);
     else this.map.set(name, [value]);
     return this;

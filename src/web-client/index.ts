@@ -16,7 +16,7 @@ export { codeFromConnectName } from "./connect-error.js";
 // The shared vocabulary: the same classes as "tsgrpc" exports, so errors and metadata look alike on both sides.
 export { Code, codeName, GrpcError, type GrpcErrorOptions } from "../status/index.js";
 export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type StatusDetails } from "../status/index.js";
-export { Metadata, type MetadataValue } from "../metadata/index.js";
+export { Metadata, type MetadataInit, type MetadataValue, type SingleValuedMetadataKey } from "../metadata/index.js";
 // The types of generated services (types only: service/ itself loads protobufjs for loadService).
 export type {
   BidiStreamingMethod,

@@ -45,3 +45,10 @@ export function rotate(server: Server, cert: string, key: string): void {
   // @ts-expect-error a key is needed
   server.setTls({ cert });
 }
+
+// A single-valued key takes one string in Metadata.from: an array there is a compile error.
+Metadata.from({ authorization: "Bearer t", "x-token": ["a", "b"] });
+// @ts-expect-error authorization is single-valued
+Metadata.from({ authorization: ["Bearer a", "Bearer b"] });
+// @ts-expect-error user-agent is single-valued
+Metadata.from({ "user-agent": ["a", "b"] });
