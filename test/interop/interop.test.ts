@@ -16,6 +16,8 @@ import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CERTS_DIR as CERTS, DEFAULT_PROTO_ROOT, PROJECT_ROOT as ROOT } from "../../interop/grpc-js/load-protos.js";
+import { STANDARD_CASES } from "../../src/interop/index.js";
+import { type ClientRun, limiter, runClient as runClientProcess } from "./client-processes.js";
 
 /** The compiled tree this file sits in (test/interop/ is two levels below it). */
 const TREE = fileURLToPath(new URL("../../", import.meta.url));
@@ -62,29 +64,8 @@ const TSGRPC: Implementation = {
   env: process.env,
 };
 
-/** doc/interop-test-descriptions.md cases the clients implement (issue 4's list). */
-const CASES = [
-  "empty_unary",
-  "large_unary",
-  "client_compressed_unary",
-  "server_compressed_unary",
-  "client_streaming",
-  "client_compressed_streaming",
-  "server_streaming",
-  "server_compressed_streaming",
-  "ping_pong",
-  "empty_stream",
-  "custom_metadata",
-  "status_code_and_message",
-  "special_status_message",
-  "unimplemented_method",
-  "unimplemented_service",
-  "cancel_after_begin",
-  "cancel_after_first_response",
-  "timeout_on_sleeping_server",
-  "rpc_soak",
-  "channel_soak",
-];
+/** doc/interop-test-descriptions.md cases the clients implement: the interop client's own table (`--test_case=all`). */
+const CASES = STANDARD_CASES;
 const TLS_CASES = ["empty_unary", "large_unary", "server_streaming", "ping_pong"];
 /** Cases beyond the descriptions (grpc-java's, grpc-go's) that tsgrpc's client and server both run. */
 const TSGRPC_EXTRA_CASES = [
@@ -172,52 +153,12 @@ async function stopServer(server: RunningServer | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-interface ClientRun {
-  code: number | null;
-  output: string;
-}
-
 /** Client processes still running, killed when their pair's server stops. */
 const liveClients = new Set<ChildProcess>();
 
 /** Runs a client to completion (killed after CASE_TIMEOUT_MS). */
 function runClient(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ClientRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
-    liveClients.add(child);
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[harness] client killed after ${CASE_TIMEOUT_MS} ms`;
-      child.kill("SIGKILL");
-    }, CASE_TIMEOUT_MS);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      liveClients.delete(child);
-      resolve({ code, output });
-    });
-  });
-}
-
-/**
- * Runs tasks at most `limit` at a time, in the order they were submitted. Each case is still its
- * own process and its own `it`; the next one is already running while mocha waits for this one.
- */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
+  return runClientProcess(command, args, env, { timeoutMs: CASE_TIMEOUT_MS, live: liveClients });
 }
 
 /** Turns a client run into the test outcome: pass, skip (title gets the reason) or a failure with the output. */

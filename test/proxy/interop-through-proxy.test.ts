@@ -3,12 +3,13 @@
 // One client process per case, a few at once, like test/interop/interop.test.ts.
 // Client exit codes: 0 pass, 3 skip (`SKIP <case>: <reason>`), anything else a failure.
 import { expect } from "chai";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TestService, createTestServiceImplementation } from "../../src/interop/index.js";
+import { STANDARD_CASES, TestService, createTestServiceImplementation } from "../../src/interop/index.js";
 import { Server } from "../../src/index.js";
+import { type ClientRun, limiter, runClient as runClientProcess } from "../interop/client-processes.js";
 import { projectRoot } from "../project-root.js";
 import { type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
 
@@ -20,7 +21,8 @@ const OFFICIAL_PROTOS = "/usr/share/grpc-proto";
 const PYTHON_STUBS = join(ROOT, "interop", ".build", "python");
 
 /**
- * The cases that exercise what a proxy could break: headers and trailers (custom_metadata,
+ * The interop client's standard cases (STANDARD_CASES, the table test/interop runs too) less four.
+ * They exercise what a proxy could break: headers and trailers (custom_metadata,
  * status_code_and_message, special_status_message, trailers-only UNIMPLEMENTED), grpc-encoding and
  * the compressed flag, every streaming shape, cancellation (RST_STREAM through the proxy) and
  * grpc-timeout. Left out, because they add time and nothing a proxy sees differently:
@@ -29,32 +31,12 @@ const PYTHON_STUBS = join(ROOT, "interop", ".build", "python");
  * rpc_soak and channel_soak (ten large_unary calls on one or ten channels; the long-stream tests in
  * through-proxy.test.ts move far more through each proxy).
  */
-export const PROXY_INTEROP_CASES = [
-  "empty_unary",
-  "large_unary",
-  "client_compressed_unary",
-  "server_compressed_unary",
-  "client_streaming",
-  "server_streaming",
-  "ping_pong",
-  "empty_stream",
-  "custom_metadata",
-  "status_code_and_message",
-  "special_status_message",
-  "unimplemented_method",
-  "unimplemented_service",
-  "cancel_after_begin",
-  "cancel_after_first_response",
-  "timeout_on_sleeping_server",
-] as const;
+export const PROXY_INTEROP_CASES: readonly string[] = STANDARD_CASES.filter(
+  (testCase) => !["client_compressed_streaming", "server_compressed_streaming", "rpc_soak", "channel_soak"].includes(testCase),
+);
 
 const CASE_TIMEOUT_MS = 60_000;
 const CLIENTS_AT_ONCE = 3;
-
-interface ClientRun {
-  code: number | null;
-  output: string;
-}
 
 /** A client implementation: how to run one case against host:port. */
 interface InteropClient {
@@ -130,39 +112,7 @@ function pythonStubs(): string | undefined {
 const liveClients = new Set<ChildProcess>();
 
 function runClient([command, args, env]: [string, string[], NodeJS.ProcessEnv]): Promise<ClientRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
-    liveClients.add(child);
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[harness] client killed after ${CASE_TIMEOUT_MS} ms`;
-      child.kill("SIGKILL");
-    }, CASE_TIMEOUT_MS);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      liveClients.delete(child);
-      resolve({ code, output });
-    });
-  });
-}
-
-/** Runs tasks at most `limit` at a time, in the order they were submitted. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
+  return runClientProcess(command, args, env, { timeoutMs: CASE_TIMEOUT_MS, live: liveClients });
 }
 
 /**
