@@ -1,7 +1,7 @@
-import { constants } from "node:http2";
+import { constants, type ClientHttp2Session } from "node:http2";
 import { exchange } from "./exchange.js";
 import { describeExchange, grpcStatus } from "./observe.js";
-import type { ServerCheck } from "./server-check.js";
+import type { Judgement, ServerCheck, ServerProbeContext } from "./server-check.js";
 import { lengthPrefixed, sleepingStreamingRequest, streamingInputRequest } from "./wire.js";
 
 const EMPTY = lengthPrefixed(Buffer.alloc(0));
@@ -26,11 +26,7 @@ export const CONNECTION_CHECKS: readonly ServerCheck[] = [
       stream.write(half);
       await new Promise((done) => setTimeout(done, 100));
       stream.close(constants.NGHTTP2_CANCEL);
-      const after = await exchange(session, { headers: context.headers("EmptyCall"), frames: [EMPTY], waitMs: context.waitMs });
-      const observed = `after the reset, EmptyCall: ${describeExchange(after)}`;
-      return grpcStatus(after) === 0
-        ? { verdict: "PASS", observed }
-        : { verdict: "FAIL", observed, note: "the connection no longer serves calls" };
+      return stillServes(session, context);
     },
   },
   {
@@ -50,11 +46,7 @@ export const CONNECTION_CHECKS: readonly ServerCheck[] = [
       stream.end(lengthPrefixed(sleepingStreamingRequest(2_000_000)));
       await new Promise((done) => setTimeout(done, 200));
       stream.close(constants.NGHTTP2_CANCEL);
-      const after = await exchange(session, { headers: context.headers("EmptyCall"), frames: [EMPTY], waitMs: context.waitMs });
-      const observed = `after the reset, EmptyCall: ${describeExchange(after)}`;
-      return grpcStatus(after) === 0
-        ? { verdict: "PASS", observed }
-        : { verdict: "FAIL", observed, note: "the connection no longer serves calls" };
+      return stillServes(session, context);
     },
   },
   {
@@ -127,3 +119,12 @@ export const CONNECTION_CHECKS: readonly ServerCheck[] = [
     },
   },
 ];
+
+/** The verdict of a check that reset a stream: PASS when the same connection then serves an EmptyCall. */
+async function stillServes(session: ClientHttp2Session, context: ServerProbeContext): Promise<Judgement> {
+  const after = await exchange(session, { headers: context.headers("EmptyCall"), frames: [EMPTY], waitMs: context.waitMs });
+  const observed = `after the reset, EmptyCall: ${describeExchange(after)}`;
+  return grpcStatus(after) === 0
+    ? { verdict: "PASS", observed }
+    : { verdict: "FAIL", observed, note: "the connection no longer serves calls" };
+}
