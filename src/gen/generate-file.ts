@@ -565,12 +565,13 @@ class FileEmitter {
   }
 
   /**
-   * The serialized FileDescriptorProto of the file, and `files_...()`: it first, then each file it
+   * The serialized FileDescriptorProto of the file (protoc's own when run as its plugin, else built
+   * from the parsed file: json_name and options included, source_code_info left out), and `files_...()`: it first, then each file it
    * imports, transitively and once each, taken from the imported modules' own `files_...()` on
    * the first call (so module load order and import cycles do not matter) and kept.
    */
   #emitDescriptor(): string {
-    const bytes = encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    const bytes = this.#file.descriptor ?? encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
     const name = this.#fileName();
     const base64 = encodeBase64(bytes);
     const lines = base64.match(/.{1,100}/g) ?? [""];
