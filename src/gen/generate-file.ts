@@ -554,6 +554,16 @@ class FileEmitter {
     return out;
   }
 
+  /** The file's FileDescriptorProto built from the parse; an option protoc would refuse is a GenerateError naming the file. */
+  #encodeDescriptor(): Uint8Array {
+    try {
+      return encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      throw new GenerateError(`${this.#file.name}: ${error.message.replace(/^service: /, "")}`, { cause: error });
+    }
+  }
+
   /** "file_a_b_c" for a/b/c.proto: the name of the constant holding its serialized FileDescriptorProto. */
   #fileName(file: string = this.#file.name): string {
     return `file_${file.replace(/\.proto$/, "").replace(/[^A-Za-z0-9_]/g, "_")}`;
@@ -571,7 +581,7 @@ class FileEmitter {
    * the first call (so module load order and import cycles do not matter) and kept.
    */
   #emitDescriptor(): string {
-    const bytes = this.#file.descriptor ?? encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    const bytes = this.#file.descriptor ?? this.#encodeDescriptor();
     const name = this.#fileName();
     const base64 = encodeBase64(bytes);
     const lines = base64.match(/.{1,100}/g) ?? [""];

@@ -99,3 +99,31 @@ describe("gen: descriptors are protoc's, byte for byte", function () {
     expect(hex(items.files?.()[0])).to.equal(hex(expected.get("options/v3/proto3.proto")));
   });
 });
+
+describe("gen: options protoc would refuse", () => {
+  for (const [label, text, message] of [
+    [
+      "an unknown standard option",
+      "message M { int32 a = 1 [bogus = true]; }",
+      "bad.proto: bogus is not an option of google.protobuf.FieldOptions",
+    ],
+    [
+      "a custom option naming no extension",
+      "option (nope) = 1;\nmessage M {}",
+      "bad.proto: custom option (nope) names no extension of google.protobuf.FileOptions",
+    ],
+  ] as const)
+    it(`${label}: a GenerateError naming the file`, async () => {
+      const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const { GenerateError, generateFiles } = await import("../../src/gen/index.js");
+      const dir = mkdtempSync(join(tmpdir(), "tsgrpc-gen-options-"));
+      try {
+        writeFileSync(join(dir, "bad.proto"), `syntax = "proto3";\npackage bad;\n${text}\n`);
+        const { root: parsed, files, requested } = loadProtos([join(dir, "bad.proto")], [dir]);
+        expect(() => generateFiles(parsed, files, requested)).to.throw(GenerateError, message);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+});
