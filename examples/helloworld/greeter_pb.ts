@@ -103,9 +103,9 @@ export const Greeter: Service<{
 
 /** The FileDescriptorProto of greeter.proto, serialized (for reflection). */
 export const file_greeter: Uint8Array = bytesFromBase64(
-  "Cg1ncmVldGVyLnByb3RvEgpoZWxsb3dvcmxkIhwKDEhlbGxvUmVxdWVzdBIMCgRuYW1lGAEgASgJIh0KCkhlbGxvUmVwbHkSDwoH" +
-  "bWVzc2FnZRgBIAEoCTJHCgdHcmVldGVyEjwKCFNheUhlbGxvEhguaGVsbG93b3JsZC5IZWxsb1JlcXVlc3QaFi5oZWxsb3dvcmxk" +
-  "LkhlbGxvUmVwbHliBnByb3RvMw",
+  "Cg1ncmVldGVyLnByb3RvEgpoZWxsb3dvcmxkIiIKDEhlbGxvUmVxdWVzdBISCgRuYW1lGAEgASgJUgRuYW1lIiYKCkhlbGxvUmVw" +
+  "bHkSGAoHbWVzc2FnZRgBIAEoCVIHbWVzc2FnZTJHCgdHcmVldGVyEjwKCFNheUhlbGxvEhguaGVsbG93b3JsZC5IZWxsb1JlcXVl" +
+  "c3QaFi5oZWxsb3dvcmxkLkhlbGxvUmVwbHliBnByb3RvMw",
 );
 
 let files$: readonly Uint8Array[] | undefined;

@@ -554,6 +554,16 @@ class FileEmitter {
     return out;
   }
 
+  /** The file's FileDescriptorProto built from the parse; an option protoc would refuse is a GenerateError naming the file. */
+  #encodeDescriptor(): Uint8Array {
+    try {
+      return encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      throw new GenerateError(`${this.#file.name}: ${error.message.replace(/^service: /, "")}`, { cause: error });
+    }
+  }
+
   /** "file_a_b_c" for a/b/c.proto: the name of the constant holding its serialized FileDescriptorProto. */
   #fileName(file: string = this.#file.name): string {
     return `file_${file.replace(/\.proto$/, "").replace(/[^A-Za-z0-9_]/g, "_")}`;
@@ -565,12 +575,13 @@ class FileEmitter {
   }
 
   /**
-   * The serialized FileDescriptorProto of the file, and `files_...()`: it first, then each file it
+   * The serialized FileDescriptorProto of the file (protoc's own when run as its plugin, else built
+   * from the parsed file: json_name and options included, source_code_info left out), and `files_...()`: it first, then each file it
    * imports, transitively and once each, taken from the imported modules' own `files_...()` on
    * the first call (so module load order and import cycles do not matter) and kept.
    */
   #emitDescriptor(): string {
-    const bytes = encodeFileDescriptor(this.#file, topLevelOf(this.#root, this.#file.name));
+    const bytes = this.#file.descriptor ?? this.#encodeDescriptor();
     const name = this.#fileName();
     const base64 = encodeBase64(bytes);
     const lines = base64.match(/.{1,100}/g) ?? [""];

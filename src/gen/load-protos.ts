@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
+import { describeProtoText } from "../service/index.js";
 import { GenerateError } from "./generate-file.js";
 import type { ProtoFile } from "./proto-file.js";
 
@@ -19,8 +20,6 @@ export interface LoadedProtos {
   /** The import names of the files asked for, in the order given. */
   requested: string[];
 }
-
-const SYNTAX = /^\s*(?:syntax|edition)\s*=\s*["']([^"']+)["']/m;
 
 /** "illegal token 'x' (a.proto, line 3)" -> "a.proto:3: illegal token 'x'". */
 function locate(error: unknown, file: string): GenerateError {
@@ -59,19 +58,17 @@ export function loadProtos(files: readonly string[], includeDirs: readonly strin
     } catch (error) {
       throw new GenerateError(`${name}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    const syntaxMatch = SYNTAX.exec(source);
-    const declared = syntaxMatch?.[1] ?? "proto2";
-    const syntax = declared === "proto3" ? "proto3" : declared === "proto2" ? "proto2" : "editions";
-    let parsed: protobuf.IParserResult;
+    let file: ProtoFile;
     try {
       (protobuf.parse as unknown as { filename: string | null }).filename = name;
-      parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true });
+      protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true });
+      (protobuf.parse as unknown as { filename: string | null }).filename = name;
+      file = describeProtoText(source, name);
     } catch (error) {
       throw locate(error, name);
     }
-    const imports = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])];
-    loaded.set(name, { name, package: parsed.package ?? "", syntax, imports });
-    for (const imported of imports) {
+    loaded.set(name, file);
+    for (const imported of file.imports) {
       const found = find(imported);
       if (found === undefined)
         throw new GenerateError(

@@ -1,15 +1,13 @@
 import type protobuf from "protobufjs";
+import type { FileDescriptorSource } from "../service/index.js";
 
-/** One .proto file as the generator sees it: its import name, package, syntax and what it defines. */
-export interface ProtoFile {
-  /** The name it is imported by, relative to its include directory: "a/b/c.proto". */
-  name: string;
-  /** The package, "" for none. */
-  package: string;
-  /** "proto2", "proto3", or "editions". */
-  syntax: "proto2" | "proto3" | "editions";
-  /** The files it imports, as written. */
-  imports: string[];
+/**
+ * One .proto file as the generator sees it: its import name (relative to its include directory:
+ * "a/b/c.proto"), package, syntax, imports and options.
+ */
+export interface ProtoFile extends FileDescriptorSource {
+  /** Its FileDescriptorProto as protoc gave it (the protoc plugin), source_code_info removed: embedded as it is. */
+  descriptor?: Uint8Array | undefined;
 }
 
 /** The file a reflection object was defined in: the filename of its top-level ancestor. */

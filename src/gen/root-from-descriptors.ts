@@ -1,5 +1,6 @@
 import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor/index.js";
+import { BinaryReader } from "../protobuf/index.js";
 import type { ProtoFile } from "./proto-file.js";
 
 interface Location {
@@ -96,6 +97,32 @@ function commentText(location: Location | undefined): string | null {
     .trim();
 }
 
+/** FileDescriptorProto.source_code_info (field 9, length-delimited). */
+const SOURCE_CODE_INFO_TAG = (9 << 3) | 2;
+
+/**
+ * A serialized FileDescriptorProto without its source_code_info (comments and source positions,
+ * which generated code carries as doc comments instead), every other byte as it was.
+ */
+export function withoutSourceCodeInfo(bytes: Uint8Array): Uint8Array {
+  const reader = new BinaryReader(bytes);
+  const kept: Uint8Array[] = [];
+  while (reader.pos < bytes.length) {
+    const start = reader.pos;
+    const tag = reader.tag();
+    reader.skip(tag);
+    if (tag !== SOURCE_CODE_INFO_TAG) kept.push(bytes.subarray(start, reader.pos));
+  }
+  if (kept.length === 1 && kept[0]!.length === bytes.length) return bytes;
+  const out = new Uint8Array(kept.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of kept) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /**
  * Builds the reflection root of protoc's FileDescriptorProtos (a CodeGeneratorRequest's
  * proto_file), so that the protoc plugin runs the same generator as `tsgrpc gen`: each object
@@ -110,11 +137,17 @@ export function rootFromDescriptors(encoded: readonly Uint8Array[]): { root: pro
     file: descriptors.map((bytes) => descriptor.FileDescriptorProto.fromObject(bytes)),
   } as never);
   const files = new Map<string, ProtoFile>();
-  for (const file of descriptors) {
+  for (const [fileIndex, file] of descriptors.entries()) {
     const name = file.name ?? "";
     const prefix = file.package ? `.${file.package}` : "";
     const syntax = file.syntax === "proto3" ? "proto3" : file.syntax === "editions" ? "editions" : "proto2";
-    files.set(name, { name, package: file.package ?? "", syntax, imports: file.dependency ?? [] });
+    files.set(name, {
+      name,
+      package: file.package ?? "",
+      syntax,
+      imports: file.dependency ?? [],
+      descriptor: withoutSourceCodeInfo(encoded[fileIndex]!),
+    });
     const comments = new Map<string, Location>();
     for (const location of file.sourceCodeInfo?.location ?? []) comments.set((location.path ?? []).join("."), location);
     const comment = (path: number[]): string | null => commentText(comments.get(path.join(".")));

@@ -15,3 +15,4 @@ export {
   type ServiceFromProtobufOptions,
 } from "./service-from-protobuf.js";
 export { encodeFileDescriptor, topLevelOf, type FileDescriptorSource } from "./file-descriptor.js";
+export { describeProtoText } from "./proto-source.js";

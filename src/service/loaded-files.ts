@@ -1,7 +1,25 @@
 import { readFileSync } from "node:fs";
-import { basename, isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import { encodeFileDescriptor, type FileDescriptorSource, topLevelWhere } from "./file-descriptor.js";
+import { describeProtoText } from "./proto-source.js";
+
+/** The .proto files of the well-known types shipped with tsgrpc (the package's proto/ folder). */
+const BUNDLED_PROTO_DIR = fileURLToPath(new URL("../../../proto/", import.meta.url));
+
+/**
+ * The descriptor source of a well-known type file protobufjs carries built in (it reads no
+ * .proto for them): described from tsgrpc's own copy of the file, so options and names are
+ * protoc's; a bare one if that copy cannot be read.
+ */
+function bundledSource(filename: string): FileDescriptorSource {
+  try {
+    return describeProtoText(readFileSync(join(BUNDLED_PROTO_DIR, filename), "utf8"), filename);
+  } catch {
+    return { name: filename, package: "google.protobuf", syntax: "proto3", imports: [] };
+  }
+}
 
 /** One file protobufjs loaded: its descriptor source and the top-level definitions it holds. */
 interface LoadedFile {
@@ -89,7 +107,7 @@ export class LoadedFiles {
         };
         walk(common.nested, "");
         const objects = topLevelWhere(root, (object) => object.filename === null && names.has(object.fullName));
-        byName.set(filename, { source: { name: filename, package: "google.protobuf", syntax: "proto3", imports: [] }, objects });
+        byName.set(filename, { source: bundledSource(filename), objects });
         continue;
       }
       const key = resolve(filename);
@@ -100,11 +118,15 @@ export class LoadedFiles {
       } catch {
         continue;
       }
-      const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
-      const syntax = /^\s*syntax\s*=\s*["']proto3["']/m.test(text) ? "proto3" : /^\s*edition\s*=/m.test(text) ? "editions" : "proto2";
+      let source: FileDescriptorSource;
+      try {
+        source = describeProtoText(text, name);
+      } catch {
+        continue;
+      }
       const objects = topLevelWhere(root, (object) => object.filename === filename);
       byName.set(name, {
-        source: { name, package: parsed.package ?? "", syntax, imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])] },
+        source,
         objects,
       });
     }

@@ -7,9 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import descriptor from "protobufjs/ext/descriptor/index.js";
 import { runPlugin } from "../../src/gen/index.js";
+import { withoutSourceCodeInfo } from "../../src/gen/root-from-descriptors.js";
 import { GrpcError } from "../../src/index.js";
 import { projectRoot } from "../project-root.js";
-import { file_demo_v1_shapes } from "./golden/demo/v1/shapes_pb.js";
+import { filesOfSet } from "./protoc-set.js";
 import { GOLDEN_PROTOS, GOLDEN_RUNTIME, PROTO_DIR, generateGolden } from "./golden-protos.js";
 
 const hasProtoc = spawnSync("protoc", ["--version"]).status === 0;
@@ -42,27 +43,35 @@ describe("gen: protoc-gen-tsgrpc", function () {
     for (const file of generateGolden()) expect(readFileSync(join(dir, file.path), "utf8"), file.path).to.equal(file.content);
   });
 
-  it("embeds a FileDescriptorProto with the structure protoc gives the same file", function () {
+  it("embeds protoc's own FileDescriptorProto, source_code_info dropped, byte for byte", function () {
     if (!hasProtoc) this.skip();
+    const plugin = join(dir, "protoc-gen-tsgrpc");
+    writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" "${join(projectRoot(), "dist/src/cli/protoc-gen-tsgrpc.js")}"\n`);
+    chmodSync(plugin, 0o755);
     const out = join(dir, "set.pb");
-    execFileSync("protoc", ["-I", PROTO_DIR, `--descriptor_set_out=${out}`, "demo/v1/shapes.proto"]);
-    const set = descriptor.FileDescriptorSet.toObject(descriptor.FileDescriptorSet.decode(readFileSync(out))) as { file: object[] };
-    const theirs = set.file[0] as { [key: string]: unknown };
-    const ours = descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(file_demo_v1_shapes)) as {
-      [key: string]: unknown;
-    };
-    // Strip what ours leaves out on purpose: options, json names.
-    const strip = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(strip);
-      if (value === null || typeof value !== "object") return value;
-      const out: { [key: string]: unknown } = {};
-      for (const [key, item] of Object.entries(value)) {
-        if (key === "jsonName" || (key === "options" && !("mapEntry" in (item as object)) && !("packed" in (item as object)))) continue;
-        out[key] = strip(item);
-      }
-      return out;
-    };
-    expect(strip(ours)).to.deep.equal(strip(theirs));
+    const protos = ["options/v1/everything.proto"];
+    execFileSync("protoc", [
+      `--plugin=protoc-gen-tsgrpc=${plugin}`,
+      `--tsgrpc_out=${dir}`,
+      "-I",
+      PROTO_DIR,
+      `--descriptor_set_out=${out}`,
+      ...protos,
+    ]);
+    const generated = readFileSync(join(dir, "options/v1/everything_pb.ts"), "utf8");
+    const base64 = /export const file_options_v1_everything: Uint8Array = bytesFromBase64\(\n([\s\S]*?),\n\);/.exec(generated)![1]!;
+    const embedded = Buffer.from(base64.replace(/"\s*\+\s*"/g, "").replace(/^\s*"|"\s*$/g, ""), "base64");
+    const theirs = filesOfSet(readFileSync(out)).get("options/v1/everything.proto")!;
+    expect(embedded.equals(theirs)).to.equal(true);
+    expect((descriptor.FileDescriptorProto.decode(embedded) as { sourceCodeInfo?: unknown }).sourceCodeInfo).to.equal(null);
+  });
+
+  it("withoutSourceCodeInfo drops field 9 and keeps every other byte", () => {
+    // name "a" (1), source_code_info {} (9), package "p" (2)
+    const bytes = Uint8Array.of(0x0a, 0x01, 0x61, 0x4a, 0x02, 0x0a, 0x00, 0x12, 0x01, 0x70);
+    expect([...withoutSourceCodeInfo(bytes)]).to.deep.equal([0x0a, 0x01, 0x61, 0x12, 0x01, 0x70]);
+    const none = Uint8Array.of(0x0a, 0x01, 0x61);
+    expect(withoutSourceCodeInfo(none)).to.equal(none);
   });
 
   it("answers bad input with the response's error field, not a crash", () => {

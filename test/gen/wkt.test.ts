@@ -91,7 +91,7 @@ describe("wkt: helpers", () => {
 });
 
 describe("wkt: generated descriptor.proto reads real descriptors", () => {
-  it("decodes every embedded FileDescriptorProto and re-encodes it byte for byte", async () => {
+  it("decodes every embedded FileDescriptorProto and re-encodes every field of it", async () => {
     const wkt = await import("../../src/wkt/index.js");
     const embedded = Object.entries(wkt).filter(([name]) => name.startsWith("file_")) as [string, Uint8Array][];
     expect(embedded.length).to.equal(13);
@@ -99,7 +99,12 @@ describe("wkt: generated descriptor.proto reads real descriptors", () => {
       const file = wkt.FileDescriptorProto.decode(bytes);
       expect(file.name, name).to.match(/^google\/(protobuf|rpc)\/[a-z_]+\.proto$/);
       expect(file.messageType.length + file.enumType.length, name).to.be.greaterThan(0);
-      expect(wkt.FileDescriptorProto.encode(file), name).to.deep.equal(bytes);
+      // The same fields back, every one of them (the same length), though not in protoc's order:
+      // generated code writes fields in declaration order, protoc in number order, and
+      // descriptor.proto declares json_name (10) before options (8).
+      const again = wkt.FileDescriptorProto.encode(file);
+      expect(again.length, name).to.equal(bytes.length);
+      expect(wkt.FileDescriptorProto.decode(again), name).to.deep.equal(file);
     }
     const descriptorFile = wkt.FileDescriptorProto.decode(wkt.file_google_protobuf_descriptor);
     const field = descriptorFile.messageType.find((message) => message.name === "FieldDescriptorProto");

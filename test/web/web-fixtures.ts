@@ -8,18 +8,10 @@ import { EchoResponse, EchoService, Problem, file_webtest } from "./gen/webtest_
 
 export { EchoService };
 
-/**
- * The service as Connect-ES sees it, from the FileDescriptorProto the generator embedded. The
- * generator writes json_name as "" where protoc writes the lowerCamelCase name, and Connect-ES
- * takes "" as the JSON name: it is filled in here as protoc would.
- */
-export const echoServiceDesc = (() => {
-  const file = fromBinary(FileDescriptorProtoSchema, file_webtest);
-  for (const message of file.messageType)
-    for (const field of message.field)
-      if (field.jsonName === "") field.jsonName = field.name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-  return createFileRegistry(file, () => undefined).getService("tsgrpc.webtest.EchoService")!;
-})();
+/** The service as Connect-ES sees it, from the FileDescriptorProto the generator embedded (protoc's own, json_name included). */
+export const echoServiceDesc = createFileRegistry(fromBinary(FileDescriptorProtoSchema, file_webtest), () => undefined).getService(
+  "tsgrpc.webtest.EchoService",
+)!;
 
 /** What every handler records, so tests can see cancellations reach the server. */
 export const observed: { aborted: string[] } = { aborted: [] };

@@ -246,6 +246,16 @@ describe("web: on the wire", () => {
         expect(answer.status).to.equal(501);
       });
 
+      it("Connect GET of a method whose .proto says idempotency_level = NO_SIDE_EFFECTS, with no web.getMethods: the generated descriptor decides", async () => {
+        const message = encodeURIComponent('{"text":"auto"}');
+        const answer = await post(port, `${LOOKUP}?connect=v1&encoding=json&message=${message}`, {}, [], "GET");
+        expect(answer.status).to.equal(200);
+        expect(JSON.parse(answer.body.toString()).text).to.equal("looked up auto");
+        const refused = await post(port, `${ECHO}?connect=v1&encoding=json&message=${message}`, {}, [], "GET");
+        expect(refused.status).to.equal(501);
+        expect(JSON.parse(refused.body.toString()).message).to.include("idempotency_level = NO_SIDE_EFFECTS");
+      });
+
       it("Connect GET of a method web.getMethods lists, with the message in the URL; other methods refuse GET", async () => {
         const started = await startWebServer({ web: { getMethods: [LOOKUP] } });
         try {

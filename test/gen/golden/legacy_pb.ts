@@ -103,9 +103,10 @@ export const Record$: MessageType<Record$, Record$Input> = messageType<Record$, 
 
 /** The FileDescriptorProto of legacy.proto, serialized (for reflection). */
 export const file_legacy: Uint8Array = bytesFromBase64(
-  "CgxsZWdhY3kucHJvdG8SBmxlZ2FjeSK0AQoGUmVjb3JkEgoKAmlkGAEgAigFEgwKBG5hbWUYAiABKAkSDgoGc2NvcmVzGAMgAygF" +
-  "EhkKDXBhY2tlZF9zY29yZXMYBCADKAVCAhABEiEKBGtpbmQYBSABKA4yEy5sZWdhY3kuUmVjb3JkLktpbmQSHgoGcGFyZW50GAYg" +
-  "ASgLMg4ubGVnYWN5LlJlY29yZCIiCgRLaW5kEgwKCEtJTkRfT05FEAESDAoIS0lORF9UV08QAg",
+  "CgxsZWdhY3kucHJvdG8SBmxlZ2FjeSLiAQoGUmVjb3JkEg4KAmlkGAEgAigFUgJpZBISCgRuYW1lGAIgASgJUgRuYW1lEhYKBnNj" +
+  "b3JlcxgDIAMoBVIGc2NvcmVzEicKDXBhY2tlZF9zY29yZXMYBCADKAVCAhABUgxwYWNrZWRTY29yZXMSJwoEa2luZBgFIAEoDjIT" +
+  "LmxlZ2FjeS5SZWNvcmQuS2luZFIEa2luZBImCgZwYXJlbnQYBiABKAsyDi5sZWdhY3kuUmVjb3JkUgZwYXJlbnQiIgoES2luZBIM" +
+  "CghLSU5EX09ORRABEgwKCEtJTkRfVFdPEAI",
 );
 
 let files$: readonly Uint8Array[] | undefined;

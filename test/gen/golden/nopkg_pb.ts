@@ -90,9 +90,9 @@ export const LooseService: Service<{
 
 /** The FileDescriptorProto of nopkg.proto, serialized (for reflection). */
 export const file_nopkg: Uint8Array = bytesFromBase64(
-  "Cgtub3BrZy5wcm90bxoUZGVtby92MS9zaGFwZXMucHJvdG8iYwoFTG9vc2USIQoHc2NhbGFycxgBIAEoCzIQLmRlbW8udjEuU2Nh" +
-  "bGFycxIdCgVjb2xvchgCIAEoDjIOLmRlbW8udjEuQ29sb3ISGAoIY2hpbGRyZW4YAyADKAsyBi5Mb29zZTImCgxMb29zZVNlcnZp" +
-  "Y2USFgoERWNobxIGLkxvb3NlGgYuTG9vc2ViBnByb3RvMw",
+  "Cgtub3BrZy5wcm90bxoUZGVtby92MS9zaGFwZXMucHJvdG8ifQoFTG9vc2USKgoHc2NhbGFycxgBIAEoCzIQLmRlbW8udjEuU2Nh" +
+  "bGFyc1IHc2NhbGFycxIkCgVjb2xvchgCIAEoDjIOLmRlbW8udjEuQ29sb3JSBWNvbG9yEiIKCGNoaWxkcmVuGAMgAygLMgYuTG9v" +
+  "c2VSCGNoaWxkcmVuMiYKDExvb3NlU2VydmljZRIWCgRFY2hvEgYuTG9vc2UaBi5Mb29zZWIGcHJvdG8z",
 );
 
 let files$: readonly Uint8Array[] | undefined;

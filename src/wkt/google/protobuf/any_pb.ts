@@ -161,8 +161,10 @@ export const Any: MessageType<Any, AnyInput> = messageType<Any, AnyInput>({
 
 /** The FileDescriptorProto of google/protobuf/any.proto, serialized (for reflection). */
 export const file_google_protobuf_any: Uint8Array = bytesFromBase64(
-  "Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZh" +
-  "bHVlGAIgASgMYgZwcm90bzM",
+  "Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiNgoDQW55EhkKCHR5cGVfdXJsGAEgASgJUgd0eXBl" +
+  "VXJsEhQKBXZhbHVlGAIgASgMUgV2YWx1ZUJ2ChNjb20uZ29vZ2xlLnByb3RvYnVmQghBbnlQcm90b1ABWixnb29nbGUuZ29sYW5n" +
+  "Lm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9hbnlwYqICA0dQQqoCHkdvb2dsZS5Qcm90b2J1Zi5XZWxsS25vd25UeXBlc2IGcHJv" +
+  "dG8z",
 );
 
 let files$: readonly Uint8Array[] | undefined;

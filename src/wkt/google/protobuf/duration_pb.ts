@@ -118,8 +118,10 @@ export const Duration: MessageType<Duration, DurationInput> = messageType<Durati
 
 /** The FileDescriptorProto of google/protobuf/duration.proto, serialized (for reflection). */
 export const file_google_protobuf_duration: Uint8Array = bytesFromBase64(
-  "Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEg" +
-  "ASgDEg0KBW5hbm9zGAIgASgFYgZwcm90bzM",
+  "Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiI6CghEdXJhdGlvbhIYCgdzZWNvbmRzGAEg" +
+  "ASgDUgdzZWNvbmRzEhQKBW5hbm9zGAIgASgFUgVuYW5vc0KDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINRHVyYXRpb25Qcm90b1AB" +
+  "WjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9kdXJhdGlvbnBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3Rv" +
+  "YnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM",
 );
 
 let files$: readonly Uint8Array[] | undefined;

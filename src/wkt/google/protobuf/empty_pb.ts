@@ -40,7 +40,9 @@ export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInp
 
 /** The FileDescriptorProto of google/protobuf/empty.proto, serialized (for reflection). */
 export const file_google_protobuf_empty: Uint8Array = bytesFromBase64(
-  "Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eWIGcHJvdG8z",
+  "Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3Rv" +
+  "YnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKq" +
+  "Ah5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw",
 );
 
 let files$: readonly Uint8Array[] | undefined;

@@ -246,8 +246,10 @@ export const FieldMask: MessageType<FieldMask, FieldMaskInput> = messageType<Fie
 
 /** The FileDescriptorProto of google/protobuf/field_mask.proto, serialized (for reflection). */
 export const file_google_protobuf_field_mask: Uint8Array = bytesFromBase64(
-  "CiBnb29nbGUvcHJvdG9idWYvZmllbGRfbWFzay5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIhoKCUZpZWxkTWFzaxINCgVwYXRocxgB" +
-  "IAMoCWIGcHJvdG8z",
+  "CiBnb29nbGUvcHJvdG9idWYvZmllbGRfbWFzay5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIiEKCUZpZWxkTWFzaxIUCgVwYXRocxgB" +
+  "IAMoCVIFcGF0aHNChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDkZpZWxkTWFza1Byb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3By" +
+  "b3RvYnVmL3R5cGVzL2tub3duL2ZpZWxkbWFza3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZw" +
+  "cm90bzM",
 );
 
 let files$: readonly Uint8Array[] | undefined;

@@ -47,8 +47,10 @@ export const SourceContext: MessageType<SourceContext, SourceContextInput> = mes
 
 /** The FileDescriptorProto of google/protobuf/source_context.proto, serialized (for reflection). */
 export const file_google_protobuf_source_context: Uint8Array = bytesFromBase64(
-  "CiRnb29nbGUvcHJvdG9idWYvc291cmNlX2NvbnRleHQucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIiCg1Tb3VyY2VDb250ZXh0EhEK" +
-  "CWZpbGVfbmFtZRgBIAEoCWIGcHJvdG8z",
+  "CiRnb29nbGUvcHJvdG9idWYvc291cmNlX2NvbnRleHQucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIsCg1Tb3VyY2VDb250ZXh0EhsK" +
+  "CWZpbGVfbmFtZRgBIAEoCVIIZmlsZU5hbWVCigEKE2NvbS5nb29nbGUucHJvdG9idWZCElNvdXJjZUNvbnRleHRQcm90b1ABWjZn" +
+  "b29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9zb3VyY2Vjb250ZXh0cGKiAgNHUEKqAh5Hb29nbGUuUHJvdG9i" +
+  "dWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw",
 );
 
 let files$: readonly Uint8Array[] | undefined;

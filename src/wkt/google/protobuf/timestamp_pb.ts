@@ -149,8 +149,10 @@ export const Timestamp: MessageType<Timestamp, TimestampInput> = messageType<Tim
 
 /** The FileDescriptorProto of google/protobuf/timestamp.proto, serialized (for reflection). */
 export const file_google_protobuf_timestamp: Uint8Array = bytesFromBase64(
-  "Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMY" +
-  "ASABKAMSDQoFbmFub3MYAiABKAViBnByb3RvMw",
+  "Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiOwoJVGltZXN0YW1wEhgKB3NlY29uZHMY" +
+  "ASABKANSB3NlY29uZHMSFAoFbmFub3MYAiABKAVSBW5hbm9zQoUBChNjb20uZ29vZ2xlLnByb3RvYnVmQg5UaW1lc3RhbXBQcm90" +
+  "b1ABWjJnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi90aW1lc3RhbXBwYvgBAaICA0dQQqoCHkdvb2dsZS5Q" +
+  "cm90b2J1Zi5XZWxsS25vd25UeXBlc2IGcHJvdG8z",
 );
 
 let files$: readonly Uint8Array[] | undefined;

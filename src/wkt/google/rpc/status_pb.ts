@@ -73,9 +73,9 @@ export const Status: MessageType<Status, StatusInput> = messageType<Status, Stat
 
 /** The FileDescriptorProto of google/rpc/status.proto, serialized (for reflection). */
 export const file_google_rpc_status: Uint8Array = bytesFromBase64(
-  "Chdnb29nbGUvcnBjL3N0YXR1cy5wcm90bxIKZ29vZ2xlLnJwYxoZZ29vZ2xlL3Byb3RvYnVmL2FueS5wcm90byJOCgZTdGF0dXMS" +
-  "DAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJEiUKB2RldGFpbHMYAyADKAsyFC5nb29nbGUucHJvdG9idWYuQW55YgZwcm90" +
-  "bzM",
+  "Chdnb29nbGUvcnBjL3N0YXR1cy5wcm90bxIKZ29vZ2xlLnJwYxoZZ29vZ2xlL3Byb3RvYnVmL2FueS5wcm90byJmCgZTdGF0dXMS" +
+  "EgoEY29kZRgBIAEoBVIEY29kZRIYCgdtZXNzYWdlGAIgASgJUgdtZXNzYWdlEi4KB2RldGFpbHMYAyADKAsyFC5nb29nbGUucHJv" +
+  "dG9idWYuQW55UgdkZXRhaWxzYgZwcm90bzM",
 );
 
 let files$: readonly Uint8Array[] | undefined;

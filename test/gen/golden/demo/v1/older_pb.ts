@@ -59,8 +59,8 @@ export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, Shap
 
 /** The FileDescriptorProto of demo/v1/older.proto, serialized (for reflection). */
 export const file_demo_v1_older: Uint8Array = bytesFromBase64(
-  "ChNkZW1vL3YxL29sZGVyLnByb3RvEg1kZW1vLnYxLm9sZGVyIjsKBlNoYXBlcxITCgtwYWNrZWRfaW50cxgBIAMoBRISCgVtYXli" +
-  "ZRgQIAEoBUgAiAEBQggKBl9tYXliZWIGcHJvdG8z",
+  "ChNkZW1vL3YxL29sZGVyLnByb3RvEg1kZW1vLnYxLm9sZGVyIk4KBlNoYXBlcxIfCgtwYWNrZWRfaW50cxgBIAMoBVIKcGFja2Vk" +
+  "SW50cxIZCgVtYXliZRgQIAEoBUgAUgVtYXliZYgBAUIICgZfbWF5YmViBnByb3RvMw",
 );
 
 let files$: readonly Uint8Array[] | undefined;
