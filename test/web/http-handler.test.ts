@@ -250,7 +250,7 @@ describe("web.http: requests that are not calls", () => {
   });
 
   describe("without a handler", () => {
-    it("still answers 404-free plain 405 and 415 as before", async () => {
+    it("still answers plain 405 and 415 as before", async () => {
       const server = new Server({ logger: null, web: true }).add(EchoService, echoImplementation);
       const port = (await server.listen({ host: "127.0.0.1", port: 0 })).port!;
       try {
