@@ -45,6 +45,12 @@ export class Router {
     return this.routes.get(path);
   }
 
+  /** Whether `path` ("/pkg.Service/Method") names a method of a service that was added, implemented or not. */
+  servesService(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    return path.startsWith("/") && slash > 0 && this.services.has(path.slice(1, slash));
+  }
+
   /** Explains why `path` has no route, for the UNIMPLEMENTED message. */
   describeMissing(path: string): string {
     const slash = path.lastIndexOf("/");

@@ -123,7 +123,10 @@ export class Server {
     this.web =
       web === undefined || web === false
         ? undefined
-        : new WebGateway(web === true ? {} : web, (stream, adapt) => serveCall(stream, this.runtime, adapt));
+        : new WebGateway(web === true ? {} : web, (stream, adapt) => serveCall(stream, this.runtime, adapt), undefined, {
+            logger: this.logger,
+            servesPath: (path) => this.router.servesService(path),
+          });
   }
 
   /**

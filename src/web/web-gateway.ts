@@ -3,11 +3,13 @@ import { HEADER_CONTENT_TYPE, type RequestHead } from "../http2/index.js";
 import type { CallStream, HttpExchange } from "../http2/server/index.js";
 import type { Method, Service } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import type { Logger } from "../trace/index.js";
 import { decodeBase64Url } from "./base64-body.js";
 import { ConnectStreamCallStream } from "./connect-stream-call-stream.js";
 import { ConnectUnaryCallStream } from "./connect-unary-call-stream.js";
 import { type CorsOptions, CorsPolicy } from "./cors.js";
 import { GrpcWebCallStream } from "./grpc-web-call-stream.js";
+import { type HttpHandler, runHttpHandler } from "./http-handler.js";
 import { type JsonMappingFactory, JsonMethods } from "./json-method.js";
 import type { RequestBody, WebCallStream } from "./web-call-stream.js";
 import { ACCEPT_POST, CONNECT_PROTOCOL_VERSION } from "./web-header-names.js";
@@ -24,6 +26,24 @@ export interface WebOptions {
    * when the service has a schema). "all" allows every unary method. Default: only the latter.
    */
   getMethods?: readonly string[] | "all" | undefined;
+  /**
+   * Serves the requests that are not calls: pages, files (see `serveFiles`), any other HTTP, with
+   * node's request and response objects over HTTP/1.1 and HTTP/2 (docs/WEB.md). It never sees a
+   * gRPC, gRPC-Web or Connect call, nor a CORS preflight `cors` answers. A request is a call when
+   * its content-type is gRPC-Web's or Connect streaming's; a Connect unary POST
+   * (`application/json`, `application/proto`) or a GET is one when its path names a service the
+   * server serves (`/pkg.Service/Method`), so `POST /api/login` with JSON reaches this handler.
+   * Default: none, and such requests get a plain 404, 405 or 415 answer.
+   */
+  http?: HttpHandler | undefined;
+}
+
+/** What the server tells its gateway: where to log, and which paths are its calls. */
+export interface WebGatewayContext {
+  /** Where a failing `http` handler is reported. Default: nowhere. */
+  logger?: Logger | undefined;
+  /** Whether a :path belongs to a service the server serves. Default: every path does. */
+  servesPath?: ((path: string) => boolean) | undefined;
 }
 
 /**
@@ -43,8 +63,8 @@ const utf8 = new TextEncoder();
  * The entry point of every request that is not gRPC: CORS preflights, gRPC-Web and the Connect
  * protocol, over HTTP/1.1 or HTTP/2. It reads the protocol from the content-type (or a Connect
  * GET's query), builds the call's CallStream and hands it to the server, which runs the same
- * handlers as for gRPC. Anything else gets a plain HTTP answer: 415 for an unknown content-type,
- * 405 for another method.
+ * handlers as for gRPC. Anything else goes to the `http` handler when there is one, else gets a
+ * plain HTTP answer: 415 for an unknown content-type, 405 for another method.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-WEB.md
  * https://connectrpc.com/docs/protocol
  */
@@ -53,9 +73,17 @@ export class WebGateway {
   private readonly cors: CorsPolicy | undefined;
   private readonly json: JsonMethods;
   private readonly getMethods: ReadonlySet<string> | "all";
+  private readonly http: HttpHandler | undefined;
+  private readonly logger: Logger | undefined;
+  private readonly servesPath: (path: string) => boolean;
 
-  constructor(options: WebOptions, serve: WebCallServer, json?: JsonMappingFactory) {
+  constructor(options: WebOptions, serve: WebCallServer, json?: JsonMappingFactory, context: WebGatewayContext = {}) {
     this.serve = serve;
+    if (options.http !== undefined && typeof options.http !== "function")
+      throw new TypeError("web: http must be a function (request, response) => void, such as serveFiles(directory)");
+    this.http = options.http;
+    this.logger = context.logger;
+    this.servesPath = context.servesPath ?? (() => true);
     this.cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
     this.json = new JsonMethods(json);
     const get = options.getMethods ?? [];
@@ -71,34 +99,60 @@ export class WebGateway {
       this.preflight(exchange);
       return;
     }
-    const cors = this.cors?.responseHeaders(headers) ?? {};
     if (method === "POST") {
       const protocol = webProtocolFromContentType(headerText(headers, HEADER_CONTENT_TYPE));
-      if (protocol === undefined) {
+      if (protocol === undefined || (protocol.wire === "connect-unary" && !this.isCallPath(exchange.url))) {
+        if (this.http !== undefined) {
+          runHttpHandler(this.http, exchange, this.logger);
+          return;
+        }
         const contentType = JSON.stringify(headerText(headers, HEADER_CONTENT_TYPE) ?? "");
         plainAnswer(
           exchange,
           415,
-          { ...cors, [ACCEPT_POST]: WEB_CONTENT_TYPES },
+          { ...this.corsHeaders(exchange), [ACCEPT_POST]: WEB_CONTENT_TYPES },
           `web: content-type ${contentType} is not gRPC, gRPC-Web or Connect`,
         );
         return;
       }
-      this.start(exchange, protocol, bodyOf(protocol, headers), pathOf(exchange.url), cors, undefined);
+      this.start(exchange, protocol, bodyOf(protocol, headers), pathOf(exchange.url), this.corsHeaders(exchange), undefined);
       return;
     }
-    if (method === "GET") {
-      this.get(exchange, cors);
+    if (method === "GET" && this.isCallPath(exchange.url)) {
+      this.get(exchange, this.corsHeaders(exchange));
       return;
     }
-    plainAnswer(exchange, 405, { ...cors, [ALLOW]: "POST, GET, OPTIONS" }, `web: method ${method} is not POST or GET`);
+    // CONNECT asks for a tunnel, which no handler here can give.
+    if (this.http !== undefined && method !== "CONNECT") {
+      runHttpHandler(this.http, exchange, this.logger);
+      return;
+    }
+    plainAnswer(
+      exchange,
+      405,
+      { ...this.corsHeaders(exchange), [ALLOW]: "POST, GET, OPTIONS" },
+      `web: method ${method} is not POST or GET`,
+    );
   };
+
+  /** Whether a Connect unary POST or a GET to `url` is a call: always without an `http` handler, else when its path is the server's. */
+  private isCallPath(url: string): boolean {
+    return this.http === undefined || this.servesPath(pathOf(url));
+  }
+
+  private corsHeaders(exchange: HttpExchange): OutgoingHttpHeaders {
+    return this.cors?.responseHeaders(exchange.headers) ?? {};
+  }
 
   private preflight(exchange: HttpExchange): void {
     const answer = this.cors?.preflightHeaders(exchange.headers);
     if (answer !== undefined) {
       exchange.respond(204, answer);
       exchange.end();
+      return;
+    }
+    if (this.http !== undefined) {
+      runHttpHandler(this.http, exchange, this.logger);
       return;
     }
     if (this.cors !== undefined && exchange.headers.origin !== undefined)

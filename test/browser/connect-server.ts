@@ -1,6 +1,7 @@
 // A Connect-ES server (connect-node) of grpc.testing.TestService on 127.0.0.1, speaking gRPC,
-// gRPC-Web and Connect from one handler: the server the browser client is tested against, written
-// by people who are not us. It also serves the test page (GET / and GET /page.js).
+// gRPC-Web and Connect from one handler: a server written by people who are not us, which
+// test/web-client calls tsgrpc/web against. (The browser test's page is served by tsgrpc itself:
+// tsgrpc-page-server.ts.) It can also serve a page (GET / and GET /page.js).
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createServer, type Server } from "node:http";

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Session, Serv
 import type { TLSSocket } from "node:tls";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
 import { HEADER_AUTHORITY, HEADER_METHOD, HEADER_PATH, HEADER_STATUS } from "../index.js";
+import { type NodeHttpPair, http2CompatPair } from "./node-http.js";
 import { type PeerCertificate, peerCertificateOf, readPeerCertificate } from "./peer-certificate.js";
 
 /** Who receives a request body: its chunks, its end, or why it stopped (called back at most once for end or abort). */
@@ -54,6 +55,14 @@ export interface HttpExchange {
   destroy(): void;
   /** Called once when the exchange closes; `cutOff` says the client went away before the response ended. */
   onClose(listener: (cutOff: boolean) => void): void;
+  /**
+   * Hands the request over to code written for node's HTTP API: the request and response objects
+   * a node server's request listener receives (HTTP/1.1's own, or node's HTTP/2 compatibility
+   * objects over the stream). Call it before reading the body or responding, and use nothing else
+   * of the exchange afterwards. Undefined when the request was answered already (an `Expect`
+   * other than 100-continue gets 417, as from node's servers).
+   */
+  toNodeHttp(): NodeHttpPair | undefined;
 }
 
 /** respond() options: no `date` header (node adds one by default; see ServerStream). */
@@ -165,6 +174,10 @@ export class Http2Exchange implements HttpExchange {
     const stream = this.stream;
     stream.once("close", () => listener(!stream.writableFinished || (stream.rstCode !== undefined && stream.rstCode !== RstCode.NoError)));
   }
+
+  toNodeHttp(): NodeHttpPair | undefined {
+    return http2CompatPair(this.stream, this.headers);
+  }
 }
 
 /** An HttpExchange over an HTTP/1.1 request and its response. */
@@ -261,5 +274,9 @@ export class Http1Exchange implements HttpExchange {
   onClose(listener: (cutOff: boolean) => void): void {
     const response = this.response;
     response.once("close", () => listener(!response.writableFinished));
+  }
+
+  toNodeHttp(): NodeHttpPair {
+    return { request: this.request, response: this.response };
   }
 }

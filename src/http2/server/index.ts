@@ -2,6 +2,7 @@
 export { ServerStream } from "./server-stream.js";
 export type { CallStream } from "./call-stream.js";
 export type { BodySink, HttpExchange } from "./http-exchange.js";
+export type { HttpRequest, HttpResponse, NodeHttpPair } from "./node-http.js";
 export {
   Http2Listener,
   type BoundAddress,

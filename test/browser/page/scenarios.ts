@@ -1,11 +1,8 @@
 // The calls the browser page makes, with each client, and what each must report: shared by the
 // page (which runs them) and the test (which checks the page's results).
 
-/**
- * The clients on the page: tsgrpc/web and Connect-ES's web transports, each over gRPC-Web and Connect.
- * (grpc-web-text is covered by test/web-client with a fake fetch: Connect-ES's server does not speak it.)
- */
-export const CLIENTS = ["tsgrpc grpc-web", "tsgrpc connect", "connect-es grpc-web", "connect-es connect"] as const;
+/** The clients on the page: tsgrpc/web over each of its protocols, and Connect-ES's two web transports. */
+export const CLIENTS = ["tsgrpc grpc-web", "tsgrpc grpc-web-text", "tsgrpc connect", "connect-es grpc-web", "connect-es connect"] as const;
 /** One of the clients on the page. */
 export type ClientName = (typeof CLIENTS)[number];
 
@@ -13,7 +10,7 @@ export type ClientName = (typeof CLIENTS)[number];
 export const SCENARIOS = {
   unary: "response of 3 bytes",
   "server streaming": "responses of 1,2,3 bytes",
-  "error status": "code 5: no such thing",
+  "error status": 'code 5: no such thing, detail grpc.testing.EchoStatus { code: 5, message: "no such thing" }',
   deadline: "code 4",
   cancel: "1 response, then code 1",
 } as const;
@@ -23,4 +20,13 @@ export type ScenarioName = keyof typeof SCENARIOS;
 /** The key of one result: "<client> / <scenario>". */
 export function resultKey(client: ClientName, scenario: ScenarioName): string {
   return `${client} / ${scenario}`;
+}
+
+/** What the page leaves on `window` for the test: the results, and the HTTP versions its requests used. */
+export interface PageReport {
+  results: Record<string, string>;
+  /** nextHopProtocol of the page itself ("http/1.1", "h2"). */
+  pageProtocol: string;
+  /** nextHopProtocol of every fetch the calls made, deduplicated. */
+  callProtocols: string[];
 }
