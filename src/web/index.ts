@@ -2,4 +2,5 @@
 // the Connect protocol (unary, GET, streaming), CORS, and the JSON form of each method.
 export { WebGateway, type MethodAdapter, type WebCallServer, type WebOptions } from "./web-gateway.js";
 export type { CorsOptions } from "./cors.js";
+export type { Http1Options } from "../http2/server/index.js";
 export type { JsonMapping, JsonMappingFactory, MethodTypes } from "./json-method.js";

@@ -49,6 +49,7 @@ export abstract class WebCallStream implements CallStream, BodySink {
     this.body = body;
     this.extraHeaders = extraHeaders;
     exchange.onClose((cutOff) => this.onClose(cutOff));
+    exchange.onStop((reason, graceful) => this.onStop(reason, graceful));
   }
 
   get peer(): string {
@@ -198,6 +199,18 @@ export abstract class WebCallStream implements CallStream, BodySink {
     else if (body.kind === "message") this.bodyChunks = [];
     this.exchange.readBody(this);
     return reader;
+  }
+
+  /** The connection stops the call (shutdown, forced close, an HTTP/1.1 timeout): answer `reason`, or abort with it. */
+  private onStop(reason: GrpcError, graceful: boolean): void {
+    if (graceful) {
+      this.finishAndCancel(reason, undefined);
+      return;
+    }
+    this.isFinished = true;
+    this.closeReason ??= reason;
+    this.reader?.abort(this.closeReason);
+    this.controller?.abort(this.closeReason);
   }
 
   private onClose(cutOff: boolean): void {

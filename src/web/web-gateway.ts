@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { HEADER_CONTENT_TYPE, type RequestHead } from "../http2/index.js";
-import type { CallStream, HttpExchange } from "../http2/server/index.js";
+import type { CallStream, Http1Options, HttpExchange } from "../http2/server/index.js";
 import type { Method, Service } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import { decodeBase64Url } from "./base64-body.js";
@@ -24,6 +24,8 @@ export interface WebOptions {
    * when the service has a schema). "all" allows every unary method. Default: only the latter.
    */
   getMethods?: readonly string[] | "all" | undefined;
+  /** Timeouts of HTTP/1.1 connections (headers, whole request, keep-alive); see docs/WEB.md "Limits". */
+  http1?: Http1Options | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ export type { BodySink, HttpExchange } from "./http-exchange.js";
 export {
   Http2Listener,
   type BoundAddress,
+  type Http1Options,
   type ListenAddress,
   type ListenerOptions,
   type ServerTlsOptions,
