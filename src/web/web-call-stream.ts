@@ -196,7 +196,20 @@ export abstract class WebCallStream implements CallStream, BodySink {
       return reader;
     }
     if (body.kind === "base64") this.base64 = new Base64BodyDecoder();
-    else if (body.kind === "message") this.bodyChunks = [];
+    else if (body.kind === "message") {
+      // A content-length over the limit is refused before any byte of the body is read.
+      const declared = Number(this.exchange.headers["content-length"] ?? 0);
+      if (declared > maxBytes) {
+        reader.fail(
+          new GrpcError(
+            Code.ResourceExhausted,
+            `web: request message of ${declared} bytes (content-length) exceeds the server's limit of ${maxBytes} bytes`,
+          ),
+        );
+        return reader;
+      }
+      this.bodyChunks = [];
+    }
     this.exchange.readBody(this);
     return reader;
   }

@@ -350,4 +350,9 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
     this.stopListener?.(reason, false);
     this.destroy();
   }
+
+  /** @internal Http1ConnectionExchange: the call aborts with `reason`; the socket is left to the caller. */
+  abort(reason: GrpcError): void {
+    this.stopListener?.(reason, false);
+  }
 }

@@ -9,6 +9,8 @@ import type { ResolvedConnectionPolicy } from "./connection.js";
 export interface Http1ConnectionExchange {
   /** Ends the call: `graceful` sends `reason` the protocol's way first; otherwise the call is cut. */
   stop(reason: GrpcError, graceful: boolean): void;
+  /** Aborts the call with `reason`, leaving the socket to whoever answers on it. */
+  abort(reason: GrpcError): void;
 }
 
 /** After a shutdown ended the open calls, how long their answers get to reach the client. */
@@ -99,7 +101,7 @@ export class Http1Connection {
   /** node's HTTP/1.1 parser gave up on the connection (`reason` says why): the calls in flight are cut with it. */
   fail(reason: GrpcError): void {
     this.closingFlag = true;
-    for (const exchange of [...this.inFlight]) exchange.stop(reason, false);
+    for (const exchange of [...this.inFlight]) exchange.abort(reason);
   }
 
   /** Ends the connection: our FIN now, the socket destroyed after CLOSE_LINGER_MS if the client keeps it open. */

@@ -397,7 +397,7 @@ export class Http2Listener {
       socket.destroy();
       return;
     }
-    const body = `${answer.reason.message}\n`;
+    const body = `${answer.reason.statusMessage}\n`;
     socket.write(
       `HTTP/1.1 ${answer.status} ${answer.statusText}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
