@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { TLSSocket } from "node:tls";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
+import type { CallTrace } from "../../trace/index.js";
 import { HEADER_AUTHORITY, HEADER_METHOD, HEADER_PATH, HEADER_STATUS } from "../index.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
 import type { Http1Connection, Http1ConnectionExchange } from "./http1-connection.js";
@@ -37,6 +38,8 @@ export interface HttpExchange {
   readonly peerCertificate: PeerCertificate | undefined;
   /** True once response headers went out. */
   readonly headersSent: boolean;
+  /** The trace of the call served on this exchange (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
   /** True once the exchange is over: the response ended and flushed, or the client went away. */
   readonly closed: boolean;
   /** Starts delivering the body to `sink`; once only. */
@@ -92,6 +95,8 @@ export class Http2Exchange implements HttpExchange, ConnectionStream {
   readonly authority: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion = "2";
+  /** @internal Set by the listener when tracing is on. */
+  trace: CallTrace | undefined;
   /** @internal Links of the connection's list of open streams (ServerConnection). */
   previousOnConnection: ConnectionStream | undefined;
   /** @internal */
@@ -159,6 +164,7 @@ export class Http2Exchange implements HttpExchange, ConnectionStream {
     if (this.closed || this.stream.headersSent) return;
     this.stream.respond({ ...headers, [HEADER_STATUS]: status }, NO_DATE);
     this.connection?.onSend();
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: "2" });
   }
 
   write(chunk: Uint8Array): boolean {
@@ -231,6 +237,8 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
   readonly authority: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
+  /** @internal Set by the listener when tracing is on. */
+  trace: CallTrace | undefined;
   private readonly request: IncomingMessage;
   private readonly response: ServerResponse;
   private readonly connection: Http1Connection | undefined;
@@ -295,6 +303,7 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
     // was read (a limit, an error) closes the connection rather than read a body nobody wants.
     if (this.connection?.closing === true || this.bodyUnread) this.response.shouldKeepAlive = false;
     this.response.writeHead(status, headers as Record<string, string | string[] | number>);
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion });
   }
 
   write(chunk: Uint8Array): boolean {

@@ -379,7 +379,9 @@ export class Http2Listener {
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     const connection = this.trackHttp1(request.socket);
     if (this.closed) response.shouldKeepAlive = false;
-    this.web!(new Http1Exchange(request, response, connection));
+    const exchange = new Http1Exchange(request, response, connection);
+    if (this.tracer !== undefined) exchange.trace = this.tracer.startCall("server", pathOf(exchange.url));
+    this.web!(exchange);
   }
 
   /**
@@ -430,7 +432,9 @@ export class Http2Listener {
         stream.close(RstCode.RefusedStream);
         return;
       }
-      this.web(new Http2Exchange(stream, headers, connection));
+      const exchange = new Http2Exchange(stream, headers, connection);
+      if (this.tracer !== undefined) exchange.trace = this.tracer.startCall("server", pathOf(exchange.url));
+      this.web(exchange);
       return;
     }
     const trace = this.tracer === undefined ? undefined : traceStream(this.tracer, stream, headers);
@@ -520,6 +524,12 @@ function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key
       `server: web.http1.headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed web.http1.requestTimeoutMs (${resolved.requestTimeoutMs})`,
     );
   return resolved;
+}
+
+/** The path of a request target, without its query. */
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /** node's timeouts take 0 for none. */
