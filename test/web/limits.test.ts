@@ -3,10 +3,14 @@
 // gRPC-Web or Connect call (HTTP/1.1 or HTTP/2) exactly as they count a gRPC call.
 import { expect } from "chai";
 import { type ClientHttp2Session, connect as http2Connect, constants } from "node:http2";
+import { readFileSync } from "node:fs";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Server, ServerOptions } from "../../src/index.js";
+import { type Server, type ServerOptions, Server as TsgrpcServer } from "../../src/index.js";
+import { projectRoot } from "../project-root.js";
 import { RawHttp1, connectRequest } from "./raw-http1.js";
-import { observed, startWebServer } from "./web-fixtures.js";
+import { EchoService, echoImplementation, observed, startWebServer } from "./web-fixtures.js";
 
 const ECHO = "/tsgrpc.webtest.EchoService/Echo";
 const EXPAND = "/tsgrpc.webtest.EchoService/Expand";
@@ -144,6 +148,34 @@ describe("web: connection limits count web calls", () => {
       await server!.shutdown();
       expect(Date.now() - started).to.be.below(5000);
       await client.closedAt;
+    });
+
+    it("TLS: does not hang on an idle HTTP/1.1 keep-alive connection (ALPN http/1.1)", async () => {
+      const certs = join(projectRoot(), "interop", "certs");
+      const tlsServer = new TsgrpcServer({ web: true, logger: null }).add(EchoService, echoImplementation);
+      server = tlsServer;
+      const bound = await tlsServer.listen(
+        { host: "127.0.0.1", port: 0 },
+        { cert: readFileSync(join(certs, "server.pem")), key: readFileSync(join(certs, "server.key")) },
+      );
+      const agent = new HttpsAgent({ keepAlive: true, ca: readFileSync(join(certs, "ca.pem")), servername: "foo.test.google.fr" });
+      opened.push(agent);
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = httpsRequest(
+          { host: "127.0.0.1", port: bound.port!, path: ECHO, method: "POST", agent, headers: { "content-type": "application/json" } },
+          (response) => {
+            response.resume();
+            response.on("end", () => resolve(response.statusCode!));
+          },
+        );
+        request.on("error", reject);
+        request.end('{"text":"tls keep-alive"}');
+      });
+      expect(status).to.equal(200);
+      const started = Date.now();
+      await tlsServer.shutdown();
+      expect(Date.now() - started).to.be.below(5000);
+      server = undefined;
     });
 
     it("past graceMs, web calls end UNAVAILABLE the protocol's way (gRPC-Web trailers over HTTP/1.1, Connect over HTTP/2)", async () => {
