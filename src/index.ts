@@ -23,9 +23,9 @@ export {
 } from "./server/index.js";
 export type { BoundAddress, ConnectionPolicy, ListenAddress, ServerTlsOptions } from "./http2/server/index.js";
 export type { DistinguishedName, PeerCertificate, ServerTlsCredentials, SubjectAltNames } from "./http2/server/index.js";
-export type { CorsOptions, WebOptions } from "./web/index.js";
 export { serveFiles, type HttpHandler, type ServeFilesOptions } from "./web/index.js";
 export type { HttpRequest, HttpResponse } from "./http2/server/index.js";
+export type { CorsOptions, Http1Options, WebOptions } from "./web/index.js";
 export {
   Channel,
   ConnectivityState,

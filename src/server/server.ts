@@ -193,6 +193,7 @@ export class Server {
         tracer: this.tracer,
         traces: connectionTraces(this.tracer, this.logger, "server"),
         web: this.web?.handle,
+        http1: typeof this.options.web === "object" ? this.options.web.http1 : undefined,
       },
       (stream) => serveCall(stream, this.runtime),
       tls,

@@ -52,6 +52,12 @@ function describe(event: TraceEvent): Description {
       const kind = data.kind === undefined ? "" : ` (${String(data.kind)})`;
       const peer = data.peer === undefined ? "" : ` from ${String(data.peer)} on connection ${String(data.connection)}`;
       const deadline = data.timeoutMs === undefined ? "" : `, deadline in ${String(data.timeoutMs)} ms`;
+      if (data.protocol !== undefined)
+        return [
+          `start ${event.method ?? ""} (${String(data.protocol)} over HTTP/${String(data.http)}) from ${String(data.peer)}`,
+          [],
+          undefined,
+        ];
       return [`start ${event.method ?? ""}${kind}${peer}${deadline}`, [], undefined];
     }
     case "end":
@@ -111,7 +117,8 @@ function describe(event: TraceEvent): Description {
           ? "HEADERS+END_STREAM (trailers-only)"
           : "HEADERS+END_STREAM (trailers)"
         : "HEADERS";
-      const stream = data.stream === undefined ? "" : ` stream ${String(data.stream)}`;
+      const stream =
+        data.stream === undefined ? (data.http === undefined ? "" : ` HTTP/${String(data.http)}`) : ` stream ${String(data.stream)}`;
       return [`${sent ? ">" : "<"} ${what}${stream}`, headerLines(data.headers), sent ? GREEN : CYAN];
     }
     case "rst-sent":
@@ -126,6 +133,18 @@ function describe(event: TraceEvent): Description {
       const summary = `${sent ? ">" : "<"} message ${String(data.index)}: flag ${String(data.flag)}, ${String(data.length)} bytes, ${String(data.encoding)}${data.hex === "" ? "" : `, ${String(data.hex)}`}`;
       return [summary, "decoded" in data ? [formatValue(data.decoded)] : [], sent ? GREEN : CYAN];
     }
+    case "web-trailers-sent":
+      return [
+        `> gRPC-Web trailers frame: flag 0x${Number(data.flag).toString(16)}, ${String(data.length)} bytes`,
+        [...(data.lines as string[])],
+        GREEN,
+      ];
+    case "web-end-stream-sent":
+      return [`> Connect end-stream: flag 0x${Number(data.flag).toString(16)}, ${String(data.length)} bytes`, [String(data.json)], GREEN];
+    case "web-error-sent":
+      return [`> Connect error: HTTP ${String(data.httpStatus)}`, [String(data.json)], GREEN];
+    case "cut-off":
+      return [`exchange cut off before the response ended (HTTP/${String(data.http)})`, [], YELLOW];
     default:
       return [`${event.name} ${JSON.stringify(toJsonValue(data))}`, [], undefined];
   }

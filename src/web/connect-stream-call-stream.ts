@@ -37,6 +37,7 @@ export class ConnectStreamCallStream extends WebCallStream {
     this.sendHeaders(metadata, encoding);
     if (!this.beginFinish(undefined)) return;
     const end = endStreamEnvelope(undefined, trailers);
+    this.trace?.emit("message", "web-end-stream-sent", traceOfEndStream(end));
     const body = new Uint8Array(message.length + end.length);
     body.set(message);
     body.set(end, message.length);
@@ -47,8 +48,19 @@ export class ConnectStreamCallStream extends WebCallStream {
     if (this.isFinished) return;
     this.sendHeaders(headers, undefined);
     if (!this.beginFinish(error)) return;
-    this.exchange.end(endStreamEnvelope(error, trailers));
+    const end = endStreamEnvelope(error, trailers);
+    this.trace?.emit("message", "web-end-stream-sent", traceOfEndStream(end));
+    this.exchange.end(end);
   }
+}
+
+/** Trace data of an end-stream envelope: its flag, length and JSON. */
+function traceOfEndStream(envelope: Uint8Array): Record<string, unknown> {
+  return {
+    flag: envelope[0],
+    length: envelope.length - FRAME_HEADER_BYTES,
+    json: new TextDecoder().decode(envelope.subarray(FRAME_HEADER_BYTES)),
+  };
 }
 
 /** The end-stream envelope: flag 0x02 and `{"error": ..., "metadata": ...}`, each only when there is one. */

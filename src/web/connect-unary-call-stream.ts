@@ -60,9 +60,11 @@ export class ConnectUnaryCallStream extends WebCallStream {
     }
     // The error's own metadata goes with the trailers, as in gRPC's trailers.
     const response = this.headers(metadata, mergeTrailers(trailers, error.metadata), "application/json");
-    const body = utf8.encode(JSON.stringify(connectErrorJson(error)));
+    const json = JSON.stringify(connectErrorJson(error));
+    const body = utf8.encode(json);
     response[CONTENT_LENGTH] = body.length;
     this.exchange.respond(httpStatusFromCode(error.code), response);
+    this.trace?.emit("message", "web-error-sent", { httpStatus: httpStatusFromCode(error.code), json });
     this.exchange.end(body);
   }
 

@@ -40,6 +40,9 @@ export class GrpcWebCallStream extends WebCallStream {
     this.sendHeaders(metadata, encoding);
     if (!this.beginFinish(undefined)) return;
     const trailerFrame = trailersFrame(undefined, trailers);
+    const trace = this.trace;
+    // The role layer traces the message it handed to respond() after the call: the trailers follow it.
+    if (trace !== undefined) queueMicrotask(() => trace.emit("message", "web-trailers-sent", traceOfTrailers(trailerFrame)));
     const body = new Uint8Array(message.length + trailerFrame.length);
     body.set(message);
     body.set(trailerFrame, message.length);
@@ -50,6 +53,7 @@ export class GrpcWebCallStream extends WebCallStream {
     if (this.exchange.headersSent) {
       if (!this.beginFinish(error)) return;
       const frame = trailersFrame(error, trailers);
+      this.trace?.emit("message", "web-trailers-sent", traceOfTrailers(frame));
       this.exchange.end(this.isText ? encodeBase64Body(frame) : frame);
       return;
     }
@@ -60,6 +64,12 @@ export class GrpcWebCallStream extends WebCallStream {
     this.exchange.respond(200, trailersFromStatus(error, trailers, response));
     this.exchange.end();
   }
+}
+
+/** Trace data of a trailers frame: its flag, length and header lines. */
+function traceOfTrailers(frame: Uint8Array): Record<string, unknown> {
+  const text = new TextDecoder().decode(frame.subarray(FRAME_HEADER_BYTES));
+  return { flag: frame[0], length: frame.length - FRAME_HEADER_BYTES, lines: text.split("\r\n").filter((line) => line !== "") };
 }
 
 /**

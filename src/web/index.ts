@@ -4,4 +4,5 @@ export { WebGateway, type MethodAdapter, type WebCallServer, type WebGatewayCont
 export type { HttpHandler } from "./http-handler.js";
 export { serveFiles, type ServeFilesOptions } from "./serve-files.js";
 export type { CorsOptions } from "./cors.js";
+export type { Http1Options } from "../http2/server/index.js";
 export type { JsonMapping, JsonMappingFactory, MethodTypes } from "./json-method.js";

@@ -4,6 +4,7 @@ import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, type RequestHead, SINGLE_MESSAGE,
 import type { BodySink, CallStream, HttpExchange, PeerCertificate } from "../http2/server/index.js";
 import type { Metadata } from "../metadata/index.js";
 import { Code, GrpcError } from "../status/index.js";
+import type { CallTrace } from "../trace/index.js";
 import { Base64BodyDecoder } from "./base64-body.js";
 import type { WebProtocol } from "./web-protocol.js";
 
@@ -26,7 +27,8 @@ export type RequestBody =
  */
 export abstract class WebCallStream implements CallStream, BodySink {
   readonly head: RequestHead;
-  readonly trace = undefined;
+  /** The call's trace (docs/LAYERS.md, "A web call"); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
   protected readonly exchange: HttpExchange;
   protected readonly protocol: WebProtocol;
   /** Headers every response carries (CORS). */
@@ -48,7 +50,31 @@ export abstract class WebCallStream implements CallStream, BodySink {
     this.protocol = protocol;
     this.body = body;
     this.extraHeaders = extraHeaders;
+    const trace = exchange.trace;
+    this.trace = trace;
+    if (trace !== undefined) {
+      const name =
+        body.kind === "query"
+          ? "connect GET"
+          : protocol.wire === "connect-stream"
+            ? "connect stream"
+            : protocol.wire === "connect-unary"
+              ? "connect unary"
+              : protocol.wire;
+      trace.emit("call", "start", { protocol: `${name} (${protocol.codec})`, http: exchange.httpVersion, peer: exchange.peer });
+      trace.headers("headers-received", exchange.headers, { http: exchange.httpVersion });
+      // Before onClose below, which marks the call finished.
+      exchange.onClose((cutOff) => {
+        if (!cutOff || this.isFinished) {
+          trace.end(this.endStatus);
+          return;
+        }
+        trace.emit("http2", "cut-off", { http: exchange.httpVersion });
+        trace.end(this.endStatus ?? new GrpcError(Code.Cancelled, "web: the client went away before the call finished"));
+      });
+    }
     exchange.onClose((cutOff) => this.onClose(cutOff));
+    exchange.onStop((reason, graceful) => this.onStop(reason, graceful));
   }
 
   get peer(): string {
@@ -195,9 +221,34 @@ export abstract class WebCallStream implements CallStream, BodySink {
       return reader;
     }
     if (body.kind === "base64") this.base64 = new Base64BodyDecoder();
-    else if (body.kind === "message") this.bodyChunks = [];
+    else if (body.kind === "message") {
+      // A content-length over the limit is refused before any byte of the body is read.
+      const declared = Number(this.exchange.headers["content-length"] ?? 0);
+      if (declared > maxBytes) {
+        reader.fail(
+          new GrpcError(
+            Code.ResourceExhausted,
+            `web: request message of ${declared} bytes (content-length) exceeds the server's limit of ${maxBytes} bytes`,
+          ),
+        );
+        return reader;
+      }
+      this.bodyChunks = [];
+    }
     this.exchange.readBody(this);
     return reader;
+  }
+
+  /** The connection stops the call (shutdown, forced close, an HTTP/1.1 timeout): answer `reason`, or abort with it. */
+  private onStop(reason: GrpcError, graceful: boolean): void {
+    if (graceful) {
+      this.finishAndCancel(reason, undefined);
+      return;
+    }
+    this.isFinished = true;
+    this.closeReason ??= reason;
+    this.reader?.abort(this.closeReason);
+    this.controller?.abort(this.closeReason);
   }
 
   private onClose(cutOff: boolean): void {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { HEADER_CONTENT_TYPE, type RequestHead } from "../http2/index.js";
-import type { CallStream, HttpExchange } from "../http2/server/index.js";
+import type { CallStream, Http1Options, HttpExchange } from "../http2/server/index.js";
 import type { Method, Service } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { Logger } from "../trace/index.js";
@@ -36,6 +36,8 @@ export interface WebOptions {
    * Default: none, and such requests get a plain 404, 405 or 415 answer.
    */
   http?: HttpHandler | undefined;
+  /** Timeouts of HTTP/1.1 connections (headers, whole request, keep-alive); see docs/WEB.md "Limits". */
+  http1?: Http1Options | undefined;
 }
 
 /** What the server tells its gateway: where to log, and which paths are its calls. */

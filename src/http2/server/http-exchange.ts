@@ -2,8 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { TLSSocket } from "node:tls";
 import { Code, GrpcError, RstCode } from "../../status/index.js";
+import type { CallTrace } from "../../trace/index.js";
 import { HEADER_AUTHORITY, HEADER_METHOD, HEADER_PATH, HEADER_STATUS } from "../index.js";
 import { type NodeHttpPair, http2CompatPair } from "./node-http.js";
+import type { ConnectionStream, ServerConnection } from "./connection.js";
+import type { Http1Connection, Http1ConnectionExchange } from "./http1-connection.js";
 import { type PeerCertificate, peerCertificateOf, readPeerCertificate } from "./peer-certificate.js";
 
 /** Who receives a request body: its chunks, its end, or why it stopped (called back at most once for end or abort). */
@@ -36,6 +39,8 @@ export interface HttpExchange {
   readonly peerCertificate: PeerCertificate | undefined;
   /** True once response headers went out. */
   readonly headersSent: boolean;
+  /** The trace of the call served on this exchange (docs/LAYERS.md); undefined when tracing is off. */
+  readonly trace: CallTrace | undefined;
   /** True once the exchange is over: the response ended and flushed, or the client went away. */
   readonly closed: boolean;
   /** Starts delivering the body to `sink`; once only. */
@@ -63,7 +68,17 @@ export interface HttpExchange {
    * other than 100-continue gets 417, as from node's servers).
    */
   toNodeHttp(): NodeHttpPair | undefined;
+  /**
+   * Registers who ends the call served on this exchange when its connection must stop it:
+   * `graceful` (a shutdown's grace period is over) means answer `reason` the protocol's way, and the
+   * exchange is cut soon after; otherwise (a forced shutdown, an HTTP/1.1 timeout) the call aborts
+   * with `reason` as the exchange is cut. Without a listener the exchange is just cut.
+   */
+  onStop(listener: (reason: GrpcError, graceful: boolean) => void): void;
 }
+
+/** The stop listener of an exchange (see HttpExchange.onStop). */
+type StopListener = (reason: GrpcError, graceful: boolean) => void;
 
 /** respond() options: no `date` header (node adds one by default; see ServerStream). */
 const NO_DATE = Object.freeze({ sendDate: false }) as object;
@@ -78,23 +93,45 @@ function peerOf(address: string | undefined, port: number | undefined): string {
   return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-/** An HttpExchange over one HTTP/2 stream that is not a gRPC call. */
-export class Http2Exchange implements HttpExchange {
+/**
+ * An HttpExchange over one HTTP/2 stream that is not a gRPC call. It counts on its connection as
+ * a gRPC call does: in the open streams (idle timer, shutdown drain), as sending (ping strikes),
+ * and, when the client resets it before the response ended, in the rapid-reset budget.
+ */
+export class Http2Exchange implements HttpExchange, ConnectionStream {
   readonly method: string;
   readonly url: string;
   readonly authority: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion = "2";
+  /** @internal Set by the listener when tracing is on. */
+  trace: CallTrace | undefined;
+  /** @internal Links of the connection's list of open streams (ServerConnection). */
+  previousOnConnection: ConnectionStream | undefined;
+  /** @internal */
+  nextOnConnection: ConnectionStream | undefined;
   private readonly stream: ServerHttp2Stream;
+  private readonly connection: ServerConnection | undefined;
+  private stopListener: StopListener | undefined;
+  /** True once our side ended or cut the exchange: a close after that is no peer reset. */
+  private ended = false;
 
-  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, connection?: ServerConnection) {
     this.stream = stream;
     this.headers = headers;
+    this.connection = connection;
     this.method = String(headers[HEADER_METHOD] ?? "");
     this.url = String(headers[HEADER_PATH] ?? "");
     this.authority = String(headers[HEADER_AUTHORITY] ?? "");
     // 'error' is always followed by 'close', which onClose() reports.
     stream.on("error", () => {});
+    if (connection !== undefined) {
+      connection.add(this);
+      stream.once("close", () => {
+        connection.remove(this);
+        if (!this.ended) connection.onPeerReset();
+      });
+    }
   }
 
   get peer(): string {
@@ -135,10 +172,13 @@ export class Http2Exchange implements HttpExchange {
   respond(status: number, headers: OutgoingHttpHeaders): void {
     if (this.closed || this.stream.headersSent) return;
     this.stream.respond({ ...headers, [HEADER_STATUS]: status }, NO_DATE);
+    this.connection?.onSend();
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: "2" });
   }
 
   write(chunk: Uint8Array): boolean {
     if (this.closed) return true;
+    this.connection?.onSend();
     return this.stream.write(chunk);
   }
 
@@ -157,6 +197,8 @@ export class Http2Exchange implements HttpExchange {
 
   end(chunk?: Uint8Array): void {
     if (this.closed) return;
+    this.ended = true;
+    if (chunk !== undefined) this.connection?.onSend();
     if (chunk === undefined) this.stream.end();
     else this.stream.end(chunk);
     // A client still sending after our response ended would hold the stream: RST_STREAM(NO_ERROR) ends it.
@@ -167,6 +209,7 @@ export class Http2Exchange implements HttpExchange {
   }
 
   destroy(): void {
+    this.ended = true;
     if (!this.closed) this.stream.close(RstCode.Cancel);
   }
 
@@ -178,21 +221,46 @@ export class Http2Exchange implements HttpExchange {
   toNodeHttp(): NodeHttpPair | undefined {
     return http2CompatPair(this.stream, this.headers);
   }
+
+  onStop(listener: StopListener): void {
+    this.stopListener = listener;
+  }
+
+  /** @internal ConnectionStream: a forced close cuts the call with `reason`. */
+  cancel(rstCode: number, reason: GrpcError): void {
+    this.ended = true;
+    this.stopListener?.(reason, false);
+    if (!this.closed) this.stream.close(rstCode);
+  }
+
+  /** @internal ConnectionStream: a shutdown's grace period is over; the call answers `reason` its protocol's way. */
+  finishAndCancel(error: GrpcError, _trailers: undefined): void {
+    if (this.stopListener === undefined) this.destroy();
+    else this.stopListener(error, true);
+  }
 }
 
-/** An HttpExchange over an HTTP/1.1 request and its response. */
-export class Http1Exchange implements HttpExchange {
+/**
+ * An HttpExchange over an HTTP/1.1 (or 1.0) request and its response, in flight on its
+ * Http1Connection until the response is over.
+ */
+export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
   readonly method: string;
   readonly url: string;
   readonly authority: string;
   readonly headers: IncomingHttpHeaders;
   readonly httpVersion: string;
+  /** @internal Set by the listener when tracing is on. */
+  trace: CallTrace | undefined;
   private readonly request: IncomingMessage;
   private readonly response: ServerResponse;
+  private readonly connection: Http1Connection | undefined;
+  private stopListener: StopListener | undefined;
 
-  constructor(request: IncomingMessage, response: ServerResponse) {
+  constructor(request: IncomingMessage, response: ServerResponse, connection?: Http1Connection) {
     this.request = request;
     this.response = response;
+    this.connection = connection;
     this.headers = request.headers;
     this.method = request.method ?? "";
     this.url = request.url ?? "";
@@ -201,6 +269,10 @@ export class Http1Exchange implements HttpExchange {
     // 'error' is always followed by 'close', which onClose() reports.
     request.on("error", () => {});
     response.on("error", () => {});
+    if (connection !== undefined) {
+      connection.add(this);
+      response.once("close", () => connection.remove(this));
+    }
   }
 
   get peer(): string {
@@ -240,7 +312,11 @@ export class Http1Exchange implements HttpExchange {
   respond(status: number, headers: OutgoingHttpHeaders): void {
     if (this.closed || this.response.headersSent) return;
     this.response.sendDate = false;
+    // A closing connection takes no more requests; and an answer given before the request body
+    // was read (a limit, an error) closes the connection rather than read a body nobody wants.
+    if (this.connection?.closing === true || this.bodyUnread) this.response.shouldKeepAlive = false;
     this.response.writeHead(status, headers as Record<string, string | string[] | number>);
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion });
   }
 
   write(chunk: Uint8Array): boolean {
@@ -278,5 +354,31 @@ export class Http1Exchange implements HttpExchange {
 
   toNodeHttp(): NodeHttpPair {
     return { request: this.request, response: this.response };
+  }
+
+  onStop(listener: StopListener): void {
+    this.stopListener = listener;
+  }
+
+  /** True while the request has a body that did not arrive in full. */
+  private get bodyUnread(): boolean {
+    const headers = this.request.headers;
+    const hasBody = headers["transfer-encoding"] !== undefined || (headers["content-length"] ?? "0") !== "0";
+    return hasBody && !this.request.complete;
+  }
+
+  /** @internal Http1ConnectionExchange: see HttpExchange.onStop. */
+  stop(reason: GrpcError, graceful: boolean): void {
+    if (graceful && this.stopListener !== undefined) {
+      this.stopListener(reason, true);
+      return;
+    }
+    this.stopListener?.(reason, false);
+    this.destroy();
+  }
+
+  /** @internal Http1ConnectionExchange: the call aborts with `reason`; the socket is left to the caller. */
+  abort(reason: GrpcError): void {
+    this.stopListener?.(reason, false);
   }
 }

@@ -6,6 +6,7 @@ export type { HttpRequest, HttpResponse, NodeHttpPair } from "./node-http.js";
 export {
   Http2Listener,
   type BoundAddress,
+  type Http1Options,
   type ListenAddress,
   type ListenerOptions,
   type ServerTlsOptions,

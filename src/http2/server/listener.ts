@@ -19,6 +19,7 @@ import { HEADER_ALLOW, HEADER_CONTENT_TYPE, HEADER_METHOD, HEADER_PATH, HEADER_S
 import { grpcErrorFromNode } from "../index.js";
 import { type RequestHead, requestHeadFromHeaders } from "../index.js";
 import { type ConnectionPolicy, type ResolvedConnectionPolicy, ServerConnection } from "./connection.js";
+import { Http1Connection } from "./http1-connection.js";
 import { Http1Exchange, Http2Exchange, type HttpExchange } from "./http-exchange.js";
 import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
@@ -73,6 +74,21 @@ export interface ListenerOptions extends ConnectionPolicy {
    * default): HTTP/2 only, and such requests get HTTP 405 or 415.
    */
   web?: ((exchange: HttpExchange) => void) | undefined;
+  /** Timeouts of the HTTP/1.1 connections the web protocols bring (the header size limit is maxHeaderListBytes). */
+  http1?: Http1Options | undefined;
+}
+
+/**
+ * Timeouts of HTTP/1.1 connections (web protocols only). A request that breaks one gets node's
+ * HTTP answer (408) with a message naming the option, and its connection is closed.
+ */
+export interface Http1Options {
+  /** The request line and headers must arrive within this long after the request began (slowloris). Default 20 s. */
+  headersTimeoutMs?: number | undefined;
+  /** The whole request, body included, must arrive within this long; Infinity turns it off. Default 300 s (node's). */
+  requestTimeoutMs?: number | undefined;
+  /** A keep-alive connection waiting for its next request is closed after this long. Default 5 s (node's). */
+  keepAliveTimeoutMs?: number | undefined;
 }
 
 /** What listen() bound to. */
@@ -84,6 +100,8 @@ export interface BoundAddress {
 }
 
 const CONNECTION = Symbol("tsgrpc.connection");
+const HTTP1_CONNECTION = Symbol("tsgrpc.http1Connection");
+type TrackedSocket = Socket & { [HTTP1_CONNECTION]?: Http1Connection; _httpMessage?: ServerResponse | null };
 const CONNECTION_TRACE = Symbol("tsgrpc.connectionTrace");
 type TrackedSession = ServerHttp2Session & { [CONNECTION]?: ServerConnection; [CONNECTION_TRACE]?: ConnectionTrace };
 
@@ -103,6 +121,14 @@ const POLICY_DEFAULTS: ResolvedConnectionPolicy = {
 
 /** Default of ListenerOptions.maxConnections. */
 const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** Default of ListenerOptions.maxHeaderListBytes (and of the HTTP/1.1 header size limit). */
+const DEFAULT_MAX_HEADER_LIST_BYTES = 16 * 1024;
+
+const HTTP1_DEFAULTS: Required<{ [Key in keyof Http1Options]: number }> = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 /**
  * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
@@ -128,8 +154,9 @@ export class Http2Listener {
   private readonly sniffer: NetServer | undefined;
   /** The HTTP/1.1 server of a plaintext listener with web protocols (it never listens itself). */
   private readonly http1: Http1Server | undefined;
-  /** Open HTTP/1.1 connections and how many requests each has in flight (to close idle ones on shutdown). */
-  private readonly http1Sockets = new Map<Socket, number>();
+  /** Open HTTP/1.1 connections (web protocols), under the same policy as the HTTP/2 ones. */
+  private readonly http1Connections = new Set<Http1Connection>();
+  private readonly http1Limits: { readonly maxHeaderBytes: number } & Required<{ [Key in keyof Http1Options]: number }>;
   private closed = false;
 
   constructor(options: ListenerOptions, onCall: (stream: ServerStream) => void, tls?: ServerTlsOptions) {
@@ -143,8 +170,9 @@ export class Http2Listener {
     this.policy = policy;
     const settings: Settings = {
       maxConcurrentStreams: options.maxConcurrentStreams ?? 100,
-      maxHeaderListSize: options.maxHeaderListBytes ?? 16 * 1024,
+      maxHeaderListSize: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
     };
+    this.http1Limits = { maxHeaderBytes: settings.maxHeaderListSize!, ...resolveHttp1Options(options.http1) };
     const common = { settings, maxSessionMemory: options.maxSessionMemoryMb ?? 64 };
     this.secure = tls !== undefined;
     this.server =
@@ -163,14 +191,31 @@ export class Http2Listener {
     this.server.maxConnections = maxConnections;
     if (this.web !== undefined) {
       const onRequest = (request: IncomingMessage, response: ServerResponse) => this.onHttp1Request(request, response);
+      const onClientError = (error: Http1ParserError, socket: Socket) => this.onHttp1ClientError(error, socket);
+      const limits = this.http1Limits;
+      const http1Settings = {
+        maxHeaderSize: limits.maxHeaderBytes,
+        headersTimeout: toNodeTimeout(limits.headersTimeoutMs),
+        requestTimeout: toNodeTimeout(limits.requestTimeoutMs),
+        keepAliveTimeout: toNodeTimeout(limits.keepAliveTimeoutMs),
+        // node checks the header and request timeouts on this interval (default 30 s, far coarser than the timeouts).
+        connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      };
       if (tls === undefined) {
-        this.http1 = createHttp1Server(onRequest);
+        this.http1 = createHttp1Server(http1Settings, onRequest);
+        this.http1.on("clientError", onClientError);
         // The HTTP/1.1 server is handed its sockets and never listens, but its header and request
         // timeouts and closeIdleConnections() run on the connection tracking it sets up when listening.
         this.http1.emit("listening");
         this.sniffer = createNetServer((socket) => this.sniff(socket, policy.handshakeTimeoutMs));
         this.sniffer.maxConnections = maxConnections;
       } else {
+        // node's allowHTTP1 server runs its HTTP/1.1 connections with these properties of its own.
+        Object.assign(this.server, http1Settings);
+        this.server.on("clientError", onClientError);
+        (this.server as Http2SecureServer).on("secureConnection", (socket: TLSSocket) => {
+          if (socket.alpnProtocol !== "h2") this.trackHttp1(socket);
+        });
         // An allowHTTP1 server emits 'request' for HTTP/1.1 requests; a 'request' listener also
         // makes node build compatibility objects for every HTTP/2 stream (a 'stream' listener it
         // adds): that one is removed, the gRPC path stays as it is.
@@ -239,7 +284,8 @@ export class Http2Listener {
     this.closed = true;
     const closed = this.closeServers();
     for (const connection of this.connections) connection.goAway();
-    if (this.connections.size > 0 || this.http1Sockets.size > 0) {
+    for (const connection of this.http1Connections) connection.goAway();
+    if (this.connections.size > 0 || this.http1Connections.size > 0) {
       const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutDownAll(graceMs), Math.max(0, graceMs)) : undefined;
       await closed;
       clearTimeout(timer);
@@ -255,15 +301,13 @@ export class Http2Listener {
   }
 
   /**
-   * Stops accepting connections; resolves once every connection is gone. HTTP/1.1 connections
-   * with no request in flight close now (keep-alive would hold them), the others after their response.
+   * Stops accepting connections; resolves once every connection is gone.
    */
   private closeServers(): Promise<void> {
     const closed = new Promise<void>((resolve) => (this.sniffer ?? this.server).close(() => resolve()));
     // Not listening itself, its close() only stops its timers.
     this.http1?.close(() => {});
     if (this.sniffer !== undefined) this.server.close(() => {});
-    for (const [socket, inFlight] of this.http1Sockets) if (inFlight === 0) socket.end();
     return closed;
   }
 
@@ -271,13 +315,13 @@ export class Http2Listener {
   private shutDownAll(graceMs: number): void {
     const reason = new GrpcError(Code.Unavailable, `server: shutting down, the call did not finish within the ${graceMs} ms grace period`);
     for (const connection of this.connections) connection.shutDown(reason);
-    for (const socket of this.http1Sockets.keys()) socket.destroy();
+    for (const connection of this.http1Connections) connection.shutDown(reason);
   }
 
   private destroyAll(): void {
     const reason = new GrpcError(Code.Unavailable, "server: shutting down");
     for (const connection of this.connections) connection.destroy(reason);
-    for (const socket of this.http1Sockets.keys()) socket.destroy();
+    for (const connection of this.http1Connections) connection.destroy(reason);
   }
 
   /**
@@ -306,6 +350,7 @@ export class Http2Listener {
       }
       // node's HTTP/1.1 parser reads the socket's handle directly, past the stream's buffer: the
       // bytes already read go to its 'data' listener instead.
+      this.trackHttp1(socket);
       this.http1!.emit("connection", socket);
       socket.emit("data", held);
       socket.resume();
@@ -319,20 +364,46 @@ export class Http2Listener {
     socket.once("close", () => clearTimeout(timer));
   }
 
+  /** An HTTP/1.1 connection starts: it comes under the connection policy (idle, age, shutdown). */
+  private trackHttp1(socket: TrackedSocket): Http1Connection {
+    const existing = socket[HTTP1_CONNECTION];
+    if (existing !== undefined) return existing;
+    const connection = new Http1Connection(socket, this.policy);
+    socket[HTTP1_CONNECTION] = connection;
+    this.http1Connections.add(connection);
+    socket.once("close", () => this.http1Connections.delete(connection));
+    if (this.closed) connection.goAway();
+    return connection;
+  }
+
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
-    const socket = request.socket;
-    const sockets = this.http1Sockets;
-    const inFlight = sockets.get(socket);
-    if (inFlight === undefined) socket.once("close", () => sockets.delete(socket));
-    sockets.set(socket, (inFlight ?? 0) + 1);
-    response.once("close", () => {
-      const left = (sockets.get(socket) ?? 1) - 1;
-      if (sockets.has(socket)) sockets.set(socket, left);
-      // Shutting down: a keep-alive connection closes once its last response is out.
-      if (this.closed && left === 0) socket.end();
-    });
+    const connection = this.trackHttp1(request.socket);
     if (this.closed) response.shouldKeepAlive = false;
-    this.web!(new Http1Exchange(request, response));
+    const exchange = new Http1Exchange(request, response, connection);
+    if (this.tracer !== undefined) exchange.trace = this.tracer.startCall("server", pathOf(exchange.url));
+    this.web!(exchange);
+  }
+
+  /**
+   * node's HTTP/1.1 parser refused a request (headers over the limit, a timeout, malformed or
+   * ambiguous framing such as Transfer-Encoding with Content-Length): the client gets the HTTP
+   * status with a message naming the limit, the calls in flight on the connection are cut with
+   * the same reason, and the connection closes.
+   */
+  private onHttp1ClientError(error: Http1ParserError, socket: TrackedSocket): void {
+    const connection = socket[HTTP1_CONNECTION] ?? this.trackHttp1(socket);
+    const answer = http1ErrorAnswer(error, this.http1Limits, connection.openRequests > 0);
+    connection.fail(answer?.reason ?? new GrpcError(Code.Unavailable, `server: HTTP/1.1 connection failed: ${describeError(error)}`));
+    // A response already under way cannot be followed by another: the connection is just cut.
+    if (answer === undefined || !socket.writable || socket._httpMessage?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    const body = `${answer.reason.statusMessage}\n`;
+    socket.write(
+      `HTTP/1.1 ${answer.status} ${answer.statusText}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    connection.close();
   }
 
   private onSession(session: TrackedSession): void {
@@ -347,8 +418,23 @@ export class Http2Listener {
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    // node emits 'stream' a tick after the HEADERS: a client may have reset it (and the session
+    // may be gone) by then. Its connection counted the reset when the stream closed, if it could.
+    const connection = (stream.session as TrackedSession | undefined)?.[CONNECTION];
+    if (connection === undefined || stream.destroyed) {
+      connection?.onPeerReset();
+      return;
+    }
     if (this.web !== undefined && (headers[HEADER_METHOD] !== METHOD_POST || !isGrpcContentType(headers[HEADER_CONTENT_TYPE]))) {
-      this.web(new Http2Exchange(stream, headers));
+      if (this.closed) {
+        // As a gRPC call is: a stream opened after the GOAWAY was never processed, safe to retry.
+        stream.on("error", () => {});
+        stream.close(RstCode.RefusedStream);
+        return;
+      }
+      const exchange = new Http2Exchange(stream, headers, connection);
+      if (this.tracer !== undefined) exchange.trace = this.tracer.startCall("server", pathOf(exchange.url));
+      this.web(exchange);
       return;
     }
     const trace = this.tracer === undefined ? undefined : traceStream(this.tracer, stream, headers);
@@ -367,7 +453,6 @@ export class Http2Listener {
       stream.end(`tsgrpc: content-type ${JSON.stringify(headers[HEADER_CONTENT_TYPE] ?? "")} is not application/grpc\n`);
       return;
     }
-    const connection = (stream.session as TrackedSession)[CONNECTION]!;
     let head: RequestHead;
     try {
       head = requestHeadFromHeaders(headers);
@@ -383,6 +468,73 @@ export class Http2Listener {
     }
     this.onCall(call);
   }
+}
+
+/** An error node's HTTP/1.1 server reports with 'clientError' (llhttp's code and reason, or a socket error). */
+type Http1ParserError = Error & { code?: string; reason?: string };
+
+/** The HTTP answer to an HTTP/1.1 request node's parser refused, and the reason the calls in flight get; undefined: cut the connection. */
+function http1ErrorAnswer(
+  error: Http1ParserError,
+  limits: { readonly maxHeaderBytes: number; readonly headersTimeoutMs: number; readonly requestTimeoutMs: number },
+  hasRequest: boolean,
+): { status: number; statusText: string; reason: GrpcError } | undefined {
+  const code = error.code ?? "";
+  if (code === "HPE_HEADER_OVERFLOW")
+    return {
+      status: 431,
+      statusText: "Request Header Fields Too Large",
+      reason: new GrpcError(
+        Code.ResourceExhausted,
+        `server: HTTP/1.1 request headers exceed the server's limit of ${limits.maxHeaderBytes} bytes (maxHeaderListBytes)`,
+      ),
+    };
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+    return {
+      status: 408,
+      statusText: "Request Timeout",
+      reason: new GrpcError(
+        Code.Cancelled,
+        hasRequest
+          ? `server: HTTP/1.1 request body not received within ${limits.requestTimeoutMs} ms (web.http1.requestTimeoutMs)`
+          : `server: HTTP/1.1 request headers not received within ${limits.headersTimeoutMs} ms (web.http1.headersTimeoutMs)`,
+      ),
+    };
+  if (code.startsWith("HPE_"))
+    return {
+      status: 400,
+      statusText: "Bad Request",
+      reason: new GrpcError(Code.Internal, `server: malformed HTTP/1.1 request (${code}: ${error.reason ?? error.message})`),
+    };
+  return undefined;
+}
+
+/** Validates Http1Options and fills in the defaults. */
+function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key in keyof Http1Options]: number }> {
+  const resolved = { ...HTTP1_DEFAULTS };
+  for (const key of Object.keys(HTTP1_DEFAULTS) as (keyof Http1Options)[]) {
+    const value = options?.[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0)
+      throw new RangeError(`server: web.http1.${key} must be a positive number of milliseconds or Infinity, not ${String(value)}`);
+    resolved[key] = value;
+  }
+  if (resolved.headersTimeoutMs > resolved.requestTimeoutMs)
+    throw new RangeError(
+      `server: web.http1.headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed web.http1.requestTimeoutMs (${resolved.requestTimeoutMs})`,
+    );
+  return resolved;
+}
+
+/** The path of a request target, without its query. */
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** node's timeouts take 0 for none. */
+function toNodeTimeout(ms: number): number {
+  return Number.isFinite(ms) ? ms : 0;
 }
 
 /** The HTTP/2 connection preface a client sends first (RFC 9113 §3.4). */
