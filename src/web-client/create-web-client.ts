@@ -25,18 +25,19 @@ export type WebClientFunction<M> =
         : UntypedWebFunction
     : UntypedWebFunction;
 
-/** Whether fetch can carry method `M`: not a client-streaming or bidi method, since browsers cannot stream a request body widely. */
-type IsWebCallable<M> =
-  M extends Method<infer _I, infer _O, infer K> ? ([K] extends ["client_streaming"] | ["bidi_streaming"] ? false : true) : true;
-
 /**
  * One function per unary and server-streaming method of `S`, keyed by local name, with the same
  * signatures as the Node client's. Client-streaming and bidi methods are left out, so calling one
- * is a compile error: fetch cannot stream a request body in most browsers.
+ * is a compile error: fetch cannot stream a request body in most browsers (a method whose kind is
+ * known only at run time stays, untyped).
  */
 // biome-ignore lint/suspicious/noExplicitAny: any method map: typed services (Service<{ ... }>) and the untyped Service alike
 export type WebClient<S extends Service<any> = Service> = {
-  [L in keyof S["methods"] as IsWebCallable<S["methods"][L]> extends true ? L : never]: WebClientFunction<S["methods"][L]>;
+  [L in keyof S["methods"] as S["methods"][L] extends Method<infer _I, infer _O, infer K>
+    ? [K] extends ["client_streaming"] | ["bidi_streaming"]
+      ? never
+      : L
+    : L]: WebClientFunction<S["methods"][L]>;
 };
 
 /** The options of a call made without any: shared, frozen. */
