@@ -4,10 +4,11 @@ import { errorFromConnectJson, errorFromHttpStatus } from "./connect-error.js";
 import { EnvelopeDecoder, type Envelope } from "./envelope.js";
 import { addReceivedValue, metadataFromWebHeaders } from "./headers-metadata.js";
 import { mediaTypeOf, readBody, type ResponseContext } from "./response-context.js";
+import { concat, decompressReceived } from "./web-compression.js";
 
 /** The flag of Connect's end-stream message. */
 const END_STREAM_FLAG = 0x02;
-/** The flag of a compressed message. */
+/** The flag of a compressed message (or end-stream message, 0x03). */
 const COMPRESSED_FLAG = 0x01;
 /** Connect sends a unary call's trailers as headers with this prefix. */
 const TRAILER_PREFIX = "trailer-";
@@ -16,15 +17,18 @@ const utf8 = new TextDecoder();
 /**
  * The one message of a Connect unary response: its whole body, read up to the receive limit.
  *
- * A success is HTTP 200 with `application/proto`; the trailers are the `trailer-` headers. Any
- * other status is an error, described by the JSON body when there is one (its Connect code,
- * message and details), by the HTTP status otherwise.
+ * A success is HTTP 200 with `application/proto` (`application/json` in the JSON format); the
+ * trailers are the `trailer-` headers. Any other status is an error, described by the JSON body
+ * when there is one (its Connect code, message and details), by the HTTP status otherwise. A body
+ * compressed with `content-encoding` is decoded by fetch itself (the browser asks for the HTTP
+ * compressions it has with `accept-encoding`, a header a page may not set); the receive limit
+ * counts the decoded bytes.
  * https://connectrpc.com/docs/protocol#unary-response
  */
 export async function* readConnectUnaryResponse(response: Response, context: ResponseContext): AsyncGenerator<Uint8Array, void> {
   const trailers = metadataFromWebHeaders(response.headers, TRAILER_PREFIX);
   if (response.status !== 200) throw await connectHttpError(response, context, trailers);
-  checkMediaType(response.headers, "application/proto");
+  checkMediaType(response.headers, `application/${context.format}`);
   context.onHeaders?.(metadataFromWebHeaders(response.headers, undefined, TRAILER_PREFIX));
   const body = await readWholeBody(response, context);
   context.onTrailers?.(trailers);
@@ -32,35 +36,41 @@ export async function* readConnectUnaryResponse(response: Response, context: Res
 }
 
 /**
- * The messages of a Connect streaming response (`application/connect+proto` envelopes), until
- * the end-stream message, flagged 0x02: a JSON object with the trailing metadata and, when the
- * call failed, its error. A body that ends without it is INTERNAL, as is data after it; an
- * end-stream message that is not such JSON is UNKNOWN, as Connect's own clients report it.
+ * The messages of a Connect streaming response (`application/connect+proto` or `+json`
+ * envelopes), until the end-stream message, flagged 0x02: a JSON object with the trailing metadata
+ * and, when the call failed, its error. A body that ends without it is INTERNAL, as is data after
+ * it; an end-stream message that is not such JSON is UNKNOWN, as Connect's own clients report it.
+ * Envelopes flagged compressed (0x01, the end-stream too) are decompressed in the response's
+ * `connect-content-encoding`, up to the receive limit.
  * https://connectrpc.com/docs/protocol#streaming-response
  */
 export async function* readConnectStreamResponse(response: Response, context: ResponseContext): AsyncGenerator<Uint8Array, void> {
   if (response.status !== 200) throw await connectHttpError(response, context, new Metadata());
-  checkMediaType(response.headers, "application/connect+proto");
+  checkMediaType(response.headers, `application/connect+${context.format}`);
   context.onHeaders?.(metadataFromWebHeaders(response.headers));
+  const encoding = response.headers.get("connect-content-encoding");
   const decoder = new EnvelopeDecoder(context.maxBytes);
   let trailers: Metadata | undefined;
   let error: GrpcError | undefined;
-  const take = (envelopes: Envelope[]): Uint8Array[] => {
-    const messages: Uint8Array[] = [];
-    for (const { flags, payload } of envelopes) {
-      if (trailers !== undefined) throw new GrpcError(Code.Internal, "web client: Connect response has data after its end-stream message");
-      if (flags & END_STREAM_FLAG) {
-        trailers = new Metadata();
-        error = endStreamError(payload, trailers);
-      } else if (flags & COMPRESSED_FLAG) {
-        throw new GrpcError(Code.Internal, "web client: received a compressed message, but the client accepts no compression");
-      } else if (flags !== 0) {
-        throw new GrpcError(Code.Internal, `web client: Connect message has unknown flags 0x${flags.toString(16).padStart(2, "0")}`);
-      } else messages.push(payload);
-    }
-    return messages;
+  /** The message of an envelope, or undefined when it is the end-stream message, which it records. */
+  const take = async ({ flags, payload }: Envelope): Promise<Uint8Array | undefined> => {
+    if (trailers !== undefined) throw new GrpcError(Code.Internal, "web client: Connect response has data after its end-stream message");
+    if ((flags & ~(END_STREAM_FLAG | COMPRESSED_FLAG)) !== 0)
+      throw new GrpcError(Code.Internal, `web client: Connect message has unknown flags 0x${flags.toString(16).padStart(2, "0")}`);
+    const bytes =
+      flags & COMPRESSED_FLAG
+        ? await decompressReceived(payload, encoding, "connect-content-encoding", context.acceptCompression, context.maxBytes)
+        : payload;
+    if ((flags & END_STREAM_FLAG) === 0) return bytes;
+    trailers = new Metadata();
+    error = endStreamError(bytes, trailers);
+    return undefined;
   };
-  for await (const chunk of readBody(response.body, context.signal)) yield* take(decoder.push(chunk));
+  for await (const chunk of readBody(response.body, context.signal))
+    for (const envelope of decoder.push(chunk)) {
+      const message = await take(envelope);
+      if (message !== undefined) yield message;
+    }
   decoder.end();
   if (trailers === undefined) throw new GrpcError(Code.Internal, "web client: Connect response ended without an end-stream message");
   context.onTrailers?.(trailers);
@@ -130,12 +140,5 @@ async function readWholeBody(response: Response, context: ResponseContext): Prom
       );
     chunks.push(chunk);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+  return concat(chunks, length);
 }

@@ -4,10 +4,11 @@ import { Base64BodyDecoder } from "./base64-body.js";
 import { EnvelopeDecoder, type Envelope } from "./envelope.js";
 import { addReceivedValue, metadataFromWebHeaders } from "./headers-metadata.js";
 import { mediaTypeOf, readBody, type ResponseContext } from "./response-context.js";
+import { decompressReceived } from "./web-compression.js";
 
 /** The flag of gRPC-Web's trailers frame. */
 const TRAILERS_FLAG = 0x80;
-/** The flag of a compressed message. */
+/** The flag of a compressed message (or compressed trailers, 0x81). */
 const COMPRESSED_FLAG = 0x01;
 const utf8 = new TextDecoder();
 
@@ -19,8 +20,9 @@ const utf8 = new TextDecoder();
  * length-prefixed frame, flagged 0x80, whose payload is an HTTP/1 header block. A response
  * without a status is an error: a non-200 without grpc-status takes the code of its HTTP status
  * (http-grpc-status-mapping.md), a body that ends without trailers is INTERNAL, as is a message
- * after them, a compressed message (the client offers no compression) or a content type that is
- * not gRPC-Web's.
+ * after them; a content type that is not gRPC-Web's in the client's format is UNKNOWN. Messages
+ * (and trailers, flagged 0x81) flagged compressed are decompressed in the `grpc-encoding` of the
+ * response, up to the receive limit.
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-WEB.md#protocol-differences-vs-grpc-over-http2
  */
 export async function* readGrpcWebResponse(
@@ -43,33 +45,41 @@ export async function* readGrpcWebResponse(
       metadata: metadataFromWebHeaders(headers),
     });
   const mediaType = mediaTypeOf(headers);
-  const expected = isText ? "application/grpc-web-text" : "application/grpc-web";
-  if (mediaType !== expected && !mediaType.startsWith(`${expected}+`))
+  const base = isText ? "application/grpc-web-text" : "application/grpc-web";
+  const expected = `${base}+${context.format}`;
+  if (mediaType !== expected && !(context.format === "proto" && mediaType === base))
     throw new GrpcError(Code.Unknown, `web client: response content-type ${JSON.stringify(mediaType)} is not ${expected}`);
   context.onHeaders?.(metadataFromWebHeaders(headers));
 
+  const encoding = headers.get("grpc-encoding");
   const decoder = new EnvelopeDecoder(context.maxBytes);
   const text = isText ? new Base64BodyDecoder() : undefined;
   let trailers: Metadata | undefined;
   let error: GrpcError | undefined;
-  const take = (envelopes: Envelope[]): Uint8Array[] => {
-    const messages: Uint8Array[] = [];
-    for (const { flags, payload } of envelopes) {
-      if (trailers !== undefined) throw new GrpcError(Code.Internal, "web client: gRPC-Web response has data after its trailers");
-      if (flags & TRAILERS_FLAG) {
-        trailers = new Metadata();
-        error = trailersStatus(payload, trailers);
-      } else if (flags & COMPRESSED_FLAG) {
-        throw new GrpcError(Code.Internal, "web client: received a compressed message, but the client accepts no compression");
-      } else if (flags !== 0) {
-        throw new GrpcError(Code.Internal, `web client: gRPC-Web message has unknown flags 0x${flags.toString(16).padStart(2, "0")}`);
-      } else messages.push(payload);
-    }
-    return messages;
+  /** The message of an envelope, or undefined when it is the trailers, which it records. */
+  const take = async ({ flags, payload }: Envelope): Promise<Uint8Array | undefined> => {
+    if (trailers !== undefined) throw new GrpcError(Code.Internal, "web client: gRPC-Web response has data after its trailers");
+    if ((flags & ~(TRAILERS_FLAG | COMPRESSED_FLAG)) !== 0)
+      throw new GrpcError(Code.Internal, `web client: gRPC-Web message has unknown flags 0x${flags.toString(16).padStart(2, "0")}`);
+    const bytes =
+      flags & COMPRESSED_FLAG
+        ? await decompressReceived(payload, encoding, "grpc-encoding", context.acceptCompression, context.maxBytes)
+        : payload;
+    if ((flags & TRAILERS_FLAG) === 0) return bytes;
+    trailers = new Metadata();
+    error = trailersStatus(bytes, trailers);
+    return undefined;
   };
   for await (const chunk of readBody(response.body, context.signal))
-    yield* take(decoder.push(text === undefined ? chunk : text.push(chunk)));
-  if (text !== undefined) yield* take(decoder.push(text.end()));
+    for (const envelope of decoder.push(text === undefined ? chunk : text.push(chunk))) {
+      const message = await take(envelope);
+      if (message !== undefined) yield message;
+    }
+  if (text !== undefined)
+    for (const envelope of decoder.push(text.end())) {
+      const message = await take(envelope);
+      if (message !== undefined) yield message;
+    }
   decoder.end();
   if (trailers === undefined) throw new GrpcError(Code.Internal, "web client: gRPC-Web response ended without trailers");
   context.onTrailers?.(trailers);

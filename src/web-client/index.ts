@@ -12,6 +12,9 @@ export {
 // Types only; `export *` keeps the file loaded, so c8 (all: true) does not count it as uncovered.
 export * from "./web-client-options.js";
 export type { WebProtocol } from "./web-protocol.js";
+export type { WebCompression } from "./web-compression.js";
+// The JSON format itself is in tsgrpc/web/json (src/web-client/json.ts), so pages without it stay small.
+export type { WebFormat, WebFormatCodecs } from "./web-format.js";
 export { codeFromConnectName } from "./connect-error.js";
 // The shared vocabulary: the same classes as "tsgrpc" exports, so errors and metadata look alike on both sides.
 export { Code, codeName, GrpcError, type GrpcErrorOptions } from "../status/index.js";

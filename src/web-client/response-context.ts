@@ -1,5 +1,6 @@
 import type { Metadata } from "../metadata/index.js";
 import { Code, GrpcError, abortError, describeError } from "../status/index.js";
+import type { WebCompression } from "./web-compression.js";
 
 /** What a protocol's response reader needs from its call. */
 export interface ResponseContext {
@@ -11,6 +12,10 @@ export interface ResponseContext {
   readonly onHeaders?: ((metadata: Metadata) => void) | undefined;
   /** Receives the trailing metadata, also when the call fails with a status. */
   readonly onTrailers?: ((metadata: Metadata) => void) | undefined;
+  /** The messages' format as content types name it: "proto" or "json". */
+  readonly format: "proto" | "json";
+  /** The compressions the client accepts for messages flagged compressed. */
+  readonly acceptCompression: readonly WebCompression[];
 }
 
 /**

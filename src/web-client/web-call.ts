@@ -9,6 +9,8 @@ import { readGrpcWebResponse } from "./grpc-web-response.js";
 import { metadataToWebHeaders } from "./headers-metadata.js";
 import type { ResponseContext } from "./response-context.js";
 import type { FetchFunction, WebCallOptions } from "./web-client-options.js";
+import { canCompress, compressMessage, isWebCompression, type WebCompression } from "./web-compression.js";
+import type { WebFormat, WebFormatCodecs } from "./web-format.js";
 import type { WebProtocol } from "./web-protocol.js";
 
 /** What every call of one web client shares, resolved from its options once. */
@@ -21,6 +23,18 @@ export interface WebClientSetup {
   readonly timeoutMs: number | undefined;
   readonly maxReceiveMessageBytes: number;
   readonly credentials: "omit" | "same-origin" | "include";
+  /** The message format other than protobuf binary, if any. */
+  readonly format: WebFormat | undefined;
+  /** The compression of requests, unless a call says otherwise; undefined for none. */
+  readonly sendCompression: WebCompression | undefined;
+  /** The compressions accepted for responses. */
+  readonly acceptCompression: readonly WebCompression[];
+}
+
+/** A method as the web client calls it: its path and kind, and how its messages are written and read. */
+export interface WebMethod {
+  readonly method: Method;
+  readonly codecs: WebFormatCodecs;
 }
 
 /** Connect's largest connect-timeout-ms: 10 digits. */
@@ -37,10 +51,15 @@ const MAX_CONNECT_TIMEOUT_MS = 9_999_999_999;
  */
 export async function* webCall(
   setup: WebClientSetup,
-  method: Method,
+  { method, codecs }: WebMethod,
   request: unknown,
   options: WebCallOptions,
 ): AsyncGenerator<unknown, void> {
+  const sendCompression = options.sendCompression ?? setup.sendCompression;
+  if (!(sendCompression === undefined || sendCompression === "identity" || isWebCompression(sendCompression)))
+    throw new TypeError(`web client: unknown sendCompression ${JSON.stringify(sendCompression)} (known: "gzip", "deflate", "identity")`);
+  if (sendCompression !== undefined && sendCompression !== "identity" && !canCompress())
+    throw new TypeError("web client: sendCompression needs CompressionStream, which this platform does not have");
   const deadline = earliest(
     options.deadline instanceof Date ? options.deadline.getTime() : options.deadline,
     options.timeoutMs === undefined ? undefined : deadlineFromTimeout(options.timeoutMs),
@@ -64,10 +83,13 @@ export async function* webCall(
     callerSignal?.addEventListener("abort", onCallerAbort);
     if (deadline !== undefined) armDeadline(deadline);
     if (signal.aborted) throw signal.reason as GrpcError;
-    const message = method.requestCodec.encode(request);
+    const encoded = encodeRequest(codecs, request, method.path);
+    const compression = sendCompression === "identity" ? undefined : sendCompression;
+    const message = compression === undefined ? encoded : await compressMessage(compression, encoded);
+    if (signal.aborted) throw signal.reason as GrpcError;
     const streaming = method.kind === "server_streaming";
-    const headers = requestHeaders(setup, options, deadline, streaming);
-    const body = requestBody(setup.protocol, message, streaming);
+    const headers = requestHeaders(setup, options, deadline, streaming, compression);
+    const body = requestBody(setup.protocol, message, streaming, compression !== undefined);
     let response: Response;
     try {
       response = await setup.fetch(`${setup.baseUrl}${method.path}`, {
@@ -87,6 +109,8 @@ export async function* webCall(
       signal,
       onHeaders: options.onHeaders,
       onTrailers: options.onTrailers,
+      format: setup.format?.name ?? "proto",
+      acceptCompression: setup.acceptCompression,
     };
     const payloads =
       setup.protocol === "connect"
@@ -95,7 +119,7 @@ export async function* webCall(
           : readConnectUnaryResponse(response, context)
         : readGrpcWebResponse(response, setup.protocol === "grpc-web-text", context);
     try {
-      for await (const payload of payloads) yield method.responseCodec.decode(payload);
+      for await (const payload of payloads) yield decodeResponse(codecs, payload, method.path);
     } catch (error) {
       if (signal.aborted) throw signal.reason as GrpcError;
       throw error;
@@ -110,18 +134,55 @@ export async function* webCall(
   }
 }
 
-/** The request headers of a call: the protocol's own, the timeout, then the metadata. */
-function requestHeaders(setup: WebClientSetup, options: WebCallOptions, deadline: Deadline | undefined, streaming: boolean): Headers {
+/** The bytes of a request; a codec's failure is INTERNAL, naming the method. */
+function encodeRequest(codecs: WebFormatCodecs, request: unknown, path: string): Uint8Array {
+  try {
+    return codecs.encodeRequest(request);
+  } catch (error) {
+    if (error instanceof GrpcError) throw error;
+    throw new GrpcError(Code.Internal, `web client: the request of ${path} does not encode: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/** The message of a response; a codec's failure is INTERNAL, naming the method. */
+function decodeResponse(codecs: WebFormatCodecs, payload: Uint8Array, path: string): unknown {
+  try {
+    return codecs.decodeResponse(payload);
+  } catch (error) {
+    if (error instanceof GrpcError) throw error;
+    throw new GrpcError(Code.Internal, `web client: a response of ${path} does not decode: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/**
+ * The request headers of a call: the protocol's own (content type in the client's format, the
+ * timeout, the compression of the request and those accepted for the response), then the metadata.
+ */
+function requestHeaders(
+  setup: WebClientSetup,
+  options: WebCallOptions,
+  deadline: Deadline | undefined,
+  streaming: boolean,
+  compression: WebCompression | undefined,
+): Headers {
   const headers = new Headers();
+  const format = setup.format?.name ?? "proto";
+  const accepted = setup.acceptCompression.join(",");
   if (setup.protocol === "connect") {
-    headers.set("content-type", streaming ? "application/connect+proto" : "application/proto");
+    headers.set("content-type", streaming ? `application/connect+${format}` : `application/${format}`);
     headers.set("connect-protocol-version", "1");
     if (deadline !== undefined) {
       const ms = Math.ceil(remainingMs(deadline));
       if (ms <= MAX_CONNECT_TIMEOUT_MS) headers.set("connect-timeout-ms", String(Math.max(1, ms)));
     }
+    // A unary response's compression is HTTP's (content-encoding), which fetch negotiates and
+    // decodes itself: a page may not set accept-encoding.
+    if (streaming) {
+      if (compression !== undefined) headers.set("connect-content-encoding", compression);
+      if (accepted !== "") headers.set("connect-accept-encoding", accepted);
+    } else if (compression !== undefined) headers.set("content-encoding", compression);
   } else {
-    const contentType = setup.protocol === "grpc-web-text" ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
+    const contentType = `${setup.protocol === "grpc-web-text" ? "application/grpc-web-text" : "application/grpc-web"}+${format}`;
     headers.set("content-type", contentType);
     headers.set("accept", contentType);
     headers.set("x-grpc-web", "1");
@@ -130,15 +191,20 @@ function requestHeaders(setup: WebClientSetup, options: WebCallOptions, deadline
       const ms = remainingMs(deadline);
       if (ms !== Infinity) headers.set("grpc-timeout", formatTimeout(Math.max(1, ms)));
     }
+    if (compression !== undefined) headers.set("grpc-encoding", compression);
+    if (accepted !== "") headers.set("grpc-accept-encoding", accepted);
   }
   if (setup.metadata !== undefined) metadataToWebHeaders(setup.metadata, headers);
   if (options.metadata !== undefined) metadataToWebHeaders(options.metadata, headers);
   return headers;
 }
 
-/** The request body: one envelope (base64 for grpc-web-text), or the bare message of a Connect unary call. */
-function requestBody(protocol: WebProtocol, message: Uint8Array, streaming: boolean): Uint8Array | string {
-  if (protocol === "connect") return streaming ? encodeEnvelope(0, message) : message;
-  const envelope = encodeEnvelope(0, message);
+/**
+ * The request body: one envelope, flagged 0x01 when compressed (base64 for grpc-web-text), or the
+ * bare message of a Connect unary call.
+ */
+function requestBody(protocol: WebProtocol, message: Uint8Array, streaming: boolean, compressed: boolean): Uint8Array | string {
+  if (protocol === "connect" && !streaming) return message;
+  const envelope = encodeEnvelope(compressed ? 1 : 0, message);
   return protocol === "grpc-web-text" ? encodeBase64Body(envelope) : envelope;
 }

@@ -1,4 +1,6 @@
 import type { Metadata } from "../metadata/index.js";
+import type { WebCompression } from "./web-compression.js";
+import type { WebFormat } from "./web-format.js";
 import type { WebProtocol } from "./web-protocol.js";
 
 /** The fetch the client calls: the global one by default; any function of this shape (a wrapper adding auth, a test double). */
@@ -23,6 +25,23 @@ export interface WebClientOptions {
   maxReceiveMessageBytes?: number | undefined;
   /** Whether the browser sends cookies and HTTP auth (fetch's `credentials`); default "same-origin". */
   credentials?: "omit" | "same-origin" | "include" | undefined;
+  /**
+   * The messages' format: protobuf binary when absent (the default), `jsonFormat()` for proto3
+   * JSON (`application/grpc-web+json`, Connect's `application/json`), which needs the service's
+   * schema (generated code has it).
+   */
+  format?: WebFormat | undefined;
+  /**
+   * Compresses every request message (`grpc-encoding`, Connect's `content-encoding` or
+   * `connect-content-encoding`); default none. Needs CompressionStream (browsers since 2023, Node 18).
+   */
+  sendCompression?: WebCompression | "identity" | undefined;
+  /**
+   * The compressions offered for response messages (`grpc-accept-encoding`,
+   * `connect-accept-encoding`); default ["gzip", "deflate"] where DecompressionStream exists, []
+   * elsewhere. Connect unary responses use HTTP's content-encoding, which fetch handles itself.
+   */
+  acceptCompression?: readonly WebCompression[] | undefined;
 }
 
 /**
@@ -44,4 +63,6 @@ export interface WebCallOptions {
   onTrailers?: ((metadata: Metadata) => void) | undefined;
   /** Receive limit of this call's messages; default: the client's. */
   maxReceiveMessageBytes?: number | undefined;
+  /** Compression of this call's request ("identity" for none); default: the client's `sendCompression`. */
+  sendCompression?: WebCompression | "identity" | undefined;
 }

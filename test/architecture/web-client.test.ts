@@ -8,9 +8,10 @@ import { ROOT, SRC, folderOf, sourceFiles } from "./source-tree.js";
 /**
  * tsgrpc/web runs in browsers, so src/web-client and everything it loads must do without Node:
  * no node:* module, no package (protobufjs included), no Buffer or process. These folders are
- * free of them; web-client may load values only from them, and types from anywhere below it.
+ * free of them (descriptor, json and wkt for the opt-in JSON format); web-client may load values
+ * only from them, and types from anywhere below it.
  */
-const NODE_FREE = ["web-client", "metadata", "status", "deadline", "framing", "protobuf"];
+const NODE_FREE = ["web-client", "metadata", "status", "deadline", "framing", "protobuf", "descriptor", "json", "wkt"];
 
 /** The modules a file loads at run time: `import type` and `export type` lines are erased by tsc and do not count. */
 function valueImportsOf(file: string): string[] {

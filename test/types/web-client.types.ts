@@ -8,6 +8,7 @@ import {
   type WebClient,
   type WebClientFunction,
 } from "../../src/web-client/index.js";
+import { jsonFormat } from "../../src/web-client/json.js";
 import { expectTrue, type Equal } from "./assert.js";
 import { Greeter, type HelloReply, type HelloRequest } from "./greeter.js";
 
@@ -40,6 +41,25 @@ export async function typed(signal: AbortSignal): Promise<void> {
   createWebClient(Greeter, { baseUrl: "/", protocol: "grpc" });
   // @ts-expect-error baseUrl is required
   createWebClient(Greeter, { protocol: "grpc-web" });
+  // JSON and compression change the wire, not the types: the same client type either way.
+  const json = createWebClient(Greeter, {
+    baseUrl: "/",
+    format: jsonFormat({ emitDefaults: true, ignoreUnknownFields: true }),
+    sendCompression: "gzip",
+    acceptCompression: ["gzip", "deflate"],
+  });
+  expectTrue<Equal<typeof json, typeof greeter>>();
+  await json.sayHello({ name: "Ada" }, { sendCompression: "identity" });
+  // @ts-expect-error the format is what jsonFormat() returns, not a name
+  createWebClient(Greeter, { baseUrl: "/", format: "json" });
+  // @ts-expect-error the compressions CompressionStream has: gzip and deflate
+  createWebClient(Greeter, { baseUrl: "/", sendCompression: "br" });
+  // @ts-expect-error acceptCompression is a list
+  createWebClient(Greeter, { baseUrl: "/", acceptCompression: "gzip" });
+  // @ts-expect-error a per-call compression the client does not know
+  await greeter.sayHello({ name: "Ada" }, { sendCompression: "snappy" });
+  // @ts-expect-error jsonFormat's options are protobuf's JSON option names
+  jsonFormat({ emitDefault: true });
   // @ts-expect-error Node-only call options (compression, waitForReady) do not exist in the browser
   await greeter.sayHello({ name: "Ada" }, { waitForReady: true });
 }

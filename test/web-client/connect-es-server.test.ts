@@ -1,10 +1,16 @@
 // The browser client against a server nobody here wrote: Connect-ES (connect-node) serving
 // grpc.testing.TestService, called through Node's own fetch over gRPC-Web and Connect.
+import { ConnectError } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { expect } from "chai";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { TestService } from "../../src/interop/gen/grpc/testing/test_pb.js";
 import { Code, GrpcError, Metadata } from "../../src/index.js";
-import { createWebClient, type WebProtocol } from "../../src/web-client/index.js";
+import { createWebClient, type FetchFunction, type WebProtocol } from "../../src/web-client/index.js";
+import { jsonFormat } from "../../src/web-client/json.js";
 import { startConnectServer, type ConnectTestServer } from "../browser/connect-server.js";
+import { EchoService, echoServiceDesc } from "../web/web-fixtures.js";
 
 /** The rejection of `promise`, which must reject with a GrpcError. */
 async function failure(promise: Promise<unknown>): Promise<GrpcError> {
@@ -148,5 +154,74 @@ for (const protocol of ["grpc-web", "connect"] as WebProtocol[]) {
       const error = await failure(createWebClient(TestService, { baseUrl: "http://127.0.0.1:1", protocol }).emptyCall({}));
       expect(error.code).to.equal(Code.Unavailable);
     });
+
+    it("gzip both ways: a compressed request, compressed responses", async () => {
+      const seen: Headers[] = [];
+      const recording: FetchFunction = async (url, init) => {
+        const response = await fetch(url, init);
+        seen.push(response.headers);
+        return response;
+      };
+      const gzip = createWebClient(TestService, { baseUrl: server.baseUrl, protocol, sendCompression: "gzip", fetch: recording });
+      // Connect-ES compresses messages of 1 KiB and more.
+      const response = await gzip.unaryCall({ responseSize: 4096, payload: { body: new Uint8Array(4096) } });
+      expect(response.payload?.body.length).to.equal(4096);
+      const { items } = await drain(gzip.streamingOutputCall({ responseParameters: [{ size: 4096 }, { size: 5000 }] }));
+      expect(items.map((item) => item.payload?.body.length)).to.deep.equal([4096, 5000]);
+      const [unary, streaming] = seen;
+      if (protocol === "connect") {
+        expect(unary!.get("content-encoding")).to.equal("gzip");
+        expect(streaming!.get("connect-content-encoding")).to.equal("gzip");
+      } else expect(unary!.get("grpc-encoding")).to.equal("gzip");
+    });
   });
 }
+
+// JSON against Connect-ES: EchoService, whose schema Connect-ES reads with protoc's JSON names
+// (see echoServiceDesc), served by connect-node on 127.0.0.1.
+describe("web client JSON against Connect-ES's server", function () {
+  this.timeout(20_000);
+  const http = createServer(
+    connectNodeAdapter({
+      // The descriptor is built from bytes at run time, so neither it nor the handlers are typed.
+      routes: (router) =>
+        router.service(
+          echoServiceDesc as never,
+          {
+            echo: (request: { text: string; blob: Uint8Array; failCode: number }) => {
+              if (request.failCode !== 0) throw new ConnectError(`failed: ${request.text}`, request.failCode);
+              return { text: request.text, blob: request.blob, index: 7 };
+            },
+            async *expand(request: { text: string; count: number }) {
+              for (let index = 0; index < request.count; index++) yield { text: `${request.text} ${index}`, index };
+            },
+          } as never,
+        ),
+    }),
+  );
+  let baseUrl: string;
+  before(async () => {
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  });
+
+  for (const protocol of ["grpc-web", "connect"] as WebProtocol[])
+    it(`${protocol}: unary, server streaming and an error in proto3 JSON`, async () => {
+      const client = createWebClient(EchoService, { baseUrl, protocol, format: jsonFormat(), sendCompression: "gzip" });
+      const response = await client.echo({ text: "json ☃", blob: new Uint8Array([251, 255]) });
+      expect(response).to.deep.include({ text: "json ☃", index: 7 });
+      expect([...response.blob]).to.deep.equal([251, 255]);
+      const { items, error } = await drain(client.expand({ text: "n", count: 2 }));
+      expect(error).to.equal(undefined);
+      expect(items.map((item) => [item.text, item.index])).to.deep.equal([
+        ["n 0", 0],
+        ["n 1", 1],
+      ]);
+      const failed = await failure(client.echo({ text: "x", failCode: Code.NotFound }));
+      expect([failed.code, failed.statusMessage]).to.deep.equal([Code.NotFound, "failed: x"]);
+    });
+});
