@@ -123,6 +123,9 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
     // A request too big for the retry buffer is sent once, without retries (gRFC A6).
     if (policy !== undefined && !this.retried && frame.byteLength <= channelCore(this.channel).calls.bufferPool.perCallLimitBytes) {
       this.retried = true;
+      // The request as the application sent it, once; each attempt's stream traces its own headers.
+      const trace = this.setup.trace;
+      if (trace !== undefined) trace.messageSent(frame, this.setup.compression?.name, this.request);
       const call = new RetryingCall(this.channel, this.setup, policy, this, false, this.options.observer);
       call.end(frame);
       this.watch = needsWatch(this.setup) ? new CallWatch(call, this.setup) : undefined;
