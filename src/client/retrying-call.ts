@@ -246,7 +246,11 @@ export class RetryingCall implements Cancellable {
         delayMs = pushback;
         this.retriesSincePushback = 0;
       } else delayMs = retryDelayMs(policy, ++this.retriesSincePushback);
-      this.setup.trace?.emit("call", "retry-delay", { attempt: attempt.number, delayMs, pushback: pushback !== undefined });
+      this.setup.trace?.emit("call", "retry-delay", {
+        attempt: attempt.number,
+        delayMs: Math.round(delayMs),
+        pushback: pushback !== undefined,
+      });
       this.lastFailure = { attempt, error };
       this.timer = setTimeout(this.retryNow, delayMs);
       return;

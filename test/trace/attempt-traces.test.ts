@@ -57,6 +57,15 @@ describe("trace: every attempt of a retried or hedged call (pinned)", function (
     expect(groupedJson(json)).to.deep.equal(groupedJson(readFileSync(join(PINNED, "attempt-retried.jsonl"), "utf8")));
   });
 
+  it("docs/LAYERS.md shows the client side of attempt-retried as the tracer prints it", () => {
+    const layers = readFileSync(join(projectRoot(), "docs", "LAYERS.md"), "utf8");
+    const block = /<!-- attempt-trace: attempt-retried -->\n```text\n([\s\S]*?)\n```/.exec(layers)?.[1];
+    expect(block, "the attempt-retried block of docs/LAYERS.md").to.be.a("string");
+    const pinned = groupedEvents(readFileSync(join(PINNED, "attempt-retried.txt"), "utf8"));
+    const clientOnly = Object.fromEntries(Object.entries(pinned).filter(([key]) => key.startsWith("client ")));
+    expect(groupedEvents(maskAttempts(block!.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:50051"), 50051))).to.deep.equal(clientOnly);
+  });
+
   it("each attempt's events: numbered from 1, grpc-previous-rpc-attempts as sent, one end each, one commit", async () => {
     const { events } = await ATTEMPT_SCENARIOS["attempt-retried"]!.run();
     const client = events.filter((event) => event.side === "client" && event.layer === "call");
