@@ -70,7 +70,7 @@ export {
   type ServiceConfig,
   type ServiceConfigJson,
 } from "./service-config/index.js";
-export type { MessageObserver } from "./pipeline/index.js";
+export type { AttemptObserver, AttemptStart, ClientCallObserver, MessageObserver } from "./pipeline/index.js";
 export { TSGRPC_VERSION as VERSION } from "./http2/index.js";
 export type {
   DurationString,

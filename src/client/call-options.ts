@@ -1,6 +1,6 @@
 import type { Compression } from "../compression/index.js";
 import type { Metadata } from "../metadata/index.js";
-import type { MessageObserver } from "../pipeline/index.js";
+import type { ClientCallObserver } from "../pipeline/index.js";
 import type { CallCredentials } from "./call-credentials.js";
 
 /**
@@ -50,8 +50,10 @@ export interface CallOptions<I = unknown> {
    * Hears each request as sent and each response as received, by its size on the wire (after
    * compression, without the 5-byte prefix): for instrumentation such as tsgrpc/otel. A request
    * resent on another connection (a transparent retry of a call the server never saw) is heard once.
+   * With `onAttemptStart` it also hears each attempt of the call (retries, hedges, transparent
+   * retries) on its own (docs/OBSERVABILITY.md).
    */
-  observer?: MessageObserver | undefined;
+  observer?: ClientCallObserver | undefined;
   /**
    * Credentials of this call (a bearer token, say), run after the channel's `callCredentials`;
    * both add metadata. On a plaintext channel the call fails UNAUTHENTICATED unless the channel

@@ -1,4 +1,5 @@
 import { formatTimeout } from "../deadline/index.js";
+import { FRAME_HEADER_BYTES } from "../framing/index.js";
 import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { GRPC_PREVIOUS_RPC_ATTEMPTS, GRPC_RETRY_PUSHBACK_MS, GRPC_TIMEOUT } from "../http2/index.js";
 import {
@@ -9,15 +10,20 @@ import {
   type RetryPolicy,
   type RetryThrottle,
 } from "../service-config/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import type { AttemptObserver, ClientCallObserver } from "../pipeline/index.js";
+import { Code, GrpcError, codeName } from "../status/index.js";
+import { attemptHeaders, endAttempt } from "./call-attempt.js";
 import { callCounter, deadlineError, pickConnection, type CallSetup, type Cancellable } from "./call-setup.js";
 import { channelCore, type Channel } from "./channel.js";
 import type { RetryBufferPool } from "./retry-buffer-pool.js";
 
 /** Who learns the outcome of a retried or hedged call. */
 export interface RetryOwner {
-  /** The call committed to `stream` (its response headers came, or it is the last attempt): read the response from it. */
-  committed(stream: ClientStream): void;
+  /**
+   * The call committed to `stream` (its response headers came, or it is the last attempt): read
+   * the response from it. `attempt` is that attempt's observer, which the owner ends with the call.
+   */
+  committed(stream: ClientStream, attempt: AttemptObserver | undefined): void;
   /** The committed stream ended: undefined for OK, else its status. */
   ended(stream: ClientStream, error: GrpcError | undefined): void;
   /** The call failed with no stream to show for it (no connection, deadline or cancel between attempts). */
@@ -27,6 +33,14 @@ export interface RetryOwner {
 /** One attempt of a call: its stream and how many of the buffered messages it has sent. */
 class Attempt implements StreamEndListener {
   readonly call: RetryingCall;
+  /** The attempt's number in its call, from 1, transparent retries included (the trace names it). */
+  readonly number: number;
+  /** Attempts before this one that count against maxAttempts (AttemptStart.previousAttempts). */
+  readonly previousAttempts: number;
+  /** The observer of this attempt, until it was told the attempt's end (or handed to the owner at the commit). */
+  observer: AttemptObserver | undefined;
+  /** The trace has this attempt's end. */
+  endTraced = false;
   stream: ClientStream | undefined;
   /** Buffered messages written to this attempt. */
   sent = 0;
@@ -39,8 +53,10 @@ class Attempt implements StreamEndListener {
   /** Where outlier detection counts this attempt's end, against the backend that served it. */
   counter: StreamEndListener | undefined;
 
-  constructor(call: RetryingCall) {
+  constructor(call: RetryingCall, number: number, previousAttempts: number) {
     this.call = call;
+    this.number = number;
+    this.previousAttempts = previousAttempts;
   }
 
   onResponseHeaders(): void {
@@ -52,7 +68,18 @@ class Attempt implements StreamEndListener {
     // what backends answered); every other attempt's end counts, retried ones included.
     // A request the server refused unprocessed is not counted either, as on the call path without retries.
     if (!this.superseded && !(error !== undefined && this.stream?.refused === true)) this.counter?.onStreamEnd(error);
+    this.call.traceAttemptEnd(this, error);
     this.call.attemptEnded(this, error);
+    // The attempt the call committed to hands its observer to the owner, which ends it with the call.
+    if (this.observer !== undefined && !this.call.isCommittedTo(this)) this.endObserver(error);
+  }
+
+  /** Tells the attempt's observer (if any) how the attempt ended, once. */
+  endObserver(error: unknown): void {
+    const observer = this.observer;
+    if (observer === undefined) return;
+    this.observer = undefined;
+    endAttempt(observer, error);
   }
 }
 
@@ -77,6 +104,8 @@ export class RetryingCall implements Cancellable {
   private readonly paced: boolean;
   private readonly pool: RetryBufferPool;
   private readonly throttle: RetryThrottle | undefined;
+  /** The call's observer, when it watches attempts (ClientCallObserver.onAttemptStart). */
+  private readonly observer: ClientCallObserver | undefined;
   /** Sent messages, kept for replay; after commit, only those the committed attempt has yet to send. */
   private frames: Uint8Array[] = [];
   private halfClosed = false;
@@ -94,6 +123,8 @@ export class RetryingCall implements Cancellable {
   /** Every attempt sent, transparent ones included: the next one's grpc-previous-rpc-attempts. */
   private sentAttempts = 0;
   private transparentUsed = false;
+  /** previousAttempts of the attempt a transparent retry replaces. */
+  private refusedPrevious = 0;
   private retriesSincePushback = 0;
   private timer: NodeJS.Timeout | undefined;
   private hedgesStopped = false;
@@ -101,8 +132,16 @@ export class RetryingCall implements Cancellable {
   private lastFailure: { attempt: Attempt; error: GrpcError } | undefined;
   private readyWaiters: (() => void)[] = [];
 
-  constructor(channel: Channel, setup: CallSetup, policy: RetryPolicy | HedgingPolicy, owner: RetryOwner, paced: boolean) {
+  constructor(
+    channel: Channel,
+    setup: CallSetup,
+    policy: RetryPolicy | HedgingPolicy,
+    owner: RetryOwner,
+    paced: boolean,
+    observer?: ClientCallObserver,
+  ) {
     this.channel = channel;
+    this.observer = observer?.onAttemptStart === undefined ? undefined : observer;
     this.setup = setup;
     this.policy = policy;
     this.owner = owner;
@@ -182,6 +221,8 @@ export class RetryingCall implements Cancellable {
     // client is retried until the deadline, one the server refused once per call (A6).
     if (stream.refused && (attempt.neverSent || !this.transparentUsed)) {
       if (!attempt.neverSent) this.transparentUsed = true;
+      this.refusedPrevious = attempt.previousAttempts;
+      this.setup.trace?.emit("call", "retry-transparent", { attempt: attempt.number, sent: !attempt.neverSent });
       // After one macrotask: a connection that died under this stream has told its subchannel by then,
       // so the pick does not land on it again.
       this.clearTimer();
@@ -195,6 +236,7 @@ export class RetryingCall implements Cancellable {
     if (retryable || pushback === PUSHBACK_STOP) this.throttle?.recordFailure();
     if (policy.kind === "retry") {
       if (!retryable || pushback === PUSHBACK_STOP || !this.mayStartAnother()) {
+        this.setup.trace?.emit("call", "retry-stop", { attempt: attempt.number, reason: this.stopReason(retryable, pushback) });
         this.commit(attempt);
         this.finish(attempt, error);
         return;
@@ -204,23 +246,33 @@ export class RetryingCall implements Cancellable {
         delayMs = pushback;
         this.retriesSincePushback = 0;
       } else delayMs = retryDelayMs(policy, ++this.retriesSincePushback);
+      this.setup.trace?.emit("call", "retry-delay", {
+        attempt: attempt.number,
+        delayMs: Math.round(delayMs),
+        pushback: pushback !== undefined,
+      });
       this.lastFailure = { attempt, error };
       this.timer = setTimeout(this.retryNow, delayMs);
       return;
     }
     // Hedging: a fatal status ends the call; a non-fatal one lets the others go on and starts the next at once.
     if (!retryable) {
+      this.setup.trace?.emit("call", "retry-stop", { attempt: attempt.number, reason: this.stopReason(retryable, pushback) });
       this.commit(attempt);
       this.finish(attempt, error);
       return;
     }
     this.lastFailure = { attempt, error };
     if (pushback === PUSHBACK_STOP) {
+      this.setup.trace?.emit("call", "retry-stop", { attempt: attempt.number, reason: this.stopReason(retryable, pushback) });
       this.hedgesStopped = true;
       this.clearTimer();
     } else if (pushback !== undefined) {
       this.clearTimer();
-      if (this.attempts < policy.maxAttempts) this.timer = setTimeout(this.hedgeNow, pushback);
+      if (this.attempts < policy.maxAttempts) {
+        this.setup.trace?.emit("call", "retry-delay", { attempt: attempt.number, delayMs: pushback, pushback: true });
+        this.timer = setTimeout(this.hedgeNow, pushback);
+      }
     } else if (this.mayStartAnother()) {
       // "At once", after one macrotask, as for the transparent retry above.
       this.clearTimer();
@@ -253,6 +305,33 @@ export class RetryingCall implements Cancellable {
     this.settleIfExhausted();
   };
 
+  /** Why a failed attempt is not retried, for the trace. */
+  private stopReason(retryable: boolean, pushback: number | undefined): string {
+    if (!retryable) return "status not retryable";
+    if (pushback === PUSHBACK_STOP) return "server pushback said stop";
+    if (this.cancelledWith !== undefined) return "call cancelled";
+    if (this.attempts >= this.policy.maxAttempts) return `all ${this.policy.maxAttempts} attempts made`;
+    if (this.overflowed) return "retry buffer full";
+    return "retry throttling";
+  }
+
+  /** @internal Whether the call committed to `attempt` (its owner then ends the attempt's observer). */
+  isCommittedTo(attempt: Attempt): boolean {
+    return this.committedTo === attempt;
+  }
+
+  /** @internal Traces an attempt's end with its status. */
+  traceAttemptEnd(attempt: Attempt, error: GrpcError | undefined): void {
+    const trace = this.setup.trace;
+    if (trace === undefined || attempt.endTraced) return;
+    attempt.endTraced = true;
+    const data: Record<string, unknown> =
+      error === undefined
+        ? { attempt: attempt.number, code: Code.Ok, codeName: "OK" }
+        : { attempt: attempt.number, code: error.code, codeName: codeName(error.code), message: error.statusMessage };
+    trace.emit("call", "attempt-end", data);
+  }
+
   /** A retry or hedge may start: attempts left, not committed or overflowed, throttling allows. */
   private mayStartAnother(): boolean {
     if (this.attempts >= this.policy.maxAttempts || this.overflowed || this.hedgesStopped || this.cancelledWith !== undefined) return false;
@@ -270,7 +349,15 @@ export class RetryingCall implements Cancellable {
   private startAttempt(transparent: boolean): void {
     if (!transparent) this.attempts++;
     const previous = this.sentAttempts++;
-    const attempt = new Attempt(this);
+    const previousAttempts = transparent ? this.refusedPrevious : this.attempts - 1;
+    const attempt = new Attempt(this, previous + 1, previousAttempts);
+    if (this.observer !== undefined) attempt.observer = this.observer.onAttemptStart!({ previousAttempts, transparent });
+    const trace = this.setup.trace;
+    if (trace !== undefined) {
+      const data: Record<string, unknown> = { attempt: attempt.number, previousRpcAttempts: previous, transparent };
+      if (this.policy.kind === "hedging" && !transparent && previousAttempts > 0) data.hedge = true;
+      trace.emit("call", "attempt-start", data);
+    }
     this.active.push(attempt);
     if (this.policy.kind === "hedging" && !transparent && this.attempts < this.policy.maxAttempts && !this.hedgesStopped) {
       this.clearTimer();
@@ -303,12 +390,24 @@ export class RetryingCall implements Cancellable {
   private open(attempt: Attempt, connection: Connection, previous: number): void {
     if (this.done || this.committedTo !== undefined || this.cancelledWith !== undefined) {
       this.remove(attempt);
+      this.abandon(
+        attempt,
+        this.cancelledWith ?? new GrpcError(Code.Cancelled, "cancelled: the call ended before this attempt opened its stream"),
+      );
       if (this.cancelledWith !== undefined && this.active.length === 0) this.fail(this.cancelledWith);
       return;
     }
     let stream: ClientStream;
     try {
-      stream = new ClientStream(connection, this.headers(previous), this.setup.maxReceiveBytes, this.paced);
+      const headers = this.headers(previous);
+      const observer = attempt.observer;
+      stream = new ClientStream(
+        connection,
+        observer === undefined ? headers : attemptHeaders(headers, observer),
+        this.setup.maxReceiveBytes,
+        this.paced,
+        this.setup.trace,
+      );
     } catch (error) {
       this.pickFailed(attempt, error);
       return;
@@ -326,9 +425,16 @@ export class RetryingCall implements Cancellable {
   /** No connection for an attempt (fail-fast, deadline, shutdown): the call fails, as a first attempt would. */
   private pickFailed(attempt: Attempt, error: unknown): void {
     this.remove(attempt);
+    this.abandon(attempt, GrpcError.from(error, Code.Unavailable, "client: no connection for a retry attempt"));
     if (this.done || this.committedTo !== undefined) return;
     if (this.active.length > 0) return; // hedging: the attempts in flight decide
     this.fail(GrpcError.from(error, Code.Unavailable, "client: no connection for a retry attempt"));
+  }
+
+  /** An attempt that ends without a stream (no connection, or the call ended first): traced, its observer told. */
+  private abandon(attempt: Attempt, error: GrpcError): void {
+    this.traceAttemptEnd(attempt, error);
+    attempt.endObserver(error);
   }
 
   /** The request headers of an attempt: the first one's as set up; later ones say how many came before and the time left. */
@@ -349,6 +455,7 @@ export class RetryingCall implements Cancellable {
       if (attempt.ended || stream.status !== undefined) return undefined;
       const frame = this.frames[attempt.sent++]!;
       this.release(attempt);
+      attempt.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
       const drained = stream.write(frame);
       if (drained !== undefined) {
         attempt.flushing = drained.then(() => {
@@ -396,6 +503,7 @@ export class RetryingCall implements Cancellable {
   private commit(attempt: Attempt): void {
     if (this.committedTo !== undefined) return;
     this.committedTo = attempt;
+    this.setup.trace?.emit("call", "commit", { attempt: attempt.number });
     this.clearTimer();
     this.giveBack();
     this.frames.splice(0, attempt.sent);
@@ -408,7 +516,9 @@ export class RetryingCall implements Cancellable {
       other.superseded = true;
       other.stream?.cancel(lost);
     }
-    this.owner.committed(attempt.stream!);
+    const observer = attempt.observer;
+    attempt.observer = undefined;
+    this.owner.committed(attempt.stream!, observer);
   }
 
   private finish(attempt: Attempt, error: GrpcError | undefined): void {
@@ -429,7 +539,14 @@ export class RetryingCall implements Cancellable {
     this.clearTimer();
     this.giveBack();
     this.frames = [];
-    for (const attempt of this.active.slice()) attempt.stream?.cancel(error);
+    for (const attempt of this.active.slice()) {
+      if (attempt.stream !== undefined) attempt.stream.cancel(error);
+      else {
+        // Still picking a connection: its end is now (open() and pickFailed() find the call done).
+        this.remove(attempt);
+        this.abandon(attempt, error);
+      }
+    }
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     for (const wake of waiters) wake();

@@ -2,9 +2,10 @@ import { compressionForReceive, type Compression } from "../compression/index.js
 import { FRAME_HEADER_BYTES, type Frame } from "../framing/index.js";
 import { ClientStream } from "../http2/client/index.js";
 import type { FrameWaiter } from "../http2/index.js";
-import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
+import { type AttemptObserver, cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { Code, GrpcError, describeError } from "../status/index.js";
+import { attemptHeaders, endAttempt } from "./call-attempt.js";
 import { applyCallCredentials } from "./call-credentials.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
@@ -47,6 +48,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   private setup: CallSetup | undefined;
   private stream: ClientStream | undefined;
   private retrying: RetryingCall | undefined;
+  /** The observer of the attempt in flight (or committed to), when the call's observer watches attempts. */
+  private attempt: AttemptObserver | undefined;
   private watch: CallWatch | undefined;
   private opening: Promise<void> | undefined;
   private failure: GrpcError | undefined;
@@ -157,6 +160,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     } catch (error) {
       if (stream.refused && this.single && !this.retried && this.delivered === 0) {
         this.retried = true;
+        this.endAttempt(error);
         this.watch?.dispose();
         this.stream = undefined;
         this.opening = this.open();
@@ -181,6 +185,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** The call ended OK: trailers to onTrailers, the iteration done. */
   private complete(stream: ClientStream): IteratorResult<O> {
     this.finish();
+    this.endAttempt(undefined);
     this.setup?.trace?.end(undefined);
     reportMetadata(stream, this.options, false, true);
     return DONE;
@@ -196,7 +201,11 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   /** Decodes one response; a message that cannot be decoded cancels the call with its status. */
   private deliver(stream: ClientStream, frame: Frame): IteratorResult<O> | Promise<IteratorResult<O>> {
     this.delivered++;
-    this.options.observer?.onMessageReceived(frame.payload.length, frame.compressed);
+    const observer = this.options.observer;
+    if (observer !== undefined) {
+      observer.onMessageReceived(frame.payload.length, frame.compressed);
+      this.attempt?.onMessageReceived(frame.payload.length, frame.compressed);
+    }
     let value: O | Promise<O>;
     try {
       const options = { compression: this.compression, maxBytes: this.setup!.maxReceiveBytes };
@@ -227,6 +236,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       const cancelled = new GrpcError(Code.Cancelled, "cancelled: the response iterator was closed by the client");
       (this.retrying ?? this.stream)?.cancel(cancelled);
       this.finish();
+      this.endAttempt(cancelled);
       this.setup?.trace?.end(cancelled);
     }
     return DONE;
@@ -242,10 +252,16 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     if (setup.credentials !== undefined)
       this.setup = setup = await applyCallCredentials(this.channel, this.method, setup, setup.credentials);
     if (setup.policy !== undefined) return this.openRetrying(setup);
+    // One attempt (a second one when the server refused the first unprocessed: a transparent retry).
+    const observer = this.options.observer;
+    const attempt =
+      observer?.onAttemptStart === undefined ? undefined : observer.onAttemptStart({ previousAttempts: 0, transparent: this.retried });
+    this.attempt = attempt;
     let connection = pickConnection(this.channel, setup);
     if (connection instanceof Promise) connection = await connection;
     if (this.ended) return;
-    const stream = new ClientStream(connection, setup.headers, setup.maxReceiveBytes, true, setup.trace);
+    const headers = attempt === undefined ? setup.headers : attemptHeaders(setup.headers, attempt);
+    const stream = new ClientStream(connection, headers, setup.maxReceiveBytes, true, setup.trace);
     this.stream = stream;
     const counter = callCounter(this.channel, connection);
     if (counter !== undefined) stream.whenFinished(counter);
@@ -260,8 +276,9 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       // A transparent retry resends the same request: the observer heard it the first time.
       if (!this.retried) this.options.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
       stream.end(frame);
+      attempt?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
       setup.trace?.messageSent(frame, setup.compression?.name, this.request);
-    } else void this.pump(stream, this.requests!);
+    } else void this.pump(stream, this.requests!, attempt);
   }
 
   /** Opens a call with a retry or hedging policy; resolves once it committed to an attempt's stream. */
@@ -287,8 +304,9 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         setup,
         setup.policy!,
         {
-          committed: (stream) => {
+          committed: (stream, attempt) => {
             this.stream = stream;
+            this.attempt = attempt;
             resolve();
           },
           // The response is read from the committed stream, which reports its own end.
@@ -296,6 +314,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
           failed: reject,
         },
         true,
+        this.options.observer,
       );
       this.retrying = call;
       this.watch = needsWatch(setup) ? new CallWatch(call, setup) : undefined;
@@ -305,7 +324,8 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     });
   }
 
-  private async pump(stream: RequestSink, requests: AsyncIterable<I>): Promise<void> {
+  /** Sends the requests; `attempt` hears them on a plain stream (a retrying call tells each attempt's observer itself). */
+  private async pump(stream: RequestSink, requests: AsyncIterable<I>, attempt?: AttemptObserver): Promise<void> {
     const setup = this.setup!;
     const compressMessage = this.options.compressMessage;
     const codec = this.method.requestCodec;
@@ -322,7 +342,10 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
         index++;
         let frame = encodeMessage(message, codec, { compression, maxBytes: setup.maxSendBytes, limitName: "client: request" });
         if (frame instanceof Promise) frame = await frame;
-        observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+        if (observer !== undefined) {
+          observer.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+          attempt?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+        }
         const drained = stream.write(frame);
         if (setup.trace !== undefined) setup.trace.messageSent(frame, compression?.name, message);
         if (drained !== undefined) await drained;
@@ -341,6 +364,7 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
 
   private fail(error: GrpcError): never {
     this.finish();
+    this.endAttempt(error);
     this.setup?.trace?.end(error);
     throw error;
   }
@@ -348,6 +372,14 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
   private finish(): void {
     this.ended = true;
     this.watch?.dispose();
+  }
+
+  /** Tells the attempt's observer (if any) how the attempt ended, once. */
+  private endAttempt(error: unknown): void {
+    const attempt = this.attempt;
+    if (attempt === undefined) return;
+    this.attempt = undefined;
+    endAttempt(attempt, error);
   }
 }
 

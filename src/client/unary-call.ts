@@ -3,9 +3,10 @@ import type { Frame } from "../framing/index.js";
 import { ClientStream, type Connection, type StreamEndListener } from "../http2/client/index.js";
 import { Metadata } from "../metadata/index.js";
 import { FRAME_HEADER_BYTES } from "../framing/index.js";
-import { cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
+import { type AttemptObserver, cardinalityError, decodeMessage, encodeMessage } from "../pipeline/index.js";
 import type { Method } from "../service/index.js";
 import { GrpcError } from "../status/index.js";
+import { attemptHeaders, endAttempt, endAttemptWith } from "./call-attempt.js";
 import { applyCallCredentials } from "./call-credentials.js";
 import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
@@ -80,6 +81,8 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   private stream: ClientStream | undefined;
   private watch: CallWatch | undefined;
   private retried = false;
+  /** The observer of the attempt in flight (or committed to), when the call's observer watches attempts. */
+  private attempt: AttemptObserver | undefined;
   /** Outlier detection's count of this call's end, when the policy keeps one. */
   private counter: StreamEndListener | undefined;
 
@@ -120,19 +123,39 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
     // A request too big for the retry buffer is sent once, without retries (gRFC A6).
     if (policy !== undefined && !this.retried && frame.byteLength <= channelCore(this.channel).calls.bufferPool.perCallLimitBytes) {
       this.retried = true;
-      const call = new RetryingCall(this.channel, this.setup, policy, this, false);
+      // The request as the application sent it, once; each attempt's stream traces its own headers.
+      const trace = this.setup.trace;
+      if (trace !== undefined) trace.messageSent(frame, this.setup.compression?.name, this.request);
+      const call = new RetryingCall(this.channel, this.setup, policy, this, false, this.options.observer);
       call.end(frame);
       this.watch = needsWatch(this.setup) ? new CallWatch(call, this.setup) : undefined;
       call.start();
       return;
     }
+    // One attempt (a second one when the server refused the first unprocessed: a transparent retry).
+    const observer = this.options.observer;
+    if (observer?.onAttemptStart !== undefined) this.attempt = observer.onAttemptStart({ previousAttempts: 0, transparent: this.retried });
     try {
       const connection = pickConnection(this.channel, this.setup);
-      if (connection instanceof Promise) connection.then((ready) => this.open(ready), this.reject);
+      if (connection instanceof Promise)
+        connection.then(
+          (ready) => this.open(ready),
+          (error: unknown) => this.fail(error),
+        );
       else this.open(connection);
     } catch (error) {
-      this.reject(error);
+      this.fail(error);
     }
+  }
+
+  /** The call failed before or as its stream opened: the attempt ends with it. */
+  private fail(error: unknown): void {
+    const attempt = this.attempt;
+    if (attempt !== undefined) {
+      this.attempt = undefined;
+      endAttempt(attempt, error);
+    }
+    this.reject(error);
   }
 
   /**
@@ -144,22 +167,36 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
     this.watch?.dispose();
     if (error !== undefined && stream.refused && !this.retried) {
       this.retried = true;
+      const attempt = this.attempt;
+      if (attempt !== undefined) {
+        this.attempt = undefined;
+        endAttempt(attempt, error);
+      }
       this.send(this.frame!);
       return;
     }
     this.counter?.onStreamEnd(error);
     try {
       reportMetadata(stream, this.options);
-      if (error !== undefined) this.reject(finalError(error, this.setup.deadline));
-      else this.resolve(this.decode(stream, stream.takeFrames()));
+      if (error !== undefined) this.fail(finalError(error, this.setup.deadline));
+      else {
+        const response = this.decode(stream, stream.takeFrames());
+        const attempt = this.attempt;
+        if (attempt !== undefined) {
+          this.attempt = undefined;
+          endAttemptWith(attempt, response);
+        }
+        this.resolve(response);
+      }
     } catch (failure) {
-      this.reject(failure);
+      this.fail(failure);
     }
   }
 
-  /** @internal RetryOwner: the attempt whose end is the call's. */
-  committed(stream: ClientStream): void {
+  /** @internal RetryOwner: the attempt whose end is the call's (its observer ends with the call). */
+  committed(stream: ClientStream, attempt: AttemptObserver | undefined): void {
     this.stream = stream;
+    this.attempt = attempt;
   }
 
   /** @internal RetryOwner: the committed attempt ended. */
@@ -171,28 +208,36 @@ class UnaryCall<I, O> implements StreamEndListener, RetryOwner {
   /** @internal RetryOwner: no attempt to show for the call. */
   failed(error: GrpcError): void {
     this.watch?.dispose();
-    this.reject(finalError(error, this.setup.deadline));
+    this.fail(finalError(error, this.setup.deadline));
   }
 
   private open(connection: Connection): void {
     try {
       const trace = this.setup.trace;
-      const stream = new ClientStream(connection, this.setup.headers, this.setup.maxReceiveBytes, false, trace);
+      const attempt = this.attempt;
+      const headers = attempt === undefined ? this.setup.headers : attemptHeaders(this.setup.headers, attempt);
+      const stream = new ClientStream(connection, headers, this.setup.maxReceiveBytes, false, trace);
       this.stream = stream;
       this.counter = callCounter(this.channel, connection);
-      stream.end(this.frame!);
-      if (trace !== undefined) trace.messageSent(this.frame!, this.setup.compression?.name, this.request);
+      const frame = this.frame!;
+      stream.end(frame);
+      if (attempt !== undefined) attempt.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+      if (trace !== undefined) trace.messageSent(frame, this.setup.compression?.name, this.request);
       this.watch = needsWatch(this.setup) ? new CallWatch(stream, this.setup) : undefined;
       stream.whenFinished(this);
     } catch (error) {
-      this.reject(error);
+      this.fail(error);
     }
   }
 
   private decode(stream: ClientStream, frames: Frame[]): O | Promise<O> {
     if (frames.length !== 1) throw cardinalityError("response", frames.length);
     const frame = frames[0]!;
-    this.options.observer?.onMessageReceived(frame.payload.length, frame.compressed);
+    const observer = this.options.observer;
+    if (observer !== undefined) {
+      observer.onMessageReceived(frame.payload.length, frame.compressed);
+      this.attempt?.onMessageReceived(frame.payload.length, frame.compressed);
+    }
     let compression: Compression | undefined;
     try {
       compression = compressionForReceive(stream.encoding, this.channel.compressions);

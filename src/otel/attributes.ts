@@ -3,7 +3,7 @@ import { Code } from "../index.js";
 
 /**
  * The attribute names this package records: the OpenTelemetry RPC semantic conventions on spans,
- * gRFC A66 on metrics.
+ * gRFC A66 on metrics, gRFC A45/A72 on attempt spans (`previous-rpc-attempts`, `transparent-retry`).
  * https://opentelemetry.io/docs/specs/semconv/rpc/grpc/
  * https://github.com/grpc/proposal/blob/master/A66-otel-stats.md#attributes
  */
@@ -24,6 +24,8 @@ export const ATTRIBUTES = Object.freeze({
   grpcMethod: "grpc.method",
   grpcStatus: "grpc.status",
   grpcTarget: "grpc.target",
+  previousRpcAttempts: "previous-rpc-attempts",
+  transparentRetry: "transparent-retry",
 } as const);
 
 /** What metrics record instead of a method or target that a filter leaves out (gRFC A66). */

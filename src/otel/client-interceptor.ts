@@ -1,10 +1,10 @@
 import { type Attributes, type TextMapPropagator, type Tracer, context, propagation, trace } from "@opentelemetry/api";
 import { type Channel, type ClientCall, Code, GrpcError, type Interceptor, Metadata, VERSION } from "../index.js";
 import { ATTRIBUTES, OTHER, canonicalTarget, methodNames, serverAttributes } from "./attributes.js";
-import { type ClientCallShape, ClientCallTelemetry } from "./client-call-telemetry.js";
+import { type ClientCallShape, ClientCallTelemetry, type ClientTelemetryParts } from "./client-call-telemetry.js";
 import { type ClientInstruments, INSTRUMENTATION_NAME, createClientInstruments } from "./instruments.js";
 import { metadataSetter } from "./metadata-carrier.js";
-import { bothMessageObservers } from "./observers.js";
+import { bothClientObservers } from "./observers.js";
 import type { OpenTelemetryOptions } from "./options.js";
 
 /**
@@ -15,11 +15,15 @@ import type { OpenTelemetryOptions } from "./options.js";
  *   server.address, server.port, rpc.grpc.status_code; status ERROR for every code but OK), the
  *   child of the context active when the call is made (a handler's server span, for a call made
  *   inside a handler);
- * - the trace context injected into the request metadata by the propagator (W3C `traceparent`
- *   and `tracestate` with the SDK's default), so the server's span continues the same trace;
- * - grpc.client.attempt.started, grpc.client.attempt.duration, the attempt's compressed message
- *   bytes sent and received, and grpc.client.call.duration, with grpc.method, grpc.target and
- *   grpc.status.
+ * - under it, one span per attempt (gRFC A72): "Attempt.pkg.Service.Method", kind CLIENT, with
+ *   `previous-rpc-attempts` and `transparent-retry`, its own status and, with `messageEvents`,
+ *   its own messages. A retried or hedged call has several; transparent retries count too;
+ * - each attempt's trace context injected into that attempt's request metadata by the propagator
+ *   (W3C `traceparent` and `tracestate` with the SDK's default), so the server's span is the
+ *   attempt span's child;
+ * - grpc.client.attempt.started, and per attempt grpc.client.attempt.duration and the attempt's
+ *   compressed message bytes sent and received with that attempt's grpc.status; once per call
+ *   grpc.client.call.duration with the call's; all with grpc.method and grpc.target.
  *
  * List it first among a channel's interceptors so that it sees what the application sees. A call
  * ends when its promise settles, or when its response iteration ends, throws or is left early
@@ -31,7 +35,7 @@ export function createClientInterceptor(options: OpenTelemetryOptions = {}): Int
   const instruments: ClientInstruments | undefined =
     options.meterProvider === undefined ? undefined : createClientInstruments(options.meterProvider);
   const propagator: TextMapPropagator = options.propagator ?? propagation;
-  const messageEvents = options.messageEvents === true;
+  const parts: ClientTelemetryParts = { tracer, instruments, propagator, messageEvents: options.messageEvents === true };
   const shapes = new WeakMap<Channel, Map<string, ClientCallShape>>();
   const shapeOf = (call: ClientCall): ClientCallShape => {
     // An interceptor before this one may have rebuilt the call without its channel (plain JavaScript).
@@ -47,19 +51,20 @@ export function createClientInterceptor(options: OpenTelemetryOptions = {}): Int
   };
 
   return (call, next) => {
-    const telemetry = new ClientCallTelemetry(shapeOf(call), tracer, instruments, messageEvents);
-    const active = telemetry.span === undefined ? context.active() : trace.setSpan(context.active(), telemetry.span);
+    const telemetry = new ClientCallTelemetry(shapeOf(call), parts, context.active());
+    const active = telemetry.context;
     let result: Promise<unknown> | AsyncIterable<unknown>;
     try {
       let metadata = call.options.metadata;
       const injected = new Metadata();
-      // With traces off there is no span of ours to continue: nothing is propagated.
+      // The call span's context, for a call path that reports no attempts; each attempt sends its own
+      // (AttemptObserver.metadata). With traces off there is no span of ours to continue: nothing is propagated.
       if (tracer !== undefined) propagator.inject(active, injected, metadataSetter);
       if (injected.size > 0) {
         metadata = metadata === undefined ? injected : metadata.clone();
         if (metadata !== injected) for (const key of injected.keys()) metadata.set(key, injected.get(key)!);
       }
-      const observer = bothMessageObservers(call.options.observer, telemetry);
+      const observer = bothClientObservers(call.options.observer, telemetry);
       const outgoing: ClientCall = { ...call, options: { ...call.options, metadata, observer } };
       result = context.with(active, () => next(outgoing));
     } catch (error) {
@@ -114,5 +119,10 @@ function callShape(call: ClientCall, options: OpenTelemetryOptions): ClientCallS
     [ATTRIBUTES.rpcMethod]: names.method,
     ...(given === undefined ? {} : serverAttributes(given)),
   };
-  return { names, metricAttributes: Object.freeze(metricAttributes), spanAttributes: Object.freeze(spanAttributes) };
+  return {
+    names,
+    attemptSpanName: `Attempt.${names.full.replace("/", ".")}`,
+    metricAttributes: Object.freeze(metricAttributes),
+    spanAttributes: Object.freeze(spanAttributes),
+  };
 }

@@ -145,8 +145,46 @@ function describe(event: TraceEvent): Description {
       return [`> Connect error: HTTP ${String(data.httpStatus)}`, [String(data.json)], GREEN];
     case "cut-off":
       return [`exchange cut off before the response ended (HTTP/${String(data.http)})`, [], YELLOW];
+    case "attempt-start":
+    case "attempt-end":
+    case "retry-delay":
+    case "retry-stop":
+    case "retry-transparent":
+    case "commit":
+      return describeAttempt(event.name, data);
     default:
       return [`${event.name} ${JSON.stringify(toJsonValue(data))}`, [], undefined];
+  }
+}
+
+/** The events of a call's attempts (gRFC A6 retries, hedging, transparent retries). */
+function describeAttempt(name: string, data: Record<string, unknown>): Description {
+  const attempt = `attempt ${String(data.attempt)}`;
+  switch (name) {
+    case "attempt-start": {
+      const kind = data.transparent === true ? " (transparent retry)" : data.hedge === true ? " (hedge)" : "";
+      return [`${attempt} start${kind}, grpc-previous-rpc-attempts ${String(data.previousRpcAttempts)}`, [], undefined];
+    }
+    case "attempt-end":
+      return data.code === 0
+        ? [`${attempt} end OK`, [], GREEN]
+        : [`${attempt} end ${String(data.codeName)} (${String(data.code)}): ${String(data.message)}`, [], YELLOW];
+    case "retry-delay":
+      return [
+        `${attempt} failed: next attempt in ${String(data.delayMs)} ms (${data.pushback === true ? "server pushback" : "backoff"})`,
+        [],
+        YELLOW,
+      ];
+    case "retry-stop":
+      return [`${attempt} failed: no more attempts (${String(data.reason)})`, [], YELLOW];
+    case "retry-transparent":
+      return [
+        `${attempt} never reached the server's application (${data.sent === true ? "refused" : "not sent"}): transparent retry`,
+        [],
+        YELLOW,
+      ];
+    default:
+      return [`committed to ${attempt}`, [], undefined];
   }
 }
 

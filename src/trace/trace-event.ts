@@ -6,7 +6,9 @@ export type TraceSide = "client" | "server";
  * - `connection`: name resolution, the address picked, TCP/TLS (ALPN), SETTINGS, GOAWAY, keepalive;
  * - `http2`: header blocks as sent and received, trailers, RST_STREAM;
  * - `message`: each Length-Prefixed-Message (flag, length, encoding, first bytes, decoded message);
- * - `call`: the start of a call and how it ended (status, decoded details, the layer that ended it).
+ * - `call`: the start of a call and how it ended (status, decoded details, the layer that ended it),
+ *   and, for a call with a retry or hedging policy, each attempt: its start and end, the delay
+ *   before the next (backoff or server pushback), why no further one starts, and the commit.
  */
 export type TraceLayer = "connection" | "http2" | "message" | "call";
 

@@ -32,13 +32,26 @@ async function* fromArray<T>(items: T[]): AsyncIterable<T> {
   for (const item of items) yield item;
 }
 
-/** Waits until `count` spans have ended: a server span ends when the status is written, a moment after the client has it. */
+/** An attempt's span (gRFC A72), a child of its call's span; test/otel/attempts.test.ts looks at them. */
+const isAttempt = (span: ReadableSpan) => span.name.startsWith("Attempt.");
+
+/** The finished call spans (client) and server spans, attempt spans left out. */
+const callSpans = (telemetry: Telemetry) => telemetry.finishedSpans().filter((span) => !isAttempt(span));
+
+/** Waits until `count` call and server spans have ended: a server span ends when the status is written, a moment after the client has it. */
 async function spansEnded(telemetry: Telemetry, count: number): Promise<ReadableSpan[]> {
-  for (let waited = 0; telemetry.finishedSpans().length < count && waited < 10_000; waited += 5) await sleep(5);
-  return telemetry.finishedSpans();
+  for (let waited = 0; callSpans(telemetry).length < count && waited < 10_000; waited += 5) await sleep(5);
+  return callSpans(telemetry);
 }
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+/** The client call span a server span answers: the server's parent is an attempt span, whose parent is the call span. */
+function callSpanOf(telemetry: Telemetry, serverSpan: ReadableSpan): string | undefined {
+  const attempt = telemetry.finishedSpans().find((span) => isAttempt(span) && span.spanContext().spanId === parentOf(serverSpan));
+  expect(attempt, "the server span's parent is an attempt span").not.to.equal(undefined);
+  return parentOf(attempt!);
+}
 
 describe("otel: interceptors end to end", () => {
   useGlobalContext();
@@ -121,9 +134,9 @@ describe("otel: interceptors end to end", () => {
 
     it("a unary call: a CLIENT span and its SERVER child, with the RPC attributes", async () => {
       expect(await client.echo({ text: "hi" })).to.deep.equal({ text: "hi", by: "frontend" });
-      await spansEnded(telemetry, 2);
-      const clientSpan = telemetry.finishedSpans().find((span) => span.kind === SpanKind.CLIENT)!;
-      const serverSpan = telemetry.finishedSpans().find((span) => span.kind === SpanKind.SERVER)!;
+      const spans = await spansEnded(telemetry, 2);
+      const clientSpan = spans.find((span) => span.kind === SpanKind.CLIENT)!;
+      const serverSpan = spans.find((span) => span.kind === SpanKind.SERVER)!;
       expect(clientSpan.name).to.equal("otel.test.Echo/Echo");
       expect(serverSpan.name).to.equal("otel.test.Echo/Echo");
       expect(clientSpan.attributes).to.include({
@@ -143,7 +156,7 @@ describe("otel: interceptors end to end", () => {
       });
       expect(serverSpan.attributes["network.peer.port"]).to.be.a("number");
       expect(serverSpan.spanContext().traceId).to.equal(clientSpan.spanContext().traceId);
-      expect(parentOf(serverSpan)).to.equal(clientSpan.spanContext().spanId);
+      expect(callSpanOf(telemetry, serverSpan)).to.equal(clientSpan.spanContext().spanId);
       expect(clientSpan.status.code).to.equal(SpanStatusCode.UNSET);
       expect(serverSpan.status.code).to.equal(SpanStatusCode.UNSET);
       expect(serverSpan.instrumentationScope.name).to.equal("tsgrpc");
@@ -236,16 +249,17 @@ describe("otel: interceptors end to end", () => {
       expect(await client.relay({ text: "chain" })).to.deep.equal({ text: "chain", via: "frontend" });
       const spans = await spansEnded(telemetry, 4);
       expect(spans).to.have.length(4);
+      expect(telemetry.finishedSpans().filter(isAttempt)).to.have.length(2);
       const clientRelay = spans.find((span) => span.kind === SpanKind.CLIENT && span.name === "otel.test.Echo/Relay")!;
       const serverRelay = spans.find((span) => span.kind === SpanKind.SERVER && span.name === "otel.test.Echo/Relay")!;
       const clientEcho = spans.find((span) => span.kind === SpanKind.CLIENT && span.name === "otel.test.Echo/Echo")!;
       const serverEcho = spans.find((span) => span.kind === SpanKind.SERVER && span.name === "otel.test.Echo/Echo")!;
-      const traceIds = new Set(spans.map((span) => span.spanContext().traceId));
+      const traceIds = new Set(telemetry.finishedSpans().map((span) => span.spanContext().traceId));
       expect(traceIds.size).to.equal(1);
       expect(parentOf(clientRelay)).to.equal(undefined);
-      expect(parentOf(serverRelay)).to.equal(clientRelay.spanContext().spanId);
+      expect(callSpanOf(telemetry, serverRelay)).to.equal(clientRelay.spanContext().spanId);
       expect(parentOf(clientEcho)).to.equal(serverRelay.spanContext().spanId);
-      expect(parentOf(serverEcho)).to.equal(clientEcho.spanContext().spanId);
+      expect(callSpanOf(telemetry, serverEcho)).to.equal(clientEcho.spanContext().spanId);
       expect(serverEcho.attributes["rpc.grpc.status_code"]).to.equal(Code.Ok);
     });
 
@@ -372,7 +386,7 @@ describe("otel: interceptors end to end", () => {
       });
       expect(counterPoints(metrics.get("grpc.server.call.started"))[0]!.attributes).to.deep.equal({ "grpc.method": "other" });
       // Spans keep the real names.
-      expect(telemetry.finishedSpans().map((span) => span.name)).to.deep.equal(["otel.test.Echo/Echo", "otel.test.Echo/Echo"]);
+      expect(callSpans(telemetry).map((span) => span.name)).to.deep.equal(["otel.test.Echo/Echo", "otel.test.Echo/Echo"]);
     });
 
     it("without a meterProvider nothing is measured; with traces: false nothing is traced", async () => {
@@ -401,9 +415,10 @@ describe("otel: interceptors end to end", () => {
     it("adds one 'message' event per message, numbered per direction", async () => {
       await start({ messageEvents: true });
       for await (const _ of client.list({ count: 2 }));
-      const spans = await spansEnded(telemetry, 2);
-      const clientSpan = spans.find((span) => span.kind === SpanKind.CLIENT)!;
-      const serverSpan = spans.find((span) => span.kind === SpanKind.SERVER)!;
+      await spansEnded(telemetry, 2);
+      // gRFC A72: the messages are events of the attempt span, which is the one that sent them.
+      const clientSpan = telemetry.finishedSpans().find(isAttempt)!;
+      const serverSpan = telemetry.finishedSpans().find((span) => span.kind === SpanKind.SERVER)!;
       const eventsOf = (span: ReadableSpan) =>
         span.events.map((event) => [event.name, event.attributes?.["rpc.message.type"], event.attributes?.["rpc.message.id"]]);
       expect(eventsOf(clientSpan)).to.deep.equal([
@@ -422,8 +437,8 @@ describe("otel: interceptors end to end", () => {
     it("adds none by default", async () => {
       await start();
       await client.echo({});
-      const spans = await spansEnded(telemetry, 2);
-      for (const span of spans) expect(span.events).to.deep.equal([]);
+      await spansEnded(telemetry, 2);
+      for (const span of telemetry.finishedSpans()) expect(span.events).to.deep.equal([]);
     });
   });
 
@@ -450,12 +465,16 @@ describe("otel: interceptors end to end", () => {
           ])
             expect(histogramPoints(metrics.get(name))[0]!.sum, name).to.equal(heard[0]);
         }
-        // The inner plugin's client span is a child of the outer one's; the server spans nest the same way.
+        // The inner plugin's call span is a child of the outer one's call span (the context the
+        // inner interceptor runs in); each plugin's attempt span is a child of its own call span.
         const [outerClient, innerClient] = [telemetry, second].map(
-          (pipeline) => pipeline.finishedSpans().find((span) => span.kind === SpanKind.CLIENT)!,
+          (pipeline) => callSpans(pipeline).find((span) => span.kind === SpanKind.CLIENT)!,
         );
+        const [outerAttempt, innerAttempt] = [telemetry, second].map((pipeline) => pipeline.finishedSpans().find(isAttempt)!);
         expect(parentOf(innerClient!)).to.equal(outerClient!.spanContext().spanId);
-        const compressedEvent = outerClient!.events.find((event) => event.attributes?.["rpc.message.type"] === "SENT")!;
+        expect(parentOf(outerAttempt!)).to.equal(outerClient!.spanContext().spanId);
+        expect(parentOf(innerAttempt!)).to.equal(innerClient!.spanContext().spanId);
+        const compressedEvent = outerAttempt!.events.find((event) => event.attributes?.["rpc.message.type"] === "SENT")!;
         expect(compressedEvent.attributes?.["rpc.message.compressed_size"]).to.equal(heard[0]);
       } finally {
         await second.shutdown();
@@ -473,7 +492,7 @@ describe("otel: interceptors end to end", () => {
       await createClient(Echo, channel).echo({});
       const metrics = await telemetry.metrics();
       expect(counterPoints(metrics.get("grpc.client.attempt.started"))[0]!.attributes["grpc.target"]).to.equal("other");
-      expect(telemetry.finishedSpans()[0]!.attributes["server.address"]).to.equal(undefined);
+      expect(callSpans(telemetry)[0]!.attributes["server.address"]).to.equal(undefined);
     });
   });
 
@@ -488,7 +507,7 @@ describe("otel: interceptors end to end", () => {
         await createClient(Echo, channel).echo({});
         const spans = await spansEnded(telemetry, 2);
         expect(spans.map((span) => span.kind).sort()).to.deep.equal([SpanKind.SERVER, SpanKind.CLIENT].sort());
-        expect(parentOf(spans.find((span) => span.kind === SpanKind.SERVER)!)).to.equal(
+        expect(callSpanOf(telemetry, spans.find((span) => span.kind === SpanKind.SERVER)!)).to.equal(
           spans.find((span) => span.kind === SpanKind.CLIENT)!.spanContext().spanId,
         );
       } finally {
