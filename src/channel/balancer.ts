@@ -136,6 +136,19 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   }
 
   /**
+   * pick() for a hedged attempt: a transport on another subchannel than the ones `used` by the
+   * call's earlier attempts when the policy has one ready (gRFC A6: "hedged RPCs ... should be
+   * sent to distinct backends when possible"), else whatever pick() gives.
+   */
+  pickOther(used: readonly T[], waitForReady: boolean, deadline?: number, signal?: AbortSignal): T | Promise<T> {
+    if (used.length > 0) {
+      const picked = this.policy.pick(this.subchannels, (subchannel) => used.some((transport) => subchannel.owns(transport)));
+      if (picked !== undefined) return picked;
+    }
+    return this.pick(waitForReady, deadline, signal);
+  }
+
+  /**
    * Where the end of a call on `transport` is counted (outlier detection), or undefined when
    * the policy counts nothing. The call path hands it the call's end (status or OK).
    */

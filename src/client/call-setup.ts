@@ -141,6 +141,11 @@ export function pickConnection(channel: Channel, setup: CallSetup): Connection |
   return channelCore(channel).balancer.pick(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
 }
 
+/** pickConnection() for a hedge: a connection to another backend than the `used` ones when one is ready (gRFC A6). */
+export function pickOtherConnection(channel: Channel, setup: CallSetup, used: readonly Connection[]): Connection | Promise<Connection> {
+  return channelCore(channel).balancer.pickOther(used, setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
+}
+
 /** Where the load-balancing policy counts the end of a call on `connection` (outlier detection); undefined when it counts nothing. */
 export function callCounter(channel: Channel, connection: Connection): StreamEndListener | undefined {
   return channelCore(channel).balancer.callCounter(connection);
