@@ -91,6 +91,9 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   private resolvedConfig: ServiceConfig | undefined;
   private subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
   private readonly queue: PickQueue<T>;
+  /** Until the first resolution settled, when its result may carry a service config: what calls wait on (A2). */
+  private firstResolution: Promise<void> | undefined;
+  private settleFirstResolution: (() => void) | undefined;
 
   constructor(target: Target, options: BalancerOptions<T>) {
     this.target = target;
@@ -110,6 +113,30 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
+    const lookup = options.dnsServiceConfig;
+    const mayBringConfig =
+      options.ignoreResolverServiceConfig !== true &&
+      (options.resolver !== undefined || (lookup !== undefined && lookup !== false && target.scheme === "dns"));
+    if (mayBringConfig) this.firstResolution = new Promise<void>((resolve) => (this.settleFirstResolution = resolve));
+  }
+
+  /**
+   * Before the resolver's first result, when it may bring a service config (a custom resolver, or
+   * DNS TXT lookups): a promise that settles once that result (or the resolver's failure) is in,
+   * and starts the resolution if the channel is IDLE. A call started before then reads its
+   * method config after it (gRFC A2: calls wait for the resolver's config as they wait for an
+   * address). Undefined otherwise: the config in force is final until the next result.
+   */
+  configPending(): Promise<void> | undefined {
+    const pending = this.firstResolution;
+    if (pending !== undefined && this.state.get() === ConnectivityState.Idle) this.exitIdle();
+    return pending;
+  }
+
+  private firstResolutionSettled(): void {
+    this.firstResolution = undefined;
+    this.settleFirstResolution?.();
+    this.settleFirstResolution = undefined;
   }
 
   /** The current connectivity state; `tryToConnect` leaves IDLE by connecting. */
@@ -234,6 +261,8 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     if (this.resolveRetry !== undefined) clearTimeout(this.resolveRetry);
     for (const subchannel of this.subchannels) subchannel.shutdown();
     this.queue.failAll(shutdownError);
+    // Calls waiting for the first config go on, and their pick fails UNAVAILABLE (closed).
+    this.firstResolutionSettled();
   }
 
   /** SubchannelListener: recomputes the state, then hands transports or failures to the queued picks. */
@@ -321,6 +350,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
       .then(
         (resolved) => {
           this.resolving = false;
+          this.firstResolutionSettled();
           this.resolveError = undefined;
           this.stale = false;
           if (this.state.get() === ConnectivityState.Shutdown) return;
@@ -346,6 +376,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
         },
         (error: unknown) => {
           this.resolving = false;
+          this.firstResolutionSettled();
           // A re-resolution that failed while connected keeps the addresses it has (gRPC does too).
           if (background && this.subchannels.length > 0) return;
           this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);
