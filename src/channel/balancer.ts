@@ -50,6 +50,11 @@ export interface BalancerOptions<T extends Transport> {
   keepaliveTimeMs?: number | undefined;
   /** Delay before resolving again after the resolver failed. Default 1000 ms. */
   resolverRetryMs?: number | undefined;
+  /**
+   * Whether `resolver` may return a service config (a user's resolver may; a wrapper that only
+   * traces the default one may not). Default: true when `resolver` is given.
+   */
+  resolverMayBringConfig?: boolean | undefined;
 }
 
 /**
@@ -116,7 +121,8 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     const lookup = options.dnsServiceConfig;
     const mayBringConfig =
       options.ignoreResolverServiceConfig !== true &&
-      (options.resolver !== undefined || (lookup !== undefined && lookup !== false && target.scheme === "dns"));
+      ((options.resolverMayBringConfig ?? options.resolver !== undefined) ||
+        (lookup !== undefined && lookup !== false && target.scheme === "dns"));
     if (mayBringConfig) this.firstResolution = new Promise<void>((resolve) => (this.settleFirstResolution = resolve));
   }
 

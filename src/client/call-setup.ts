@@ -147,7 +147,10 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
  */
 export function configWait<I>(channel: Channel, method: Method<I>, options: CallOptions<I>): Promise<CallOptions<I>> | undefined {
   const pending = channelCore(channel).balancer.configPending();
-  return pending === undefined ? undefined : waitForConfig(channel, method, options, pending);
+  if (pending === undefined) return undefined;
+  // A caller's mistake is a TypeError thrown at the call, waiting or not.
+  lookupCompression(channel, options.compression ?? channel.compression);
+  return waitForConfig(channel, method, options, pending);
 }
 
 async function waitForConfig<I>(

@@ -3,6 +3,7 @@
 // wait for an address), not the default. The resolver here answers late, on purpose.
 import { expect } from "chai";
 import { Channel, Code, GrpcError, createClient, type ChannelOptions, type ServiceConfigJson } from "../../src/index.js";
+import { channelCore } from "../../src/client/channel.js";
 import { defineService } from "../../src/service/index.js";
 import { jsonCodec } from "../e2e/json-messages.js";
 import { startScriptedServer, type Answer, type ScriptedServer } from "./scripted-server.js";
@@ -115,6 +116,19 @@ describe("service config before the first resolution (gRFC A2)", function () {
     await call[Symbol.asyncIterator]().return?.();
     await sleep(500);
     expect(server!.attempts).to.have.length(0);
+  });
+
+  it("a caller's mistake is still a TypeError thrown at the call, before any wait", async () => {
+    const client = await setup(() => ({}), RETRY_ON_UNAVAILABLE, 300);
+    expect(() => client.echo({}, { compression: "brotli" })).to.throw(TypeError, /brotli/);
+  });
+
+  it("a channel whose resolver cannot bring a config does not wait: the default applies at once", async () => {
+    server = await startScriptedServer((index) => (index === 0 ? { status: Code.Unavailable } : {}));
+    // No resolver option: the literal address (the channel still wraps the default resolver to log it).
+    channel = new Channel(`127.0.0.1:${server.port}`, { serviceConfig: RETRY_ON_UNAVAILABLE });
+    expect(channelCore(channel).balancer.configPending()).to.equal(undefined);
+    expect(await createClient(Probe, channel).echo({ n: 2 })).to.deep.equal({ n: 2 });
   });
 
   it("a resolver that fails ends the wait: the call fails UNAVAILABLE naming the resolver", async () => {

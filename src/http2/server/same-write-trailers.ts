@@ -38,6 +38,8 @@ interface NativeStreamHandle {
   trailers(list: [string, number]): number;
 }
 
+let lastTrailers: OutgoingHttpHeaders | undefined;
+let lastList: [string, number] | undefined;
 let probed = false;
 let stateKey: symbol | undefined;
 let handleKey: symbol | undefined;
@@ -78,7 +80,12 @@ const ACCESS: SameWriteAccess = {
   },
   submitTrailers(stream, trailers) {
     const native = (stream as unknown as Record<symbol, NativeStreamHandle | undefined>)[handleKey!];
-    const list = headerList(trailers);
+    // The same (frozen, shared) trailers object as last time, e.g. every OK call's: the same list.
+    if (trailers !== lastTrailers) {
+      lastTrailers = trailers;
+      lastList = headerList(trailers);
+    }
+    const list = lastList;
     if (native === undefined || list === undefined) return false;
     return native.trailers(list) === 0;
   },

@@ -280,7 +280,9 @@ export class ServerStream implements ConnectionStream, CallStream {
       if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
     } else {
       this.trailers = trailersFromStatus(error, trailers);
-      sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
+      // The last message still queued and the trailers in one write; not for an expired call,
+      // whose RST_STREAM(CANCEL) must follow its trailers (finishAndCancel sets the flag after).
+      if (error?.code !== Code.DeadlineExceeded) sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
       this.stream.end();
     }
     this.afterFinish();
@@ -366,7 +368,9 @@ export class ServerStream implements ConnectionStream, CallStream {
     this.trace?.headers("trailers-sent", trailers);
     // Submitted now, they leave in the socket write of the last DATA frame; node's sendTrailers()
     // would submit them a turn later, in a write of their own.
-    if (sameWriteAccess(this.stream)?.submitTrailers(this.stream, trailers) !== true) this.stream.sendTrailers(trailers);
+    // An expired call's trailers go node's way: its RST_STREAM(CANCEL) must follow them a turn later.
+    const now = (this.flags & CANCEL_AFTER_TRAILERS) === 0 && sameWriteAccess(this.stream)?.submitTrailers(this.stream, trailers) === true;
+    if (!now) this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
     // node closes a stream the client still sends on after a response without trailers, but not
