@@ -50,6 +50,11 @@ export interface BalancerOptions<T extends Transport> {
   keepaliveTimeMs?: number | undefined;
   /** Delay before resolving again after the resolver failed. Default 1000 ms. */
   resolverRetryMs?: number | undefined;
+  /**
+   * Whether `resolver` may return a service config (a user's resolver may; a wrapper that only
+   * traces the default one may not). Default: true when `resolver` is given.
+   */
+  resolverMayBringConfig?: boolean | undefined;
 }
 
 /**
@@ -91,6 +96,9 @@ export class Balancer<T extends Transport> implements SubchannelListener {
   private resolvedConfig: ServiceConfig | undefined;
   private subchannelOfTransport = new WeakMap<T, Subchannel<T>>();
   private readonly queue: PickQueue<T>;
+  /** Until the first resolution settled, when its result may carry a service config: what calls wait on (A2). */
+  private firstResolution: Promise<void> | undefined;
+  private settleFirstResolution: (() => void) | undefined;
 
   constructor(target: Target, options: BalancerOptions<T>) {
     this.target = target;
@@ -110,6 +118,31 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     this.queue = new PickQueue<T>(
       () => new GrpcError(Code.DeadlineExceeded, `deadline: exceeded while waiting for a connection (${this.describeFailure()})`),
     );
+    const lookup = options.dnsServiceConfig;
+    const mayBringConfig =
+      options.ignoreResolverServiceConfig !== true &&
+      ((options.resolverMayBringConfig ?? options.resolver !== undefined) ||
+        (lookup !== undefined && lookup !== false && target.scheme === "dns"));
+    if (mayBringConfig) this.firstResolution = new Promise<void>((resolve) => (this.settleFirstResolution = resolve));
+  }
+
+  /**
+   * Before the resolver's first result, when it may bring a service config (a custom resolver, or
+   * DNS TXT lookups): a promise that settles once that result (or the resolver's failure) is in,
+   * and starts the resolution if the channel is IDLE. A call started before then reads its
+   * method config after it (gRFC A2: calls wait for the resolver's config as they wait for an
+   * address). Undefined otherwise: the config in force is final until the next result.
+   */
+  configPending(): Promise<void> | undefined {
+    const pending = this.firstResolution;
+    if (pending !== undefined && this.state.get() === ConnectivityState.Idle) this.exitIdle();
+    return pending;
+  }
+
+  private firstResolutionSettled(): void {
+    this.firstResolution = undefined;
+    this.settleFirstResolution?.();
+    this.settleFirstResolution = undefined;
   }
 
   /** The current connectivity state; `tryToConnect` leaves IDLE by connecting. */
@@ -133,6 +166,19 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     const picked = this.policy.pick(this.subchannels);
     if (picked !== undefined) return picked;
     return this.queuePick(waitForReady, deadline, signal);
+  }
+
+  /**
+   * pick() for a hedged attempt: a transport on another subchannel than the ones `used` by the
+   * call's earlier attempts when the policy has one ready (gRFC A6: "hedged RPCs ... should be
+   * sent to distinct backends when possible"), else whatever pick() gives.
+   */
+  pickOther(used: readonly T[], waitForReady: boolean, deadline?: number, signal?: AbortSignal): T | Promise<T> {
+    if (used.length > 0) {
+      const picked = this.policy.pick(this.subchannels, (subchannel) => used.some((transport) => subchannel.owns(transport)));
+      if (picked !== undefined) return picked;
+    }
+    return this.pick(waitForReady, deadline, signal);
   }
 
   /**
@@ -221,6 +267,8 @@ export class Balancer<T extends Transport> implements SubchannelListener {
     if (this.resolveRetry !== undefined) clearTimeout(this.resolveRetry);
     for (const subchannel of this.subchannels) subchannel.shutdown();
     this.queue.failAll(shutdownError);
+    // Calls waiting for the first config go on, and their pick fails UNAVAILABLE (closed).
+    this.firstResolutionSettled();
   }
 
   /** SubchannelListener: recomputes the state, then hands transports or failures to the queued picks. */
@@ -308,6 +356,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
       .then(
         (resolved) => {
           this.resolving = false;
+          this.firstResolutionSettled();
           this.resolveError = undefined;
           this.stale = false;
           if (this.state.get() === ConnectivityState.Shutdown) return;
@@ -333,6 +382,7 @@ export class Balancer<T extends Transport> implements SubchannelListener {
         },
         (error: unknown) => {
           this.resolving = false;
+          this.firstResolutionSettled();
           // A re-resolution that failed while connected keeps the addresses it has (gRPC does too).
           if (background && this.subchannels.length > 0) return;
           this.resolveError = GrpcError.from(error, Code.Unavailable, `resolver: ${describeError(error)}`);

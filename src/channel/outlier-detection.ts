@@ -65,8 +65,8 @@ export class OutlierDetection implements Policy {
     }
   }
 
-  pick<T extends Transport>(subchannels: readonly Subchannel<T>[]): T | undefined {
-    return this.child.pick(subchannels);
+  pick<T extends Transport>(subchannels: readonly Subchannel<T>[], skip?: (subchannel: Subchannel<T>) => boolean): T | undefined {
+    return this.child.pick(subchannels, skip);
   }
 
   exitIdle(subchannels: readonly Subchannel<Transport>[]): void {

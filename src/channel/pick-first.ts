@@ -10,7 +10,9 @@ import type { Transport } from "./transport.js";
  * pick_first: tries the addresses one at a time, in resolver order (shuffled first when
  * `shuffleAddressList` is set), and sends every call to the first READY one. When an attempt
  * fails it moves on to the next IDLE address (an address in backoff is skipped); when every
- * address failed the channel is TRANSIENT_FAILURE.
+ * address failed the channel is TRANSIENT_FAILURE. Hedges of a call go to that one connection too
+ * (its `skip` is ignored): pick_first keeps one connection, and opening others for hedges would
+ * not be pick_first.
  * https://github.com/grpc/grpc/blob/master/doc/load-balancing.md#pick_first
  * https://github.com/grpc/proposal/blob/master/A62-pick-first.md
  */

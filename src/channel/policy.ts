@@ -46,9 +46,13 @@ export interface PolicyFactory<C> {
 export interface Policy {
   /**
    * Picks a transport for a new call, or undefined when none can take it now. Runs for every
-   * call: synchronous, and allocates nothing.
+   * call: synchronous, and allocates nothing. `skip`, given for a hedged attempt, names the
+   * subchannels this call's earlier attempts went to: a policy that spreads calls passes them
+   * over (gRFC A6: hedges go to distinct backends when possible); one that uses a single
+   * connection (pick_first) may ignore it. When only skipped ones could take the call, the
+   * policy returns undefined and the balancer picks again without `skip`.
    */
-  pick<T extends Transport>(subchannels: readonly Subchannel<T>[]): T | undefined;
+  pick<T extends Transport>(subchannels: readonly Subchannel<T>[], skip?: (subchannel: Subchannel<T>) => boolean): T | undefined;
   /** Starts the connection attempts this policy wants when the channel leaves IDLE. */
   exitIdle(subchannels: readonly Subchannel<Transport>[]): void;
   /**

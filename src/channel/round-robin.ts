@@ -7,7 +7,8 @@ import type { Transport } from "./transport.js";
 /**
  * round_robin: connects to every address at once (and reconnects one that lost its connection
  * while the channel is in use) and gives each call to the next READY subchannel with room for
- * it, in turn; the channel is READY as soon as one is.
+ * it, in turn; the channel is READY as soon as one is. A hedge passes over the subchannels its
+ * call's earlier attempts went to while another can take it (the turn moves on from the one picked).
  * https://github.com/grpc/grpc/blob/master/doc/load-balancing.md#round_robin
  */
 export class RoundRobin implements Policy {
@@ -15,12 +16,12 @@ export class RoundRobin implements Policy {
   readonly tracksCalls = false;
   private nextIndex = 0;
 
-  pick<T extends Transport>(subchannels: readonly Subchannel<T>[]): T | undefined {
+  pick<T extends Transport>(subchannels: readonly Subchannel<T>[], skip?: (subchannel: Subchannel<T>) => boolean): T | undefined {
     const count = subchannels.length;
     for (let i = 0; i < count; i++) {
       const index = (this.nextIndex + i) % count;
       const subchannel = subchannels[index]!;
-      if (subchannel.state !== ConnectivityState.Ready) continue;
+      if (subchannel.state !== ConnectivityState.Ready || skip?.(subchannel) === true) continue;
       const transport = subchannel.pick();
       if (transport !== undefined) {
         this.nextIndex = index + 1;

@@ -136,9 +136,66 @@ export function setupCall<I>(channel: Channel, method: Method<I>, options: CallO
   };
 }
 
+/**
+ * gRFC A2: a call started before the resolver's first result, when that result may bring a
+ * service config, waits for it, then is set up with the config it brought (not the default).
+ * Returns undefined at once when there is nothing to wait for; else the call's options to set it
+ * up with: its deadline made absolute from the call's start, the method config's timeout counted
+ * from the start too. The wait ends DEADLINE_EXCEEDED at the call's deadline and CANCELLED when a
+ * signal aborts. A resolver that fails ends the wait too: the call then fails (or waits for
+ * ready) as any call does while the channel has no address.
+ */
+export function configWait<I>(channel: Channel, method: Method<I>, options: CallOptions<I>): Promise<CallOptions<I>> | undefined {
+  const pending = channelCore(channel).balancer.configPending();
+  if (pending === undefined) return undefined;
+  // A caller's mistake is a TypeError thrown at the call, waiting or not.
+  lookupCompression(channel, options.compression ?? channel.compression);
+  return waitForConfig(channel, method, options, pending);
+}
+
+async function waitForConfig<I>(
+  channel: Channel,
+  method: Method<I>,
+  options: CallOptions<I>,
+  pending: Promise<void>,
+): Promise<CallOptions<I>> {
+  const start = Date.now();
+  const given = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
+  const deadline = earliest(given, options.timeoutMs === undefined ? undefined : start + options.timeoutMs, options.parent?.deadline);
+  const signals = [options.signal, options.parent?.signal].filter((signal) => signal !== undefined);
+  for (const signal of signals) if (signal.aborted) throw abortError(signal, signal === options.signal ? "signal" : "parent call");
+  if (deadline !== undefined || signals.length > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        pending.then(resolve);
+        if (deadline !== undefined && deadline - start <= MAX_TIMER_MS)
+          timer = setTimeout(() => reject(deadlineError(deadline, start)), Math.max(0, deadline - start));
+        onAbort = () => {
+          const aborted = signals.find((signal) => signal.aborted)!;
+          reject(abortError(aborted, aborted === options.signal ? "signal" : "parent call"));
+        };
+        for (const signal of signals) signal.addEventListener("abort", onAbort);
+      });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      for (const signal of signals) signal.removeEventListener("abort", onAbort!);
+    }
+  } else await pending;
+  const configTimeoutMs = channelCore(channel).calls.methodConfig(method.path)?.timeoutMs;
+  const fromStart = earliest(deadline, configTimeoutMs === undefined ? undefined : start + configTimeoutMs);
+  return fromStart === undefined ? options : { ...options, deadline: fromStart, timeoutMs: undefined };
+}
+
 /** A connection for the call: at once on the fast path, else when the channel is ready. */
 export function pickConnection(channel: Channel, setup: CallSetup): Connection | Promise<Connection> {
   return channelCore(channel).balancer.pick(setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
+}
+
+/** pickConnection() for a hedge: a connection to another backend than the `used` ones when one is ready (gRFC A6). */
+export function pickOtherConnection(channel: Channel, setup: CallSetup, used: readonly Connection[]): Connection | Promise<Connection> {
+  return channelCore(channel).balancer.pickOther(used, setup.waitForReady, setup.deadline, setup.signal ?? setup.parentSignal);
 }
 
 /** Where the load-balancing policy counts the end of a call on `connection` (outlier detection); undefined when it counts nothing. */

@@ -229,6 +229,7 @@ export class Channel {
               backoff: options.backoff,
             },
       resolver: tracer === undefined && logger === undefined ? options.resolver : tracedResolver(options.resolver, target, tracer, logger),
+      resolverMayBringConfig: options.resolver !== undefined,
       backoff: options.backoff,
       keepaliveTimeMs: options.keepaliveTimeMs,
       serviceConfig,

@@ -13,7 +13,7 @@ import {
 import type { AttemptObserver, ClientCallObserver } from "../pipeline/index.js";
 import { Code, GrpcError, codeName } from "../status/index.js";
 import { attemptHeaders, endAttempt } from "./call-attempt.js";
-import { callCounter, deadlineError, pickConnection, type CallSetup, type Cancellable } from "./call-setup.js";
+import { callCounter, deadlineError, pickConnection, pickOtherConnection, type CallSetup, type Cancellable } from "./call-setup.js";
 import { channelCore, type Channel } from "./channel.js";
 import type { RetryBufferPool } from "./retry-buffer-pool.js";
 
@@ -131,6 +131,8 @@ export class RetryingCall implements Cancellable {
   private picking = 0;
   private lastFailure: { attempt: Attempt; error: GrpcError } | undefined;
   private readyWaiters: (() => void)[] = [];
+  /** Hedging: the connections this call's attempts went to, which the next hedge avoids (gRFC A6). */
+  private usedConnections: Connection[] | undefined;
 
   constructor(
     channel: Channel,
@@ -365,7 +367,8 @@ export class RetryingCall implements Cancellable {
     }
     let connection: Connection | Promise<Connection>;
     try {
-      connection = pickConnection(this.channel, this.setup);
+      const used = this.usedConnections;
+      connection = used === undefined ? pickConnection(this.channel, this.setup) : pickOtherConnection(this.channel, this.setup, used);
     } catch (error) {
       this.pickFailed(attempt, error);
       return;
@@ -413,6 +416,7 @@ export class RetryingCall implements Cancellable {
       return;
     }
     attempt.stream = stream;
+    if (this.policy.kind === "hedging") (this.usedConnections ??= []).push(connection);
     attempt.neverSent = stream.refused && stream.status !== undefined;
     if (!attempt.neverSent) attempt.counter = callCounter(this.channel, connection);
     stream.whenFinished(attempt);

@@ -11,6 +11,7 @@ import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
   CallWatch,
   callCounter,
+  configWait,
   finalError,
   needsWatch,
   pickConnection,
@@ -70,6 +71,28 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
     this.requests = requests;
     if (!single && !isIterable(requests))
       throw new TypeError(`client: ${method.path} takes an AsyncIterable (or Iterable) of requests, got ${describeValue(requests)}`);
+    // Before the resolver's first result (when it may bring a service config): set up after it (A2).
+    const waiting = configWait(channel, method, options);
+    if (waiting !== undefined) {
+      this.opening = waiting.then(
+        (ready) => {
+          if (this.ended) return;
+          try {
+            this.setup = setupCall(channel, method, ready);
+          } catch (error) {
+            if (error instanceof GrpcError) startCallTrace(channel, method, undefined)?.end(error);
+            throw error;
+          }
+          return this.open();
+        },
+        (error: unknown) => {
+          startCallTrace(channel, method, undefined)?.end(error as GrpcError);
+          throw error;
+        },
+      );
+      this.opening.catch(() => undefined);
+      return;
+    }
     try {
       this.setup = setupCall(channel, method, options);
     } catch (error) {
@@ -150,8 +173,9 @@ export class StreamCall<I, O> implements AsyncIterableIterator<O>, FrameWaiter {
       try {
         await this.opening;
       } catch (error) {
-        return this.fail(finalError(error, this.setup!.deadline));
+        return this.fail(finalError(error, this.setup?.deadline));
       }
+      if (this.ended) return DONE;
     }
     const stream = this.stream!;
     let frame: Frame | undefined;

@@ -12,6 +12,7 @@ import { NO_CALL_OPTIONS, type CallOptions } from "./call-options.js";
 import {
   CallWatch,
   callCounter,
+  configWait,
   finalError,
   needsWatch,
   pickConnection,
@@ -35,6 +36,16 @@ import { RetryingCall, type RetryOwner } from "./retrying-call.js";
  * https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
 export function unaryCall<I, O>(channel: Channel, method: Method<I, O>, request: I, options: CallOptions<I> = NO_CALL_OPTIONS): Promise<O> {
+  // Before the resolver's first result (when it may bring a service config): set up after it (A2).
+  const waiting = configWait(channel, method, options);
+  if (waiting !== undefined)
+    return waiting.then(
+      (ready) => unaryCall(channel, method, request, ready),
+      (error: unknown) => {
+        startCallTrace(channel, method, undefined)?.end(error as GrpcError);
+        throw error;
+      },
+    );
   let setup: CallSetup;
   try {
     setup = setupCall(channel, method, options);

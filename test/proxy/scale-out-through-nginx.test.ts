@@ -21,13 +21,12 @@
 // killed backend cannot report: calls it ran whose answers died with it are the ones nginx answered
 // 502 and the client retried, which A6 allows (UNAVAILABLE, retryable).
 //
-// The one loss nginx adds: it relays a backend's response headers as soon as they arrive, ahead of
-// the message and trailers. A call whose headers came from the backend that was then SIGKILLed is
-// committed (A6: no client may replay it) and nginx resets it (INTERNAL_ERROR, or the connection
-// closes under it). Such calls are allowed only with headers from the killed backend (the answer
-// names it in x-backend), counted, and at most the calls in flight at the kill; they happened in
-// most runs (1 to 5 calls of 10,000). The direct proof allows the same, rarer there (node:http2
-// sends a response's trailers in a later socket write than its headers and message).
+// No loss either: nginx relays a backend's response headers as soon as it has them, ahead of the
+// message and trailers, so a backend killed between its headers and trailers would leave a call
+// committed at the client (A6: no replay) and reset by nginx. But a backend's answer leaves it in
+// one socket write (test/http2/server/same-write.test.ts): nginx reads headers, message and
+// trailers together or nothing of them, and relays them whole. (Before, tsgrpc sent the trailers
+// in a later write, and 1 to 5 calls of 10,000 were lost this way in most runs.)
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -207,20 +207,19 @@ export async function runProof(options: ProofOptions): Promise<ProofResult> {
 }
 
 /**
- * Asserts the proof: zero failed calls, each answered once, every live backend's runs accounted
+ * Asserts the proof: zero failed calls (at most `committedAllowed` unary calls, and as many bidi
+ * streams, lost after they committed on the killed backend: a proxy's doing, never the direct run's), each answered once, every live backend's runs accounted
  * for (`exact`: with retries, each run is an answer; with hedging, a superset), and the two
  * survivors within 10 % of even over the calls started after both faults.
  */
-export function checkAccounting(result: ProofResult, exact: boolean): void {
+export function checkAccounting(result: ProofResult, exact: boolean, committedAllowed = 0): void {
   expect(result.unaryFailures, "failed unary calls").to.deep.equal([]);
-  // A call whose response headers came from the backend that was then SIGKILLed is committed (A6:
-  // no client may retry it) and lost with the connection; only such calls may fail, at most the
-  // calls in flight at the kill. Through nginx, which relays the headers ahead of the rest, that
-  // happens in most runs. Directly too, now and then: node:http2 writes a response's headers and
-  // message in one socket write and its trailers in the next (it serialises the trailers only
-  // after the DATA write completed), so a SIGKILL between the two cuts the answers of every call
-  // the backend was answering at that moment (seen: 8 to 14 calls in about 1 run in 10).
-  expect(result.unaryCommittedLost.length, "committed unary calls lost (headers from the killed backend)").to.be.at.most(CONCURRENCY);
+  // Zero, with no exception: a backend answers a unary call in one socket write (headers, message
+  // and trailers; test/http2/server/same-write.test.ts), and bytes written before a SIGKILL still
+  // reach the client (test/retry/kill-after-write.test.ts). So a call the killed backend was
+  // answering reached the client whole, or not at all and uncommitted, and then was retried.
+  // Through a proxy the unary answers are not this client's to keep: the test says what it allows.
+  expect(result.unaryCommittedLost.length, "committed unary calls lost (headers from the killed backend)").to.be.at.most(committedAllowed);
   expect(result.answeredBy.size + result.unaryCommittedLost.length, "unary calls answered").to.equal(UNARY_CALLS);
   expect(result.duplicateAnswers, "calls answered twice").to.equal(0);
   for (const [name, report] of result.reports) {
@@ -235,6 +234,9 @@ export function checkAccounting(result: ProofResult, exact: boolean): void {
     for (const id of streamsAnswered) expect(report.bidi, `${name} answered stream ${id} without running it`).to.include(id);
   }
   expect(result.bidiFailures, "failed bidi streams").to.deep.equal([]);
+  // A bidi stream's answers (all 20, after the client half-closed) leave in one write too (the
+  // server corks the messages of one tick and sends the trailers with them).
+  expect(result.bidiCommittedLost, "committed bidi streams lost (headers from the killed backend)").to.be.at.most(committedAllowed);
   expect(result.bidiAnsweredBy.size + result.bidiCommittedLost, "bidi streams accounted for").to.equal(BIDI_STREAMS);
   const survivors = NAMES.filter((name) => name !== KILLED && name !== DRAINED);
   const counts = survivors.map((name) => result.afterFaults.get(name) ?? 0);

@@ -44,12 +44,15 @@ function onStreamData(this: OwnedStream, chunk: Buffer): void {
 function onStreamTrailers(this: OwnedStream, trailers: IncomingHttpHeaders): void {
   const owner = this[OWNER];
   owner.trailers = trailers;
-  if (owner.trace !== undefined) traceReceived(owner.trace, "trailers-received", trailers, false);
+  if (owner.trace !== undefined) traceReceived(owner.trace, "trailers-received", trailers, false, owner.cancelled);
 }
 
-/** Trace: a response header block; a grpc-status in it means the peer ended the call. */
-function traceReceived(trace: CallTrace, name: string, headers: IncomingHttpHeaders, trailersOnly: boolean): void {
-  if (headers[GRPC_STATUS] !== undefined) trace.statusFromPeer = true;
+/**
+ * Trace: a response header block; a grpc-status in it means the peer ended the call, unless this
+ * side had ended it first (trailers that came in the same read as the DATA this side refused).
+ */
+function traceReceived(trace: CallTrace, name: string, headers: IncomingHttpHeaders, trailersOnly: boolean, cancelled = false): void {
+  if (headers[GRPC_STATUS] !== undefined && !cancelled) trace.statusFromPeer = true;
   trace.headers(name, headers, trailersOnly ? { trailersOnly } : undefined);
 }
 
@@ -185,6 +188,11 @@ export class ClientStream implements FrameWaiter {
     if (stream === undefined || this.outcome !== undefined || stream.writableEnded || stream.destroyed) return;
     if (bytes === undefined) stream.end();
     else stream.end(bytes);
+  }
+
+  /** True once this side ended the call (cancel()): its status is ours, whatever arrives after. */
+  get cancelled(): boolean {
+    return this.localError !== undefined;
   }
 
   /** Ends the call locally with `error` and resets the stream with RST_STREAM(CANCEL). */

@@ -9,6 +9,7 @@ import type { RequestHead } from "../index.js";
 import type { CallStream } from "./call-stream.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
 import { type PeerCertificate, peerCertificateOf } from "./peer-certificate.js";
+import { sameWriteAccess } from "./same-write-trailers.js";
 import { trailersFromStatus } from "../index.js";
 
 const OWNER = Symbol("tsgrpc.serverStream");
@@ -56,6 +57,7 @@ const HEADERS_SENT = 1;
 const FINISHED = 2;
 const CLOSED = 4;
 const CANCEL_AFTER_TRAILERS = 8;
+const CORKED = 16;
 
 /**
  * One incoming gRPC call at the HTTP/2 level: its parsed head, its request frames, and the
@@ -195,6 +197,14 @@ export class ServerStream implements ConnectionStream, CallStream {
     // A stream node destroyed but has not reported closed yet: wait for its 'close' in drain().
     if (this.gone()) return false;
     this.connection.onSend();
+    // The messages written in one tick go to node as one batch (and the trailers of a finish() in
+    // that tick with them): node then serializes them in one pass, so they leave in one socket
+    // write, as a unary answer does. end() uncorks at once; otherwise the next tick does.
+    if ((this.flags & CORKED) === 0) {
+      this.flags |= CORKED;
+      this.stream.cork();
+      process.nextTick(uncork, this);
+    }
     if (this.stream.writableLength === 0) this.queuedWrites = 0;
     if (++this.queuedWrites < MAX_QUEUED_WRITES) return this.stream.write(bytes);
     // Too many small chunks are waiting: this write's callback tells when all of them are out
@@ -224,7 +234,8 @@ export class ServerStream implements ConnectionStream, CallStream {
 
   /**
    * Answers a single-response call in one go: headers, the encoded message and the trailers, with
-   * one respond() and one write.
+   * one respond() and one write, which leave the process in one socket write (same-write-trailers.ts):
+   * a server killed mid-answer leaves the client either nothing of it (retryable) or all of it.
    */
   respond(metadata: Metadata | undefined, encoding: string | undefined, message: Uint8Array, trailers: Metadata | undefined): void {
     if ((this.flags & FINISHED) !== 0 || this.gone()) return;
@@ -232,6 +243,8 @@ export class ServerStream implements ConnectionStream, CallStream {
     if ((this.flags & FINISHED) !== 0) return; // the headers were too large: the call failed
     this.flags |= FINISHED;
     this.trailers = trailers === undefined || trailers.size === 0 ? OK_TRAILERS : trailersFromStatus(undefined, trailers);
+    // Headers, message and trailers in one socket write where node allows it (same-write-trailers.ts).
+    sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
     this.stream.end(message);
     this.afterFinish();
   }
@@ -267,6 +280,9 @@ export class ServerStream implements ConnectionStream, CallStream {
       if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
     } else {
       this.trailers = trailersFromStatus(error, trailers);
+      // The last message still queued and the trailers in one write; not for an expired call,
+      // whose RST_STREAM(CANCEL) must follow its trailers (finishAndCancel sets the flag after).
+      if (error?.code !== Code.DeadlineExceeded) sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
       this.stream.end();
     }
     this.afterFinish();
@@ -350,13 +366,23 @@ export class ServerStream implements ConnectionStream, CallStream {
       if (oversize !== undefined) trailers = trailersFromStatus(oversize, undefined);
     }
     this.trace?.headers("trailers-sent", trailers);
-    this.stream.sendTrailers(trailers);
+    // Submitted now, they leave in the socket write of the last DATA frame; node's sendTrailers()
+    // would submit them a turn later, in a write of their own.
+    // An expired call's trailers go node's way: its RST_STREAM(CANCEL) must follow them a turn later.
+    const now = (this.flags & CANCEL_AFTER_TRAILERS) === 0 && sameWriteAccess(this.stream)?.submitTrailers(this.stream, trailers) === true;
+    if (!now) this.stream.sendTrailers(trailers);
     // A reset in the same tick would overtake the trailers; one turn later they are on the wire.
     if ((this.flags & CANCEL_AFTER_TRAILERS) !== 0) setImmediate(cancelStream, this.stream);
     // node closes a stream the client still sends on after a response without trailers, but not
     // after one with trailers: a client that never half-closes would hold the stream (and a slot
     // of maxConcurrentStreams) for good. RST_STREAM(NO_ERROR) ends it (checklist 18).
     else if (!this.stream.readableEnded) setImmediate(closeUnlessEnded, this.stream);
+  }
+
+  /** @internal The end of the tick whose writes were corked. */
+  uncork(): void {
+    this.flags &= ~CORKED;
+    if (!this.stream.destroyed) this.stream.uncork();
   }
 
   /** @internal 'close' handler. */
@@ -418,6 +444,10 @@ function onClose(this: OwnedStream): void {
 
 function onWantTrailers(this: OwnedStream): void {
   this[OWNER]!.sendTrailers();
+}
+
+function uncork(owner: ServerStream): void {
+  owner.uncork();
 }
 
 function onDrain(this: OwnedStream): void {
