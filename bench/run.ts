@@ -12,7 +12,7 @@
 // with that environment (with TSGRPC_TRACE, their stderr goes to /dev/null); BENCH_IMPLEMENTATIONS
 // (e.g. "floor,grpc-js,tsgrpc,baseline") keeps only those implementations.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,7 @@ const warmUpSeconds = quick ? 1 : 2;
 const profile = process.env.BENCH_PROFILE === "1";
 const buildFolder = join(PROJECT_ROOT, "bench", ".build");
 const profileFolder = join(buildFolder, "profiles");
+const costsFile = join(PROJECT_ROOT, "bench", "COSTS.md");
 const goServer = join(buildFolder, "go-server");
 const goClient = join(buildFolder, "go-client");
 const compiled = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -208,6 +209,8 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     "",
     markdownRounds(rows),
     "",
+    // The A/B measurements of what each feature costs are written by hand (bench/COSTS.md) and kept in every report.
+    ...(existsSync(costsFile) ? ["", readFileSync(costsFile, "utf8").trim(), ""] : []),
   ]
     .filter((line, index, all) => !(line === "" && all[index - 1] === ""))
     .join("\n");
