@@ -9,7 +9,8 @@
 // report to bench/.build/ instead of bench/, unless BENCH_WRITE=1.
 // A/B: BENCH_BASELINE=<git ref> adds "baseline", the ref's tsgrpc (lib/baseline.ts), to every case
 // tsgrpc is in; BENCH_TSGRPC_ENV="NAME=value ..." runs only the working tree's tsgrpc processes
-// with that environment (with TSGRPC_TRACE, their stderr goes to /dev/null); BENCH_IMPLEMENTATIONS
+// with that environment (with TSGRPC_TRACE, their stderr goes to /dev/null), BENCH_BASELINE_ENV the
+// baseline's; BENCH_IMPLEMENTATIONS
 // (e.g. "floor,grpc-js,tsgrpc,baseline") keeps only those implementations.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -43,7 +44,8 @@ const goServer = join(buildFolder, "go-server");
 const goClient = join(buildFolder, "go-client");
 const compiled = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const baselineRef = process.env.BENCH_BASELINE?.trim() || undefined;
-const tsgrpcEnvironment = parseEnvironment(process.env.BENCH_TSGRPC_ENV ?? "");
+const tsgrpcEnvironment = parseEnvironment(process.env.BENCH_TSGRPC_ENV ?? "", "BENCH_TSGRPC_ENV");
+const baselineEnvironment = parseEnvironment(process.env.BENCH_BASELINE_ENV ?? "", "BENCH_BASELINE_ENV");
 const onlyImplementations = (process.env.BENCH_IMPLEMENTATIONS ?? "")
   .split(",")
   .map((item) => item.trim())
@@ -51,23 +53,28 @@ const onlyImplementations = (process.env.BENCH_IMPLEMENTATIONS ?? "")
 let baseline: Baseline | undefined;
 
 /** "A=1 B=x" as `env` arguments; a word without "=" is a mistake. */
-function parseEnvironment(text: string): string[] {
+function parseEnvironment(text: string, variable: string): string[] {
   const words = text.split(/\s+/).filter((word) => word !== "");
   for (const word of words)
-    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) throw new Error(`bench: BENCH_TSGRPC_ENV: ${JSON.stringify(word)} is not NAME=value`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) throw new Error(`bench: ${variable}: ${JSON.stringify(word)} is not NAME=value`);
   return words;
+}
+
+/** `command` run with `environment` added; exec all the way down, so the PID the harness reads CPU time from is node's. */
+function withEnvironment(command: string[], environment: readonly string[]): string[] {
+  if (environment.length === 0) return command;
+  const quiet = environment.some((word) => word.startsWith("TSGRPC_TRACE="));
+  return ["sh", "-c", quiet ? 'exec "$@" 2>/dev/null' : 'exec "$@"', "sh", "env", ...environment, ...command];
 }
 
 function nodeCommand(implementation: Implementation, file: string, gc: boolean): string[] {
   const flags = gc ? ["--expose-gc"] : [];
   if (profile && (implementation === "tsgrpc" || implementation === "baseline"))
     flags.push("--cpu-prof", `--cpu-prof-dir=${profileFolder}`);
-  if (implementation === "baseline") return [process.execPath, ...flags, join(baseline!.benchFolder, "tsgrpc", file)];
+  if (implementation === "baseline")
+    return withEnvironment([process.execPath, ...flags, join(baseline!.benchFolder, "tsgrpc", file)], baselineEnvironment);
   const command = [process.execPath, ...flags, compiled(`./${implementation}/${file}`)];
-  if (implementation !== "tsgrpc" || tsgrpcEnvironment.length === 0) return command;
-  // exec all the way down, so the PID the harness reads CPU time from is node's.
-  const quiet = tsgrpcEnvironment.some((word) => word.startsWith("TSGRPC_TRACE="));
-  return ["sh", "-c", quiet ? 'exec "$@" 2>/dev/null' : 'exec "$@"', "sh", "env", ...tsgrpcEnvironment, ...command];
+  return implementation === "tsgrpc" ? withEnvironment(command, tsgrpcEnvironment) : command;
 }
 
 /** The case's implementations with the baseline next to tsgrpc, less those BENCH_IMPLEMENTATIONS leaves out. */
@@ -182,6 +189,7 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     filters.length > 0 ? `- **BENCH_CASES**: ${filters.join(", ")}` : "",
     baseline === undefined ? "" : `- **BENCH_BASELINE**: ${baseline.ref} (${baseline.commit.slice(0, 10)}), the "baseline" column`,
     tsgrpcEnvironment.length > 0 ? `- **BENCH_TSGRPC_ENV** (the "tsgrpc" column only): \`${tsgrpcEnvironment.join(" ")}\`` : "",
+    baselineEnvironment.length > 0 ? `- **BENCH_BASELINE_ENV** (the "baseline" column only): \`${baselineEnvironment.join(" ")}\`` : "",
     "",
     "## How to read it",
     "",
