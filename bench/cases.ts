@@ -17,7 +17,8 @@ import { runH2load } from "./lib/h2load.js";
 import { cpuMicrosOf, runCommand, sampleMemory, stopServer, type ServerProcess } from "./lib/processes.js";
 import { PROJECT_ROOT } from "./lib/proto.js";
 
-export type Implementation = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
+/** "baseline" is tsgrpc built from BENCH_BASELINE's git ref (lib/baseline.ts), an A/B against the working tree. */
+export type Implementation = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "baseline" | "grpc-go";
 /** The implementations of most cases. */
 export const IMPLEMENTATIONS: readonly Implementation[] = ["floor", "grpc-js", "tsgrpc", "grpc-go"];
 /**

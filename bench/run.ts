@@ -7,14 +7,20 @@
 // (default 3), BENCH_SECONDS (default 5), BENCH_SKIP_SETUP=1, BENCH_PROFILE=1 (tsgrpc's server and
 // clients write --cpu-prof profiles to bench/.build/profiles/). Quick or filtered runs write their
 // report to bench/.build/ instead of bench/, unless BENCH_WRITE=1.
+// A/B: BENCH_BASELINE=<git ref> adds "baseline", the ref's tsgrpc (lib/baseline.ts), to every case
+// tsgrpc is in; BENCH_TSGRPC_ENV="NAME=value ..." runs only the working tree's tsgrpc processes
+// with that environment (with TSGRPC_TRACE, their stderr goes to /dev/null), BENCH_BASELINE_ENV the
+// baseline's; BENCH_IMPLEMENTATIONS
+// (e.g. "floor,grpc-js,tsgrpc,baseline") keeps only those implementations.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { printFramingTable, runFramingBench, type Row as FramingRow } from "./framing.bench.js";
 import { allCases, FLOOR_MIN_METHODS, UNARY_SERVER_IMPLEMENTATIONS, type Case, type CaseContext, type Implementation } from "./cases.js";
 import { drawRatioChart } from "./lib/chart.js";
+import { buildBaseline, type Baseline } from "./lib/baseline.js";
 import { describeMachine } from "./lib/machine.js";
 import { probeServer } from "./lib/probe.js";
 import { startServer, stopServer, type ServerProcess } from "./lib/processes.js";
@@ -33,14 +39,50 @@ const warmUpSeconds = quick ? 1 : 2;
 const profile = process.env.BENCH_PROFILE === "1";
 const buildFolder = join(PROJECT_ROOT, "bench", ".build");
 const profileFolder = join(buildFolder, "profiles");
+const costsFile = join(PROJECT_ROOT, "bench", "COSTS.md");
 const goServer = join(buildFolder, "go-server");
 const goClient = join(buildFolder, "go-client");
 const compiled = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const baselineRef = process.env.BENCH_BASELINE?.trim() || undefined;
+const tsgrpcEnvironment = parseEnvironment(process.env.BENCH_TSGRPC_ENV ?? "", "BENCH_TSGRPC_ENV");
+const baselineEnvironment = parseEnvironment(process.env.BENCH_BASELINE_ENV ?? "", "BENCH_BASELINE_ENV");
+const onlyImplementations = (process.env.BENCH_IMPLEMENTATIONS ?? "")
+  .split(",")
+  .map((item) => item.trim())
+  .filter((item) => item !== "");
+let baseline: Baseline | undefined;
+
+/** "A=1 B=x" as `env` arguments; a word without "=" is a mistake. */
+function parseEnvironment(text: string, variable: string): string[] {
+  const words = text.split(/\s+/).filter((word) => word !== "");
+  for (const word of words)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) throw new Error(`bench: ${variable}: ${JSON.stringify(word)} is not NAME=value`);
+  return words;
+}
+
+/** `command` run with `environment` added; exec all the way down, so the PID the harness reads CPU time from is node's. */
+function withEnvironment(command: string[], environment: readonly string[]): string[] {
+  if (environment.length === 0) return command;
+  const quiet = environment.some((word) => word.startsWith("TSGRPC_TRACE="));
+  return ["sh", "-c", quiet ? 'exec "$@" 2>/dev/null' : 'exec "$@"', "sh", "env", ...environment, ...command];
+}
 
 function nodeCommand(implementation: Implementation, file: string, gc: boolean): string[] {
   const flags = gc ? ["--expose-gc"] : [];
-  if (profile && implementation === "tsgrpc") flags.push("--cpu-prof", `--cpu-prof-dir=${profileFolder}`);
-  return [process.execPath, ...flags, compiled(`./${implementation}/${file}`)];
+  if (profile && (implementation === "tsgrpc" || implementation === "baseline"))
+    flags.push("--cpu-prof", `--cpu-prof-dir=${profileFolder}`);
+  if (implementation === "baseline")
+    return withEnvironment([process.execPath, ...flags, join(baseline!.benchFolder, "tsgrpc", file)], baselineEnvironment);
+  const command = [process.execPath, ...flags, compiled(`./${implementation}/${file}`)];
+  return implementation === "tsgrpc" ? withEnvironment(command, tsgrpcEnvironment) : command;
+}
+
+/** The case's implementations with the baseline next to tsgrpc, less those BENCH_IMPLEMENTATIONS leaves out. */
+function withBaseline(benchCase: Case): Case {
+  let implementations = [...benchCase.implementations];
+  if (baseline !== undefined && implementations.includes("tsgrpc")) implementations.push("baseline");
+  if (onlyImplementations.length > 0) implementations = implementations.filter((name) => onlyImplementations.includes(name));
+  return { ...benchCase, implementations };
 }
 
 function serverCommand(implementation: Implementation): string[] {
@@ -145,6 +187,9 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     `- **load average** (1 min) at start and end: ${load.join(" / ")}`,
     quick ? "- **BENCH_QUICK=1**: a smoke run with short rounds; not a measurement." : "",
     filters.length > 0 ? `- **BENCH_CASES**: ${filters.join(", ")}` : "",
+    baseline === undefined ? "" : `- **BENCH_BASELINE**: ${baseline.ref} (${baseline.commit.slice(0, 10)}), the "baseline" column`,
+    tsgrpcEnvironment.length > 0 ? `- **BENCH_TSGRPC_ENV** (the "tsgrpc" column only): \`${tsgrpcEnvironment.join(" ")}\`` : "",
+    baselineEnvironment.length > 0 ? `- **BENCH_BASELINE_ENV** (the "baseline" column only): \`${baselineEnvironment.join(" ")}\`` : "",
     "",
     "## How to read it",
     "",
@@ -172,6 +217,8 @@ function writeReport(rows: ResultRow[], framing: FramingRow[] | undefined, machi
     "",
     markdownRounds(rows),
     "",
+    // The A/B measurements of what each feature costs are written by hand (bench/COSTS.md) and kept in every report.
+    ...(existsSync(costsFile) ? ["", readFileSync(costsFile, "utf8").trim(), ""] : []),
   ]
     .filter((line, index, all) => !(line === "" && all[index - 1] === ""))
     .join("\n");
@@ -192,7 +239,10 @@ async function main(): Promise<void> {
   process.env.BENCH_REPORT_CPU = "1"; // the client processes add their CPU per call to their result line
   runSetup();
   if (profile) mkdirSync(profileFolder, { recursive: true });
-  const cases = allCases(quick).filter((benchCase) => filters.length === 0 || filters.some((filter) => benchCase.id.includes(filter)));
+  if (baselineRef !== undefined) baseline = buildBaseline(baselineRef);
+  const cases = allCases(quick)
+    .filter((benchCase) => filters.length === 0 || filters.some((filter) => benchCase.id.includes(filter)))
+    .map(withBaseline);
   const runFraming = filters.length === 0 || filters.some((filter) => "framing".includes(filter));
   const servers = new Map<Implementation, ServerProcess>();
   const broken = new Map<Implementation, string>();
@@ -201,7 +251,7 @@ async function main(): Promise<void> {
     if (benchCase.needs === "go-server") needed.add("grpc-go");
     if (benchCase.needs === "servers") for (const implementation of benchCase.implementations) needed.add(implementation);
   }
-  for (const implementation of UNARY_SERVER_IMPLEMENTATIONS.filter((name) => needed.has(name)))
+  for (const implementation of [...UNARY_SERVER_IMPLEMENTATIONS, "baseline" as const].filter((name) => needed.has(name)))
     try {
       servers.set(implementation, await startChecked(implementation));
     } catch (error) {

@@ -1,8 +1,9 @@
 // Turns the medians into the printed table, RESULTS.md and the rows of the ratio chart.
 import type { ChartRow } from "./chart.js";
 
-export type ImplementationName = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "grpc-go";
+export type ImplementationName = "floor-min" | "floor" | "grpc-js" | "tsgrpc" | "baseline" | "grpc-go";
 const COLUMNS: readonly ImplementationName[] = ["floor", "grpc-js", "tsgrpc", "grpc-go"];
+const WITH_BASELINE: readonly ImplementationName[] = ["floor", "grpc-js", "tsgrpc", "baseline", "grpc-go"];
 
 /** One figure: the median of each implementation's rounds. */
 export interface ResultRow {
@@ -26,6 +27,18 @@ export function advantage(row: ResultRow, other: ImplementationName): number | u
   const theirs = row.medians[other];
   if (ours === undefined || theirs === undefined || !(ours > 0) || !(theirs > 0)) return undefined;
   return row.lowerIsBetter ? theirs / ours : ours / theirs;
+}
+
+/**
+ * tsgrpc's advantage over `other` round by round (the rounds alternate, so round i of each ran
+ * side by side): the lowest and highest, the spread behind the median ratio of an A/B.
+ */
+export function advantageRange(row: ResultRow, other: ImplementationName): [number, number] | undefined {
+  const ours = row.rounds.tsgrpc;
+  const theirs = row.rounds[other];
+  if (ours === undefined || theirs === undefined || ours.length === 0 || ours.length !== theirs.length) return undefined;
+  const ratios = ours.map((value, i) => (row.lowerIsBetter ? theirs[i]! / value : value / theirs[i]!));
+  return [Math.min(...ratios), Math.max(...ratios)];
 }
 
 /** Whether every target of the row is met; undefined when it has no target or a value is missing. */
@@ -72,13 +85,24 @@ function withFloorMin(rows: readonly ResultRow[]): boolean {
   return rows.some((row) => row.medians["floor-min"] !== undefined || row.errors["floor-min"] !== undefined);
 }
 
-function cells(row: ResultRow, floorMin: boolean): string[] {
+/** Whether any row measured the BENCH_BASELINE build: only then do the tables show it and the A/B ratio. */
+function withBaseline(rows: readonly ResultRow[]): boolean {
+  return rows.some((row) => row.medians.baseline !== undefined || row.errors.baseline !== undefined);
+}
+
+function baselineCells(row: ResultRow): string[] {
+  const range = advantageRange(row, "baseline");
+  return [formatRatio(advantage(row, "baseline")), range === undefined ? "-" : `${formatRatio(range[0])}-${formatRatio(range[1])}`];
+}
+
+function cells(row: ResultRow, floorMin: boolean, baseline: boolean): string[] {
   const value = (name: ImplementationName) => (row.errors[name] !== undefined ? "error" : formatValue(row.medians[name]));
   return [
     `${row.label}${row.lowerIsBetter ? " (lower is better)" : ""}`,
     row.unit,
     ...(floorMin ? [value("floor-min")] : []),
-    ...COLUMNS.map(value),
+    ...(baseline ? WITH_BASELINE : COLUMNS).map(value),
+    ...(baseline ? baselineCells(row) : []),
     ...(floorMin ? [formatRatio(advantage(row, "floor-min"))] : []),
     formatRatio(advantage(row, "floor")),
     formatRatio(advantage(row, "grpc-js")),
@@ -87,17 +111,27 @@ function cells(row: ResultRow, floorMin: boolean): string[] {
   ];
 }
 
-function headers(floorMin: boolean): string[] {
-  return floorMin
-    ? ["figure", "unit", "floor-min", ...COLUMNS, "tsgrpc vs floor-min", "tsgrpc vs floor", "tsgrpc vs grpc-js", "target", "met"]
-    : ["figure", "unit", ...COLUMNS, "tsgrpc vs floor", "tsgrpc vs grpc-js", "target", "met"];
+function headers(floorMin: boolean, baseline: boolean): string[] {
+  return [
+    "figure",
+    "unit",
+    ...(floorMin ? ["floor-min"] : []),
+    ...(baseline ? WITH_BASELINE : COLUMNS),
+    ...(baseline ? ["tsgrpc vs baseline", "per round"] : []),
+    ...(floorMin ? ["tsgrpc vs floor-min"] : []),
+    "tsgrpc vs floor",
+    "tsgrpc vs grpc-js",
+    "target",
+    "met",
+  ];
 }
 
 /** A fixed-width table for the terminal. */
 export function formatTable(rows: readonly ResultRow[]): string {
   const floorMin = withFloorMin(rows);
-  const titles = headers(floorMin);
-  const table = [titles, ...rows.map((row) => cells(row, floorMin))];
+  const baseline = withBaseline(rows);
+  const titles = headers(floorMin, baseline);
+  const table = [titles, ...rows.map((row) => cells(row, floorMin, baseline))];
   const widths = titles.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
   return table
     .map((line) => line.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  "))
@@ -107,9 +141,10 @@ export function formatTable(rows: readonly ResultRow[]): string {
 /** The same table in Markdown. */
 export function markdownTable(rows: readonly ResultRow[]): string {
   const floorMin = withFloorMin(rows);
-  const titles = headers(floorMin);
+  const baseline = withBaseline(rows);
+  const titles = headers(floorMin, baseline);
   const lines = [`| ${titles.join(" | ")} |`, `|${titles.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
-  for (const row of rows) lines.push(`| ${cells(row, floorMin).join(" | ")} |`);
+  for (const row of rows) lines.push(`| ${cells(row, floorMin, baseline).join(" | ")} |`);
   return lines.join("\n");
 }
 
@@ -117,7 +152,7 @@ export function markdownTable(rows: readonly ResultRow[]): string {
 export function markdownRounds(rows: readonly ResultRow[]): string {
   const lines = ["| figure | implementation | rounds |", "|---|---|---|"];
   for (const row of rows)
-    for (const name of ["floor-min", ...COLUMNS] as const) {
+    for (const name of ["floor-min", ...WITH_BASELINE] as const) {
       const rounds = row.rounds[name];
       const error = row.errors[name];
       if (rounds !== undefined && rounds.length > 0) lines.push(`| ${row.label} | ${name} | ${rounds.map(formatValue).join(", ")} |`);

@@ -1,6 +1,8 @@
 // The tsgrpc benchmark client (bench/run-unary-client runs its `unary` mode): the same calls as
-// bench/grpc-js/client.ts, through a Channel and createClient.
-import { Channel, createClient, type Client } from "../../src/index.js";
+// bench/grpc-js/client.ts, through a Channel and createClient. BENCH_TSGRPC_RETRY=1 gives the channel a
+// service config with a retryPolicy for grpc.testing.TestService (no call fails, so none is retried),
+// to measure what retries cost when unused (issue 15).
+import { Channel, createClient, type ChannelOptions, type Client } from "../../src/index.js";
 import { runClientMain, type BenchClient, type PingPong } from "../lib/client-driver.js";
 import { zeroBody } from "../lib/proto.js";
 import { loadTestService, type BenchTestService } from "./test-service.js";
@@ -102,7 +104,23 @@ class TsgrpcClient implements BenchClient {
   }
 }
 
+/** A retry policy for every TestService method that the benchmark's calls never trigger. */
+const UNUSED_RETRY_CONFIG: ChannelOptions["serviceConfig"] = {
+  methodConfig: [
+    {
+      name: [{ service: "grpc.testing.TestService" }],
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: "0.1s",
+        maxBackoff: "1s",
+        backoffMultiplier: 2,
+        retryableStatusCodes: ["UNAVAILABLE"],
+      },
+    },
+  ],
+};
+
 await runClientMain("tsgrpc", async (target) => {
-  const channel = new Channel(target);
+  const channel = new Channel(target, process.env.BENCH_TSGRPC_RETRY === "1" ? { serviceConfig: UNUSED_RETRY_CONFIG } : {});
   return new TsgrpcClient(channel, createClient(await loadTestService(), channel));
 });

@@ -103,8 +103,11 @@ async function measure(seconds: number, rounds: number): Promise<void> {
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       const ours = median(results.tsgrpc!);
       const theirs = median(results["connect-node"]!);
+      // The rounds alternate, so round i of each ran side by side: the per-round ratios are the spread.
+      const perRound = results.tsgrpc!.map((value, i) => value / results["connect-node"]![i]!);
       console.log(
-        `${protocol.padEnd(9)} tsgrpc ${ours.toFixed(0)} calls/s, connect-node ${theirs.toFixed(0)} calls/s, ratio ${(ours / theirs).toFixed(2)}`,
+        `${protocol.padEnd(9)} tsgrpc ${ours.toFixed(0)} calls/s, connect-node ${theirs.toFixed(0)} calls/s, ratio ${(ours / theirs).toFixed(2)} ` +
+          `(per round ${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)})`,
       );
     }
   } finally {

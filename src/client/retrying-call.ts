@@ -460,6 +460,11 @@ export class RetryingCall implements Cancellable {
       const frame = this.frames[attempt.sent++]!;
       this.release(attempt);
       attempt.observer?.onMessageSent(frame.length - FRAME_HEADER_BYTES, frame[0] === 1);
+      // The last message of a half-closed call goes out with END_STREAM, in one DATA frame (as on the call path without retries).
+      if (this.halfClosed && attempt.sent === this.frames.length) {
+        stream.end(frame);
+        return undefined;
+      }
       const drained = stream.write(frame);
       if (drained !== undefined) {
         attempt.flushing = drained.then(() => {
@@ -512,9 +517,11 @@ export class RetryingCall implements Cancellable {
     this.giveBack();
     this.frames.splice(0, attempt.sent);
     attempt.sent = 0;
-    const lost = new GrpcError(Code.Cancelled, "cancelled: another attempt of this hedged call answered first");
+    // Built only when another attempt is in flight: a status costs a stack trace, and most calls commit to their only attempt.
+    let lost: GrpcError | undefined;
     for (const other of this.active.slice()) {
       if (other === attempt) continue;
+      lost ??= new GrpcError(Code.Cancelled, "cancelled: another attempt of this hedged call answered first");
       this.remove(other);
       other.ended = true;
       other.superseded = true;

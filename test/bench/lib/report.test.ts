@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { advantage, chartRows, formatTable, markdownTable, targetMet, type ResultRow } from "../../../bench/lib/report.js";
+import { advantage, advantageRange, chartRows, formatTable, markdownTable, targetMet, type ResultRow } from "../../../bench/lib/report.js";
 
 function row(overrides: Partial<ResultRow>): ResultRow {
   return { caseId: "x", label: "x", unit: "calls/s", lowerIsBetter: false, medians: {}, rounds: {}, errors: {}, ...overrides };
@@ -52,5 +52,15 @@ describe("bench report", () => {
     expect(chartRows(rows)).to.deep.equal([
       { label: "a *", vsFloor: 2, vsGrpcJs: undefined, targetVsFloor: undefined, targetVsGrpcJs: undefined },
     ]);
+  });
+  it("an A/B baseline gets its column, the median ratio and the per-round range, rounds paired in order", () => {
+    const rows = [
+      row({ label: "ab", medians: { tsgrpc: 100, baseline: 100 }, rounds: { tsgrpc: [90, 100, 110], baseline: [100, 100, 100] } }),
+    ];
+    expect(advantageRange(rows[0]!, "baseline")).to.deep.equal([0.9, 1.1]);
+    expect(markdownTable(rows)).to.include("| tsgrpc | baseline | grpc-go | tsgrpc vs baseline | per round |");
+    expect(markdownTable(rows)).to.include("| ab | calls/s | - | - | 100 | 100 | - | 1.00 | 0.90-1.10 |");
+    expect(advantageRange(row({ rounds: { tsgrpc: [1, 2], baseline: [1] } }), "baseline")).to.equal(undefined);
+    expect(markdownTable([row({ medians: { tsgrpc: 1 } })])).not.to.include("baseline");
   });
 });
