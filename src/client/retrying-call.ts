@@ -526,6 +526,8 @@ export class RetryingCall implements Cancellable {
       other.ended = true;
       other.superseded = true;
       other.stream?.cancel(lost);
+      // Its end is traced now, where the call cancelled it: the stream's close may come later.
+      this.traceAttemptEnd(other, lost);
     }
     const observer = attempt.observer;
     attempt.observer = undefined;
