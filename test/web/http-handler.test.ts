@@ -155,9 +155,8 @@ describe("web.http: requests that are not calls", () => {
           headers: { "content-type": "application/grpc-web+proto" },
           body: frame(new Uint8Array(0)),
         });
-        // Known gap (docs/WEB.md "Not done"): between node 22 peers over TLS HTTP/2 with an `http`
-        // hook, an answer made of one HEADERS frame (trailers-only, a 204 preflight) is traced as
-        // sent but the client's stream closes without it.
+        // Known bug (docs/WEB.md "Not done"): a node 22 server over TLS HTTP/2 loses a web answer
+        // made of one HEADERS frame (trailers-only, a 204 preflight): traced as sent, never received.
         const node22Tls = transport === "HTTPS HTTP/2" && process.versions.node.startsWith("22.");
         if (!node22Tls) expect(stray.headers["grpc-status"]).to.equal("12");
         const get = await send(transport, port, { path: `${ECHO}?encoding=json&message=%7B%7D` });
