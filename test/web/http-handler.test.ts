@@ -155,10 +155,7 @@ describe("web.http: requests that are not calls", () => {
           headers: { "content-type": "application/grpc-web+proto" },
           body: frame(new Uint8Array(0)),
         });
-        // Known bug (docs/WEB.md "Not done"): a node 22 server over TLS HTTP/2 loses a web answer
-        // made of one HEADERS frame (trailers-only, a 204 preflight): traced as sent, never received.
-        const node22Tls = transport === "HTTPS HTTP/2" && process.versions.node.startsWith("22.");
-        if (!node22Tls) expect(stray.headers["grpc-status"]).to.equal("12");
+        expect(stray.headers["grpc-status"]).to.equal("12");
         const get = await send(transport, port, { path: `${ECHO}?encoding=json&message=%7B%7D` });
         expect(get.headers["content-type"]).to.equal("application/json");
         const preflight = await send(transport, port, {
@@ -166,7 +163,7 @@ describe("web.http: requests that are not calls", () => {
           path: ECHO,
           headers: { origin: "https://app.example", "access-control-request-method": "POST" },
         });
-        if (!node22Tls) expect(preflight.status).to.equal(204);
+        expect(preflight.status).to.equal(204);
         expect(seen).to.deep.equal([]);
         // An OPTIONS that CORS does not answer is the application's.
         const other = await send(transport, port, { method: "OPTIONS", path: "/api", headers: { origin: "https://elsewhere.example" } });
