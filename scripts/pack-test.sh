@@ -217,12 +217,15 @@ check "npx tsgrpc gen in the app: generated code compiles (strict) and runs agai
 # from "listening on <port>"), every standard case from the client, plaintext then TLS; the server
 # drains and exits 0 on SIGTERM.
 interop() {
-  local tls=$1 log="$tmp/interop-server.log" port="" pid code i
+  local tls=$1 log="$tmp/interop-server-$1.log" port="" pid code i
   local server_flags=(--host=127.0.0.1 --port=0) client_flags=(--server_host=127.0.0.1 --test_case=all --format=json)
   if [ "$tls" = tls ]; then
     server_flags+=(--use_tls)
     client_flags+=(--use_tls --use_test_ca --server_host_override=foo.test.google.fr)
   fi
+  # A log of its own per run: the background shell may open (and empty) it only after the loop
+  # below first reads it, and a shared log would still hold the previous server's port.
+  : >"$log"
   # The bin itself, not npx: npm exec ends with 143 on SIGTERM instead of waiting for the drain.
   (cd "$app" && exec node_modules/.bin/tsgrpc interop server "${server_flags[@]}") >"$log" 2>&1 &
   pid=$!
