@@ -20,15 +20,18 @@ trap 'rm -rf "$workdir"' EXIT
 printf '\x00\x00\x00\x00\x02{}' >"$workdir/request"
 
 run_round() { # run_round WORKERS: prints calls/s
-  local workers=$1 pid port="" i
-  WORKERS=$workers PORT=0 node "$main" >"$workdir/cluster.log" 2>&1 &
+  local workers=$1 pid port="" i log="$workdir/cluster-$1-$RANDOM.log"
+  # A fresh log per round: the background node may empty a shared one only after the loop has
+  # read the previous round's port from it.
+  : >"$log"
+  WORKERS=$workers PORT=0 node "$main" >"$log" 2>&1 &
   pid=$!
   for i in $(seq 1 200); do
-    port=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$workdir/cluster.log" | grep -oE '[0-9]+$' || true)
+    port=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
     [ -n "$port" ] && break
     sleep 0.05
   done
-  [ -n "$port" ] || { cat "$workdir/cluster.log" >&2; kill "$pid"; return 1; }
+  [ -n "$port" ] || { cat "$log" >&2; kill "$pid"; return 1; }
   h2load -c "$connections" -m "$streams" -t 1 -D "$duration" --warm-up-time=1 \
     -H 'content-type: application/grpc' -H 'te: trailers' -d "$workdir/request" \
     "http://127.0.0.1:$port/cluster.Whoami/Whoami" >"$workdir/h2load.log" 2>&1 || true
