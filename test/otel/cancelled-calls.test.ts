@@ -228,6 +228,22 @@ describe("otel: a call the client cancels while its handler ignores the signal",
     ]);
   });
 
+  it("a plain error thrown after the server's deadline passed: a debug line naming DEADLINE_EXCEEDED", async () => {
+    server = new Server({ maxTimeoutMs: 50, logger });
+    server.add(Echo, { echo: () => slowly("throw") } as never);
+    const port = (await server.listen({ host: "127.0.0.1", port: 0 })).port!;
+    channel = new Channel(`127.0.0.1:${port}`);
+    // biome-ignore lint/suspicious/noExplicitAny: JSON test messages
+    const error = await (createClient(Echo, channel) as any).echo({}).catch((failure: GrpcError) => failure);
+    expect(error.code).to.equal(Code.DeadlineExceeded);
+    await handlerDone.promise;
+    await sleep(50);
+    expect(logger.lines.error).to.deep.equal([]);
+    expect(logger.lines.debug.map((line) => line[0])).to.deep.equal([
+      "tsgrpc server: /otel.test.Echo/Echo failed after the call had ended (DEADLINE_EXCEEDED); the client did not get this failure:",
+    ]);
+  });
+
   it("the trace's server end event comes at the reset: once, CANCELLED, after the rst-received", async () => {
     const client = await start([otel()]);
     await cancelUnary(client, "return");
