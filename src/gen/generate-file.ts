@@ -178,10 +178,12 @@ class FileEmitter {
 
   #emitEnum(enumType: protobuf.Enum): string {
     const name = this.#tsName(enumType);
-    let out = docComment(enumType.comment);
+    const typeName = enumType.fullName.slice(1);
+    // Every enum and member gets a doc comment (typedoc requires them): the .proto's, else one naming it.
+    let out = docComment(enumType.comment || `The enum ${typeName}.`);
     out += `export enum ${name} {\n`;
     for (const [member, value] of Object.entries(enumType.values)) {
-      out += docComment(enumType.comments[member], "  ");
+      out += docComment(enumType.comments[member] || `The value ${member} of ${typeName} (${value} on the wire).`, "  ");
       out += `  ${member} = ${value},\n`;
     }
     return `${out}}\n\n`;

@@ -18,13 +18,13 @@ export class CallContext implements ServerContext {
   compression: string | undefined;
   compressMessages = true;
   requestCompressed = false;
-  observer: ServerCallObserver | undefined;
   /** @internal The response headers, if anyone asked for them. */
   responseHeaders: Metadata | undefined;
   /** @internal The response trailers, if anyone asked for them. */
   responseTrailers: Metadata | undefined;
   private readonly call: ServerCall;
   private controller: AbortController | undefined;
+  private callObserver: ServerCallObserver | undefined;
 
   /** @internal Created by ServerCall. */
   constructor(call: ServerCall) {
@@ -49,6 +49,16 @@ export class CallContext implements ServerContext {
 
   get peerCertificate(): PeerCertificate | undefined {
     return this.call.stream.peerCertificate;
+  }
+
+  get observer(): ServerCallObserver | undefined {
+    return this.callObserver;
+  }
+
+  /** Setting an observer makes the call end as soon as its stream is cut off (ServerCall.endOnReset). */
+  set observer(observer: ServerCallObserver | undefined) {
+    this.callObserver = observer;
+    if (observer !== undefined) this.call.endOnReset();
   }
 
   get headers(): Metadata {

@@ -9,6 +9,7 @@ import { Code, GrpcError } from "../status/index.js";
 import type { Logger } from "../trace/index.js";
 import { CallContext } from "./call-context.js";
 import type { CoreOutcome } from "./dispatch.js";
+import { logLateFailure } from "./late-failure.js";
 import { RequestMessages } from "./request-messages.js";
 
 /** Server-wide settings every call reads. */
@@ -49,6 +50,9 @@ export class ServerCall implements CoreOutcome {
   private tracedResponse: unknown;
   private compressionChosen = false;
   private ended = false;
+  private endsOnReset = false;
+  /** True when the stream's signal ended the call (endOnReset). */
+  private cutOff = false;
 
   constructor(stream: CallStream, method: Method, runtime: CallRuntime) {
     this.stream = stream;
@@ -157,7 +161,7 @@ export class ServerCall implements CoreOutcome {
    * outcome (and an interceptor's `next()`) is the stream's reason, as the client saw it.
    */
   private cutShort(): void {
-    if (this.ended || !this.stream.finished) return;
+    if ((this.ended && !this.cutOff) || !this.stream.finished) return;
     throw this.stream.signal.reason ?? new GrpcError(Code.Cancelled, "server: the call ended before the handler's responses were sent");
   }
 
@@ -196,13 +200,18 @@ export class ServerCall implements CoreOutcome {
    * non-GrpcError becomes UNKNOWN with a generic message; the original never reaches the peer.
    */
   end(error?: unknown): void {
-    if (this.ended) return;
+    if (error === undefined && this.coreError !== undefined) error = this.coreError;
+    if (this.ended) {
+      // The call ended before the handler did (a reset, the deadline): what it returns is dropped.
+      logLateFailure(this.runtime.logger, this.method.path, this.expired ?? this.stream.endStatus, error);
+      return;
+    }
     this.ended = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (error === undefined && this.coreError !== undefined) error = this.coreError;
     const context = this.context;
     if (this.stream.finished) {
-      // Finished elsewhere (a shutdown): that is the outcome.
+      // Finished elsewhere (the client's reset, a lost connection, a shutdown): that is the outcome.
+      logLateFailure(this.runtime.logger, this.method.path, this.stream.endStatus, error);
       this.reportEnd();
       return;
     }
@@ -236,6 +245,36 @@ export class ServerCall implements CoreOutcome {
     const status = stream.endStatus;
     observer.onEnd(
       stream.finished || status !== undefined ? status : new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"),
+    );
+  }
+
+  /**
+   * Ends the call as soon as its stream is cut off (the client's RST_STREAM, a lost connection, a
+   * shutdown) instead of when the handler returns, so an observer hears the end when it happened:
+   * a handler that ignores its signal does not stretch a cancelled call. Called when an observer
+   * is set; calls without one keep the cost of an AbortSignal off their path.
+   */
+  endOnReset(): void {
+    if (this.endsOnReset || this.ended) return;
+    this.endsOnReset = true;
+    const signal = this.stream.signal;
+    if (signal.aborted) this.handleEvent();
+    else signal.addEventListener("abort", this, { once: true });
+  }
+
+  /**
+   * @internal The stream's signal aborted (see endOnReset): the call ends with the signal's reason.
+   * Nothing is written here: the stream is gone, or whoever aborted it (a web call's graceful
+   * stop) writes that status itself.
+   */
+  handleEvent(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.cutOff = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const reason: unknown = this.stream.signal.reason;
+    this.context.observer?.onEnd(
+      reason instanceof GrpcError ? reason : new GrpcError(Code.Cancelled, "server: the stream closed before the call ended"),
     );
   }
 

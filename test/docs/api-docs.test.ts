@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../project-root.js";
@@ -20,5 +21,17 @@ describe("API reference (npm run docs)", () => {
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
     });
     expect(result.status, `${result.stdout}\n${result.stderr}`).to.equal(0);
+  });
+
+  it("documents every subpath the package exports (typedoc.json entryPoints)", () => {
+    const root = projectRoot();
+    const exports: Record<string, string | { types?: string }> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports;
+    const sources = Object.values(exports)
+      .flatMap((target) => (typeof target === "object" && target.types !== undefined ? [target.types] : []))
+      .map((types) => types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts"))
+      .sort();
+    expect(sources).to.include.members(["src/index.ts", "src/wkt/index.ts", "src/health/index.ts"]);
+    const entryPoints: string[] = JSON.parse(readFileSync(join(root, "typedoc.json"), "utf8")).entryPoints;
+    expect([...entryPoints].sort()).to.deep.equal(sources);
   });
 });

@@ -185,6 +185,7 @@ describe("otel: every attempt of a call (gRFC A66 per-attempt metrics, A72 attem
     const client = await startServer((index) => (index === 0 ? { delayMs: 300 } : { delayMs: 1_500 }), hedgingConfig());
     // biome-ignore lint/suspicious/noExplicitAny: JSON test messages
     expect(await (client as any).echo({ text: "hedged" })).to.deep.equal({ text: "hedged" });
+    const committedAtMs = performance.timeOrigin + performance.now();
     await until(async () => telemetry.finishedSpans().filter((span) => span.name === ATTEMPT).length === 2, "both attempt spans");
     await until(async () => Object.keys(await byStatus(telemetry, "grpc.client.attempt.duration")).length === 2, "both attempts measured");
     const request = bytesOf({ text: "hedged" });
@@ -211,11 +212,18 @@ describe("otel: every attempt of a call (gRFC A66 per-attempt metrics, A72 attem
     expect(first!.attributes["rpc.grpc.status_code"]).to.equal(Code.Ok);
     expect(hedge!.attributes["rpc.grpc.status_code"]).to.equal(Code.Cancelled);
     expect(hedge!.status.code).to.equal(SpanStatusCode.ERROR);
-    // Each attempt reached the server: two server spans, the children of the two attempt spans (the
-    // hedge's ends when its handler returns, after the client's reset).
+    // Each attempt reached the server: two server spans, the children of the two attempt spans. The
+    // hedge's ends at the client's reset, CANCELLED, not when its handler returns 1.5 s later.
     await until(() => telemetry.finishedSpans().filter((span) => span.kind === SpanKind.SERVER).length === 2, "both server spans");
     const servers = telemetry.finishedSpans().filter((span) => span.kind === SpanKind.SERVER);
     expect(servers.map(parentOf).sort()).to.deep.equal([idOf(first!), idOf(hedge!)].sort());
+    const loser = servers.find((span) => parentOf(span) === idOf(hedge!))!;
+    expect(loser.attributes["rpc.grpc.status_code"]).to.equal(Code.Cancelled);
+    const loserEndedAtMs = loser.endTime[0] * 1e3 + loser.endTime[1] / 1e6;
+    expect(loserEndedAtMs - committedAtMs, "the losing hedge's server span ends within ~100 ms of the commit").to.be.lessThan(250);
+    const serverDuration = await byStatus(telemetry, "grpc.server.call.duration");
+    expect(serverDuration.CANCELLED![0]).to.equal(1);
+    expect(serverDuration.CANCELLED![1], "the loser's server duration is the call's, not its handler's").to.be.lessThan(1);
   });
 
   it("server pushback 'stop': one attempt, no retry, the attempt and the call UNAVAILABLE", async () => {

@@ -144,25 +144,49 @@ describe("server: ServerContext.observer", () => {
     expect(log.at(-1)).to.deep.equal(["end", Code.Unknown]);
   });
 
-  it("a client that cancels: CANCELLED, heard once the handler is done", async () => {
+  it("a client that cancels: CANCELLED, heard at the reset while the handler still runs, and once", async () => {
     const controller = new AbortController();
-    const call = client.echo({ sleepMs: 200 }, { signal: controller.signal }).catch((error: GrpcError) => error.code);
+    let handlerFinished = false;
+    void handlerDone.then(() => (handlerFinished = true));
+    const call = client.echo({ sleepMs: 1_000 }, { signal: controller.signal }).catch((error: GrpcError) => error.code);
     await sleep(50);
     controller.abort();
     expect(await call).to.equal(Code.Cancelled);
-    await handlerDone;
     await ended;
+    expect(handlerFinished).to.equal(false);
+    expect(log.filter((entry) => entry[0] === "end")).to.deep.equal([["end", Code.Cancelled]]);
+    await handlerDone;
+    await sleep(20);
     expect(log.filter((entry) => entry[0] === "end")).to.deep.equal([["end", Code.Cancelled]]);
   });
 
-  it("a server that shuts down under a running call: the status the shutdown gave it", async () => {
-    const call = client.echo({ sleepMs: 200 }).catch((error: GrpcError) => error.code);
+  it("a server that shuts down under a running call: the status the shutdown gave it, heard at once", async () => {
+    let handlerFinished = false;
+    void handlerDone.then(() => (handlerFinished = true));
+    const call = client.echo({ sleepMs: 1_000 }).catch((error: GrpcError) => error.code);
     await sleep(50);
     await server.forceShutdown();
     expect(await call).to.equal(Code.Unavailable);
-    await handlerDone;
     await ended;
+    expect(handlerFinished).to.equal(false);
+    await handlerDone;
     expect(log.filter((entry) => entry[0] === "end")).to.deep.equal([["end", Code.Unavailable]]);
+  });
+
+  it("a shutdown whose grace period runs out: the status the client reads, heard at once, never OK", async () => {
+    let handlerFinished = false;
+    void handlerDone.then(() => (handlerFinished = true));
+    const call = client.echo({ sleepMs: 1_000, text: "late" }).catch((error: GrpcError) => error);
+    await sleep(50);
+    await server.shutdown({ graceMs: 30 });
+    const error = await call;
+    expect(error).to.be.instanceOf(GrpcError);
+    await ended;
+    expect(handlerFinished).to.equal(false);
+    expect(log.filter((entry) => entry[0] === "end")).to.deep.equal([["end", error.code]]);
+    await handlerDone;
+    await sleep(20);
+    expect(log.filter((entry) => entry[0] === "end")).to.deep.equal([["end", error.code]]);
   });
 
   it("createServerContext: the observer is a plain settable field, undefined at first", () => {

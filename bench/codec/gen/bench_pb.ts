@@ -2,9 +2,21 @@
 // source: bench.proto
 import { bytesFromBase64, EMPTY_BYTES, messageType, type MessageType, setMapEntry, writeUnknownFields } from "../../../src/index.js";
 
+/**
+ * The enum codecbench.v1.Status.
+ */
 export enum Status {
+  /**
+   * The value STATUS_UNSPECIFIED of codecbench.v1.Status (0 on the wire).
+   */
   STATUS_UNSPECIFIED = 0,
+  /**
+   * The value STATUS_ACTIVE of codecbench.v1.Status (1 on the wire).
+   */
   STATUS_ACTIVE = 1,
+  /**
+   * The value STATUS_SUSPENDED of codecbench.v1.Status (2 on the wire).
+   */
   STATUS_SUSPENDED = 2,
 }
 

@@ -2,8 +2,17 @@
 // source: legacy.proto
 import { bytesFromBase64, messageType, type MessageType, writeUnknownFields } from "../../../src/index.js";
 
+/**
+ * The enum legacy.Record.Kind.
+ */
 export enum Record_Kind {
+  /**
+   * The value KIND_ONE of legacy.Record.Kind (1 on the wire).
+   */
   KIND_ONE = 1,
+  /**
+   * The value KIND_TWO of legacy.Record.Kind (2 on the wire).
+   */
   KIND_TWO = 2,
 }
 

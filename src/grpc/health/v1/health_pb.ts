@@ -2,9 +2,21 @@
 // source: grpc/health/v1/health.proto
 import { bytesFromBase64, messageType, type MessageType, type ServerStreamingMethod, type Service, setMapEntry, type UnaryMethod, writeUnknownFields } from "../../../index.js";
 
+/**
+ * The enum grpc.health.v1.HealthCheckResponse.ServingStatus.
+ */
 export enum HealthCheckResponse_ServingStatus {
+  /**
+   * The value UNKNOWN of grpc.health.v1.HealthCheckResponse.ServingStatus (0 on the wire).
+   */
   UNKNOWN = 0,
+  /**
+   * The value SERVING of grpc.health.v1.HealthCheckResponse.ServingStatus (1 on the wire).
+   */
   SERVING = 1,
+  /**
+   * The value NOT_SERVING of grpc.health.v1.HealthCheckResponse.ServingStatus (2 on the wire).
+   */
   NOT_SERVING = 2,
   /**
    * Used only by the Watch method.

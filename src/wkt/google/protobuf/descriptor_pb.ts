@@ -2,27 +2,48 @@
 // source: google/protobuf/descriptor.proto
 import { bytesFromBase64, messageType, type MessageType, writeUnknownFields } from "../../../protobuf/index.js";
 
+/**
+ * The enum google.protobuf.FieldDescriptorProto.Type.
+ */
 export enum FieldDescriptorProto_Type {
   /**
    * 0 is reserved for errors.
    * Order is weird for historical reasons.
    */
   TYPE_DOUBLE = 1,
+  /**
+   * The value TYPE_FLOAT of google.protobuf.FieldDescriptorProto.Type (2 on the wire).
+   */
   TYPE_FLOAT = 2,
   /**
    * Not ZigZag encoded.  Negative numbers take 10 bytes.  Use TYPE_SINT64 if
    * negative values are likely.
    */
   TYPE_INT64 = 3,
+  /**
+   * The value TYPE_UINT64 of google.protobuf.FieldDescriptorProto.Type (4 on the wire).
+   */
   TYPE_UINT64 = 4,
   /**
    * Not ZigZag encoded.  Negative numbers take 10 bytes.  Use TYPE_SINT32 if
    * negative values are likely.
    */
   TYPE_INT32 = 5,
+  /**
+   * The value TYPE_FIXED64 of google.protobuf.FieldDescriptorProto.Type (6 on the wire).
+   */
   TYPE_FIXED64 = 6,
+  /**
+   * The value TYPE_FIXED32 of google.protobuf.FieldDescriptorProto.Type (7 on the wire).
+   */
   TYPE_FIXED32 = 7,
+  /**
+   * The value TYPE_BOOL of google.protobuf.FieldDescriptorProto.Type (8 on the wire).
+   */
   TYPE_BOOL = 8,
+  /**
+   * The value TYPE_STRING of google.protobuf.FieldDescriptorProto.Type (9 on the wire).
+   */
   TYPE_STRING = 9,
   /**
    * Tag-delimited aggregate.
@@ -39,9 +60,21 @@ export enum FieldDescriptorProto_Type {
    * New in version 2.
    */
   TYPE_BYTES = 12,
+  /**
+   * The value TYPE_UINT32 of google.protobuf.FieldDescriptorProto.Type (13 on the wire).
+   */
   TYPE_UINT32 = 13,
+  /**
+   * The value TYPE_ENUM of google.protobuf.FieldDescriptorProto.Type (14 on the wire).
+   */
   TYPE_ENUM = 14,
+  /**
+   * The value TYPE_SFIXED32 of google.protobuf.FieldDescriptorProto.Type (15 on the wire).
+   */
   TYPE_SFIXED32 = 15,
+  /**
+   * The value TYPE_SFIXED64 of google.protobuf.FieldDescriptorProto.Type (16 on the wire).
+   */
   TYPE_SFIXED64 = 16,
   /**
    * Uses ZigZag encoding.
@@ -53,12 +86,21 @@ export enum FieldDescriptorProto_Type {
   TYPE_SINT64 = 18,
 }
 
+/**
+ * The enum google.protobuf.FieldDescriptorProto.Label.
+ */
 export enum FieldDescriptorProto_Label {
   /**
    * 0 is reserved for errors
    */
   LABEL_OPTIONAL = 1,
+  /**
+   * The value LABEL_REQUIRED of google.protobuf.FieldDescriptorProto.Label (2 on the wire).
+   */
   LABEL_REQUIRED = 2,
+  /**
+   * The value LABEL_REPEATED of google.protobuf.FieldDescriptorProto.Label (3 on the wire).
+   */
   LABEL_REPEATED = 3,
 }
 
@@ -80,15 +122,27 @@ export enum FileOptions_OptimizeMode {
   LITE_RUNTIME = 3,
 }
 
+/**
+ * The enum google.protobuf.FieldOptions.CType.
+ */
 export enum FieldOptions_CType {
   /**
    * Default mode.
    */
   STRING = 0,
+  /**
+   * The value CORD of google.protobuf.FieldOptions.CType (1 on the wire).
+   */
   CORD = 1,
+  /**
+   * The value STRING_PIECE of google.protobuf.FieldOptions.CType (2 on the wire).
+   */
   STRING_PIECE = 2,
 }
 
+/**
+ * The enum google.protobuf.FieldOptions.JSType.
+ */
 export enum FieldOptions_JSType {
   /**
    * Use the default type.
@@ -110,6 +164,9 @@ export enum FieldOptions_JSType {
  * methods, and PUT verb for idempotent methods instead of the default POST.
  */
 export enum MethodOptions_IdempotencyLevel {
+  /**
+   * The value IDEMPOTENCY_UNKNOWN of google.protobuf.MethodOptions.IdempotencyLevel (0 on the wire).
+   */
   IDEMPOTENCY_UNKNOWN = 0,
   /**
    * implies idempotent

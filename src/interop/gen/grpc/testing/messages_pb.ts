@@ -6,6 +6,9 @@ import { bytesFromBase64, EMPTY_BYTES, messageType, type MessageType, writeUnkno
  * Kind of bytes a payload holds. Only one kind exists.
  */
 export enum PayloadType {
+  /**
+   * The value COMPRESSABLE of grpc.testing.PayloadType (0 on the wire).
+   */
   COMPRESSABLE = 0,
 }
 
@@ -14,8 +17,17 @@ export enum PayloadType {
  * declared so that fill_grpclb_route_type has a typed answer).
  */
 export enum GrpclbRouteType {
+  /**
+   * The value GRPCLB_ROUTE_TYPE_UNKNOWN of grpc.testing.GrpclbRouteType (0 on the wire).
+   */
   GRPCLB_ROUTE_TYPE_UNKNOWN = 0,
+  /**
+   * The value GRPCLB_ROUTE_TYPE_FALLBACK of grpc.testing.GrpclbRouteType (1 on the wire).
+   */
   GRPCLB_ROUTE_TYPE_FALLBACK = 1,
+  /**
+   * The value GRPCLB_ROUTE_TYPE_BACKEND of grpc.testing.GrpclbRouteType (2 on the wire).
+   */
   GRPCLB_ROUTE_TYPE_BACKEND = 2,
 }
 

@@ -3,9 +3,21 @@
 import { type BidiStreamingMethod, bytesFromBase64, type ClientStreamingMethod, EMPTY_BYTES, messageType, type MessageType, type ServerStreamingMethod, type Service, setMapEntry, type UnaryMethod, writeUnknownFields } from "../../../../../src/index.js";
 import * as $wkt from "../../../../../src/wkt/index.js";
 
+/**
+ * The enum demo.v1.Color.
+ */
 export enum Color {
+  /**
+   * The value COLOR_UNSPECIFIED of demo.v1.Color (0 on the wire).
+   */
   COLOR_UNSPECIFIED = 0,
+  /**
+   * The value COLOR_RED of demo.v1.Color (1 on the wire).
+   */
   COLOR_RED = 1,
+  /**
+   * The value COLOR_GREEN of demo.v1.Color (2 on the wire).
+   */
   COLOR_GREEN = 2,
 }
 
