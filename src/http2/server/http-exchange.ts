@@ -323,7 +323,7 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
     // was read (a limit, an error) closes the connection rather than read a body nobody wants.
     if (this.connection?.closing === true || this.bodyUnread) this.response.shouldKeepAlive = false;
     this.response.writeHead(status, headers as Record<string, string | string[] | number>);
-    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion });
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion }, "http1");
   }
 
   write(chunk: Uint8Array): boolean {
