@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { Agent, type IncomingHttpHeaders, request as http1Request } from "node:http";
 import { connect as http2Connect } from "node:http2";
 import { promisify } from "node:util";
-import { Code, GrpcError, Metadata, Server, type ServerOptions, type ServiceImplementation } from "../../src/index.js";
+import { Code, GrpcError, Metadata, Server, type ServerOptions, type ServiceImplementation, type TraceEvent } from "../../src/index.js";
 import { EchoRequest, EchoResponse, EchoService } from "./gen/webtest_pb.js";
 
 const run = promisify(execFile);
@@ -281,6 +281,22 @@ describe("web: response metadata over the client's head limit", () => {
           /^server: web\.http1\.maxResponseHeaderBytes must be an integer number of bytes of at least 1024, or Infinity/,
         );
       });
+  });
+
+  it("the tracer shows the small head that went out (layer http1) and the call's end: INTERNAL, ended by the server", async () => {
+    await server.forceShutdown();
+    const events: TraceEvent[] = [];
+    await start({ trace: (event: TraceEvent) => void events.push(event) });
+    const answer = await post1(agent, port, ECHO, "application/grpc-web+proto", grpcWeb("headers", 17_000));
+    expect(answer.headers["grpc-status"]).to.equal(String(Code.Internal));
+    for (let waited = 0; !events.some((event) => event.name === "end") && waited < 10_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const sent = events.filter((event) => event.name === "headers-sent");
+    expect(sent.map((event) => event.layer)).to.deep.equal(["http1"]);
+    expect(JSON.stringify(sent[0]!.data)).not.to.include("x-big");
+    const end = events.find((event) => event.name === "end")!;
+    expect(end.data).to.deep.include({ code: Code.Internal, endedBy: 'the server, layer "server:"' });
+    expect(end.data.message).to.match(HTTP1_LIMIT);
   });
 
   describe("HTTP/1.1, curl", () => {
