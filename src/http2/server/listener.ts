@@ -524,8 +524,11 @@ function http1ErrorAnswer(
   return undefined;
 }
 
-/** Validates Http1Options and fills in the defaults. */
-function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key in keyof Http1Options]: number }> {
+/**
+ * Validates Http1Options and fills in the defaults; a value out of range is a RangeError naming
+ * the option (the web gateway calls it when the Server is made, so a mistake shows before listen()).
+ */
+export function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key in keyof Http1Options]: number }> {
   const resolved = { ...HTTP1_DEFAULTS };
   for (const key of HTTP1_TIMEOUTS) {
     const value = options?.[key];
