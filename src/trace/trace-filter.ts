@@ -16,8 +16,8 @@ export const TRACE_EVERYTHING: TraceFilter = Object.freeze({ sides: [], layers: 
 
 /**
  * Parses a trace filter: words separated by commas or spaces. `*` (or `all`, `1`, `true`) is
- * everything; `client` or `server` picks a side; a layer name (`connection`, `http2`, `message`,
- * `call`) picks a layer; any word with a `/`, a `.` or a `*` is a method glob, matched against the
+ * everything; `client` or `server` picks a side; a layer name (`connection`, `http1`, `http2`,
+ * `message`, `call`) picks a layer; any word with a `/`, a `.` or a `*` is a method glob, matched against the
  * whole path ("/helloworld.Greeter/SayHello"; a glob without the leading slash gets one). Words of
  * one kind add up (`client,server`), kinds narrow each other (`server,http2` is the server's
  * HTTP/2 events only). Returns undefined for "off" (empty, `0`, `false`, `off`, `none`).

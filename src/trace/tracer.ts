@@ -94,9 +94,12 @@ export class CallTrace {
     this.tracer.emit(event);
   }
 
-  /** A header block: "headers-sent", "headers-received", "trailers-sent", "trailers-received". */
-  headers(name: string, headers: object, extra?: Record<string, unknown>): void {
-    this.emit("http2", name, { headers: copyHeaders(headers), ...extra });
+  /**
+   * A header block: "headers-sent", "headers-received", "trailers-sent", "trailers-received";
+   * under `layer` "http1" for the head of a web call over HTTP/1.1 (see httpTraceLayer).
+   */
+  headers(name: string, headers: object, extra?: Record<string, unknown>, layer: "http1" | "http2" = "http2"): void {
+    this.emit(layer, name, { headers: copyHeaders(headers), ...extra });
   }
 
   /** A RST_STREAM this side sent or received, with its code's RFC 9113 name. */

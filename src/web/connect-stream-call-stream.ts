@@ -24,7 +24,16 @@ export class ConnectStreamCallStream extends WebCallStream {
     const headers: OutgoingHttpHeaders = { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType };
     if (encoding !== undefined) headers[CONNECT_CONTENT_ENCODING] = encoding;
     if (metadata !== undefined && metadata.size > 0) metadataToHeaders(metadata, headers);
-    this.exchange.respond(200, headers);
+    const oversize = this.exchange.checkResponseHead(200, headers);
+    if (oversize === undefined) {
+      this.exchange.respond(200, headers);
+      return;
+    }
+    // Too large for the client: the headers without the metadata, and the end-stream message
+    // that says so (the call is over: respond() and finish() find it finished).
+    this.exchange.respond(200, { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType });
+    if (!this.beginFinish(oversize)) return;
+    this.endWith(endStreamEnvelope(oversize, undefined));
   }
 
   write(bytes: Uint8Array): boolean {
@@ -48,7 +57,11 @@ export class ConnectStreamCallStream extends WebCallStream {
     if (this.isFinished) return;
     this.sendHeaders(headers, undefined);
     if (!this.beginFinish(error)) return;
-    const end = endStreamEnvelope(error, trailers);
+    this.endWith(endStreamEnvelope(error, trailers));
+  }
+
+  /** Ends the response with the end-stream envelope `end`. */
+  private endWith(end: Uint8Array): void {
     this.trace?.emit("message", "web-end-stream-sent", traceOfEndStream(end));
     this.exchange.end(end);
   }

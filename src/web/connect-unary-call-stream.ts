@@ -40,6 +40,7 @@ export class ConnectUnaryCallStream extends WebCallStream {
     if (compressed && encoding !== undefined) headers[CONTENT_ENCODING] = encoding;
     const body = message.subarray(FRAME_HEADER_BYTES);
     headers[CONTENT_LENGTH] = body.length;
+    if (this.failIfOversize(headers)) return;
     this.exchange.respond(200, headers);
     this.exchange.end(body);
   }
@@ -54,15 +55,33 @@ export class ConnectUnaryCallStream extends WebCallStream {
     if (error === undefined) {
       const response = this.headers(metadata, trailers, this.protocol.contentType);
       response[CONTENT_LENGTH] = 0;
+      if (this.failIfOversize(response)) return;
       this.exchange.respond(200, response);
       this.exchange.end();
       return;
     }
     // The error's own metadata goes with the trailers, as in gRPC's trailers.
-    const response = this.headers(metadata, mergeTrailers(trailers, error.metadata), "application/json");
+    this.sendError(error, this.headers(metadata, mergeTrailers(trailers, error.metadata), "application/json"), true);
+  }
+
+  /**
+   * When the head `headers` (with `status`) is over what the client accepts: answers the error
+   * that says so, without any metadata, in place of the call's answer, and returns true.
+   */
+  private failIfOversize(headers: OutgoingHttpHeaders, status = 200): boolean {
+    const oversize = this.exchange.checkResponseHead(status, headers);
+    if (oversize === undefined) return false;
+    this.finishStatus = oversize;
+    this.sendError(oversize, { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: "application/json" }, false);
+    return true;
+  }
+
+  /** Answers `error` as the Connect error JSON with its HTTP status, with the head `response` (`checked` against the head limit). */
+  private sendError(error: GrpcError, response: OutgoingHttpHeaders, checked: boolean): void {
     const json = JSON.stringify(connectErrorJson(error));
     const body = utf8.encode(json);
     response[CONTENT_LENGTH] = body.length;
+    if (checked && this.failIfOversize(response, httpStatusFromCode(error.code))) return;
     this.exchange.respond(httpStatusFromCode(error.code), response);
     this.trace?.emit("message", "web-error-sent", { httpStatus: httpStatusFromCode(error.code), json });
     this.exchange.end(body);

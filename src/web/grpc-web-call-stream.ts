@@ -27,6 +27,12 @@ export class GrpcWebCallStream extends WebCallStream {
     const headers: OutgoingHttpHeaders = { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType };
     if (encoding !== undefined) headers[GRPC_ENCODING] = encoding;
     if (metadata !== undefined && metadata.size > 0) metadataToHeaders(metadata, headers);
+    const oversize = this.exchange.checkResponseHead(200, headers);
+    if (oversize !== undefined) {
+      // The call fails as a gRPC call does with metadata over the limit: a trailers-only answer.
+      this.finish(oversize, undefined);
+      return;
+    }
     this.exchange.respond(200, headers);
   }
 
@@ -61,7 +67,14 @@ export class GrpcWebCallStream extends WebCallStream {
     // Trailers-only: the status and every piece of metadata in the headers, and no body.
     const response: OutgoingHttpHeaders = { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType };
     if (headers !== undefined && headers.size > 0) metadataToHeaders(headers, response);
-    this.exchange.respond(200, trailersFromStatus(error, trailers, response));
+    let head = trailersFromStatus(error, trailers, response);
+    const oversize = this.exchange.checkResponseHead(200, head);
+    if (oversize !== undefined) {
+      // Too large for the client: the status that says so, without the metadata.
+      this.finishStatus = oversize;
+      head = trailersFromStatus(oversize, undefined, { ...this.extraHeaders, [HEADER_CONTENT_TYPE]: this.protocol.contentType });
+    }
+    this.exchange.respond(200, head);
     this.exchange.end();
   }
 }

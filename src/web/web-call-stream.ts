@@ -4,7 +4,7 @@ import { DEFAULT_HIGH_WATER_BYTES, FrameQueue, type RequestHead, SINGLE_MESSAGE,
 import type { BodySink, CallStream, HttpExchange, PeerCertificate } from "../http2/server/index.js";
 import type { Metadata } from "../metadata/index.js";
 import { Code, GrpcError } from "../status/index.js";
-import type { CallTrace } from "../trace/index.js";
+import { type CallTrace, httpTraceLayer } from "../trace/index.js";
 import { Base64BodyDecoder } from "./base64-body.js";
 import type { WebProtocol } from "./web-protocol.js";
 
@@ -62,14 +62,15 @@ export abstract class WebCallStream implements CallStream, BodySink {
               ? "connect unary"
               : protocol.wire;
       trace.emit("call", "start", { protocol: `${name} (${protocol.codec})`, http: exchange.httpVersion, peer: exchange.peer });
-      trace.headers("headers-received", exchange.headers, { http: exchange.httpVersion });
+      const layer = httpTraceLayer(exchange.httpVersion);
+      trace.headers("headers-received", exchange.headers, { http: exchange.httpVersion }, layer);
       // Before onClose below, which marks the call finished.
       exchange.onClose((cutOff) => {
         if (!cutOff || this.isFinished) {
           trace.end(this.endStatus);
           return;
         }
-        trace.emit("http2", "cut-off", { http: exchange.httpVersion });
+        trace.emit(layer, "cut-off", { http: exchange.httpVersion });
         trace.end(this.endStatus ?? new GrpcError(Code.Cancelled, "web: the client went away before the call finished"));
       });
     }

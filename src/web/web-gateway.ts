@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { HEADER_CONTENT_TYPE, type RequestHead } from "../http2/index.js";
-import type { CallStream, Http1Options, HttpExchange } from "../http2/server/index.js";
+import { type CallStream, type Http1Options, type HttpExchange, resolveHttp1Options } from "../http2/server/index.js";
 import type { Method, Service } from "../service/index.js";
 import { Code, GrpcError } from "../status/index.js";
 import type { Logger } from "../trace/index.js";
@@ -91,6 +91,8 @@ export class WebGateway {
     const get = options.getMethods ?? [];
     if (get !== "all" && !Array.isArray(get)) throw new TypeError('web: getMethods must be "all" or an array of method paths');
     this.getMethods = get === "all" ? "all" : new Set(get);
+    // The listener applies them; checked here too, so a bad value is an error when the Server is made.
+    if (options.http1 !== undefined) resolveHttp1Options(options.http1);
   }
 
   /** Serves one request (the listener's `web` hook). */

@@ -12,6 +12,8 @@ describe("trace: parseTraceFilter (TSGRPC_TRACE)", () => {
     ["client", { sides: ["client"], layers: [], methods: [] }],
     ["client,server", { sides: ["client", "server"], layers: [], methods: [] }],
     ["server http2", { sides: ["server"], layers: ["http2"], methods: [] }],
+    ["server http1", { sides: ["server"], layers: ["http1"], methods: [] }],
+    ["http1,http2", { sides: [], layers: ["http1", "http2"], methods: [] }],
     ["message, call", { sides: [], layers: ["message", "call"], methods: [] }],
     ["/helloworld.Greeter/*", { sides: [], layers: [], methods: ["/helloworld.Greeter/*"] }],
     ["helloworld.Greeter/SayHello", { sides: [], layers: [], methods: ["/helloworld.Greeter/SayHello"] }],

@@ -82,9 +82,40 @@ describe("trace: web calls", () => {
     expect(text).to.include("      grpc-status: 0");
     expect(text).to.include("      x-trailer: t");
     expect(text).to.match(/end OK$/);
-    const json = call.map((event) => JSON.parse(formatTraceJson(event)) as { name: string; data: Record<string, unknown> });
+    // The heads of an HTTP/1.1 exchange are the http1 layer's, in text and JSON alike.
+    expect(text).to.match(/ http1 +< HEADERS HTTP\/1\.1\n/);
+    expect(text).to.match(/ http1 +> HEADERS HTTP\/1\.1\n/);
+    expect(text).not.to.match(/ http2 /);
+    const json = call.map((event) => JSON.parse(formatTraceJson(event)) as { name: string; layer: string; data: Record<string, unknown> });
     expect(json[0]!.data).to.deep.include({ protocol: "grpc-web (proto)", http: "1.1" });
+    expect(json.filter((event) => event.name.startsWith("headers-")).map((event) => event.layer)).to.deep.equal(["http1", "http1"]);
     expect(json[5]!.data).to.deep.include({ flag: 128 });
+  });
+
+  it("the http1 and http2 filter words pick a web call's heads by its HTTP version", async () => {
+    await server.forceShutdown();
+    const seen: TraceEvent[] = [];
+    for (const filter of ["server,http1", "server,http2"]) {
+      seen.length = 0;
+      ({ server, port } = await startWebServer({ trace: { filter, sink: (event: TraceEvent) => void seen.push(event) } }));
+      const body = Buffer.from(JSON.stringify({ text: "v" }));
+      const response = await fetch(`http://127.0.0.1:${port}${ECHO}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(response.status).to.equal(200);
+      await response.arrayBuffer();
+      expect(await post2(port, ECHO, "application/json", body)).to.equal(200);
+      // Both heads of each call were traced before its response reached the client.
+      await server.forceShutdown();
+      const layer = filter.slice("server,".length);
+      // Only the filtered layer, and only the call over that HTTP version: two heads, nothing else.
+      expect(seen.map((event) => `${event.layer} ${event.name} ${String(event.data.http)}`)).to.deep.equal([
+        `${layer} headers-received ${layer === "http1" ? "1.1" : "2"}`,
+        `${layer} headers-sent ${layer === "http1" ? "1.1" : "2"}`,
+      ]);
+    }
   });
 
   it("Connect unary over HTTP/2: the error JSON with its HTTP status, and the status in the end", async () => {
@@ -104,6 +135,7 @@ describe("trace: web calls", () => {
     expect(text).to.include("> Connect error: HTTP 404");
     expect(text).to.include('{"code":"not_found","message":"failed: no"');
     expect(text).to.include("end NOT_FOUND (5): failed: no");
+    expect(call.filter((event) => event.name.startsWith("headers-")).map((event) => event.layer)).to.deep.equal(["http2", "http2"]);
   });
 
   it("Connect streaming over HTTP/2: each envelope, then the end-stream message", async () => {

@@ -12,7 +12,7 @@ import {
 } from "../../src/index.js";
 import { expectTrue, type Equal } from "./assert.js";
 
-expectTrue<Equal<TraceLayer, "connection" | "http2" | "message" | "call">>();
+expectTrue<Equal<TraceLayer, "connection" | "http1" | "http2" | "message" | "call">>();
 
 // Every accepted form of the trace option.
 const forms: TraceOption[] = [

@@ -67,3 +67,11 @@ serveFiles("public", { fallback: "index.html" });
 // @ts-expect-error: unknown option
 const misspelled: ServeFilesOptions = { dotFiles: true };
 void misspelled;
+
+// HTTP/1.1 options: the response head limit is a number of bytes (Infinity for no check).
+new Server({ web: { http1: { maxResponseHeaderBytes: 64 * 1024, headersTimeoutMs: 10_000 } } });
+new Server({ web: { http1: { maxResponseHeaderBytes: Infinity } } });
+// @ts-expect-error: a number of bytes, not a size string
+new Server({ web: { http1: { maxResponseHeaderBytes: "16k" } } });
+// @ts-expect-error: unknown HTTP/1.1 option (the name says Header, not Headers)
+new Server({ web: { http1: { maxResponseHeadersBytes: 1024 } } });

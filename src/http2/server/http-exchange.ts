@@ -7,6 +7,7 @@ import { HEADER_AUTHORITY, HEADER_METHOD, HEADER_PATH, HEADER_STATUS } from "../
 import { type NodeHttpPair, http2CompatPair } from "./node-http.js";
 import type { ConnectionStream, ServerConnection } from "./connection.js";
 import type { Http1Connection, Http1ConnectionExchange } from "./http1-connection.js";
+import { DEFAULT_MAX_RESPONSE_HEADER_BYTES, http1HeadError, http2HeadError } from "./response-head-limit.js";
 import { type PeerCertificate, peerCertificateOf, readPeerCertificate } from "./peer-certificate.js";
 
 /** Who receives a request body: its chunks, its end, or why it stopped (called back at most once for end or abort). */
@@ -48,6 +49,13 @@ export interface HttpExchange {
   /** Stops delivering body chunks until resume() (flow control holds the client back). */
   pause(): void;
   resume(): void;
+  /**
+   * Why a response head of `status` and `headers` would not reach the client, or undefined when it
+   * fits: over HTTP/1.1, its size against `web.http1.maxResponseHeaderBytes` (no peer setting says
+   * what an HTTP/1.1 client accepts; node's refuses a head over 16 KiB); over HTTP/2, against
+   * node:http2's limit for a header block it sends, as for a gRPC call. INTERNAL, naming the limit.
+   */
+  checkResponseHead(status: number, headers: OutgoingHttpHeaders): GrpcError | undefined;
   /** Sends the status and headers; the body follows with write() and end(). */
   respond(status: number, headers: OutgoingHttpHeaders): void;
   /** Writes a body chunk; false means wait for drain(). */
@@ -169,6 +177,10 @@ export class Http2Exchange implements HttpExchange, ConnectionStream {
     this.stream.resume();
   }
 
+  checkResponseHead(status: number, headers: OutgoingHttpHeaders): GrpcError | undefined {
+    return http2HeadError(status, headers);
+  }
+
   respond(status: number, headers: OutgoingHttpHeaders): void {
     if (this.closed || this.stream.headersSent) return;
     this.stream.respond({ ...headers, [HEADER_STATUS]: status }, NO_DATE);
@@ -262,12 +274,20 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
   private readonly request: IncomingMessage;
   private readonly response: ServerResponse;
   private readonly connection: Http1Connection | undefined;
+  private readonly maxResponseHeaderBytes: number;
   private stopListener: StopListener | undefined;
 
-  constructor(request: IncomingMessage, response: ServerResponse, connection?: Http1Connection) {
+  /** `maxResponseHeaderBytes` is `web.http1.maxResponseHeaderBytes` (see checkResponseHead). */
+  constructor(
+    request: IncomingMessage,
+    response: ServerResponse,
+    connection?: Http1Connection,
+    maxResponseHeaderBytes = DEFAULT_MAX_RESPONSE_HEADER_BYTES,
+  ) {
     this.request = request;
     this.response = response;
     this.connection = connection;
+    this.maxResponseHeaderBytes = maxResponseHeaderBytes;
     this.headers = request.headers;
     this.method = request.method ?? "";
     this.url = request.url ?? "";
@@ -316,6 +336,10 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
     this.request.resume();
   }
 
+  checkResponseHead(status: number, headers: OutgoingHttpHeaders): GrpcError | undefined {
+    return http1HeadError(status, headers, this.maxResponseHeaderBytes);
+  }
+
   respond(status: number, headers: OutgoingHttpHeaders): void {
     if (this.closed || this.response.headersSent) return;
     this.response.sendDate = false;
@@ -323,7 +347,7 @@ export class Http1Exchange implements HttpExchange, Http1ConnectionExchange {
     // was read (a limit, an error) closes the connection rather than read a body nobody wants.
     if (this.connection?.closing === true || this.bodyUnread) this.response.shouldKeepAlive = false;
     this.response.writeHead(status, headers as Record<string, string | string[] | number>);
-    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion });
+    this.trace?.headers("headers-sent", { [HEADER_STATUS]: status, ...headers }, { http: this.httpVersion }, "http1");
   }
 
   write(chunk: Uint8Array): boolean {

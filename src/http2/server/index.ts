@@ -11,6 +11,7 @@ export {
   type ListenerOptions,
   type ServerTlsOptions,
   type ServerTlsCredentials,
+  resolveHttp1Options,
 } from "./listener.js";
 export {
   parseSubjectAltNames,

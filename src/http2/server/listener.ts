@@ -21,6 +21,7 @@ import { type RequestHead, requestHeadFromHeaders } from "../index.js";
 import { type ConnectionPolicy, type ResolvedConnectionPolicy, ServerConnection } from "./connection.js";
 import { Http1Connection } from "./http1-connection.js";
 import { Http1Exchange, Http2Exchange, type HttpExchange } from "./http-exchange.js";
+import { DEFAULT_MAX_RESPONSE_HEADER_BYTES, MIN_RESPONSE_HEADER_BYTES } from "./response-head-limit.js";
 import { ServerStream, baseResponseHeaders } from "./server-stream.js";
 
 /** Where to listen: a TCP host and port (port 0 picks a free one) or a unix socket path. */
@@ -74,13 +75,13 @@ export interface ListenerOptions extends ConnectionPolicy {
    * default): HTTP/2 only, and such requests get HTTP 405 or 415.
    */
   web?: ((exchange: HttpExchange) => void) | undefined;
-  /** Timeouts of the HTTP/1.1 connections the web protocols bring (the header size limit is maxHeaderListBytes). */
+  /** Timeouts and the response head limit of the HTTP/1.1 connections the web protocols bring (the request header limit is maxHeaderListBytes). */
   http1?: Http1Options | undefined;
 }
 
 /**
- * Timeouts of HTTP/1.1 connections (web protocols only). A request that breaks one gets node's
- * HTTP answer (408) with a message naming the option, and its connection is closed.
+ * Timeouts and limits of HTTP/1.1 connections (web protocols only). A request that breaks a
+ * timeout gets node's HTTP answer (408) with a message naming the option, and its connection is closed.
  */
 export interface Http1Options {
   /** The request line and headers must arrive within this long after the request began (slowloris). Default 20 s. */
@@ -89,6 +90,16 @@ export interface Http1Options {
   requestTimeoutMs?: number | undefined;
   /** A keep-alive connection waiting for its next request is closed after this long. Default 5 s (node's). */
   keepAliveTimeoutMs?: number | undefined;
+  /**
+   * The largest response head (status line and headers: response metadata, the protocol's and
+   * CORS's headers, and trailers where the protocol sends them as headers) a web call sends over
+   * HTTP/1.1, in bytes; at least 1024, or Infinity for no check. A call whose head would be larger
+   * fails with INTERNAL naming this option, in a small head without its metadata. HTTP/1.1 has no
+   * setting through which a client says what it accepts: node's own client refuses a head over
+   * 16 KiB, browsers take 256 KiB or more. gRPC-Web trailers and Connect end-stream metadata are in
+   * the body, not limited by this. Default 16 KiB.
+   */
+  maxResponseHeaderBytes?: number | undefined;
 }
 
 /** What listen() bound to. */
@@ -128,7 +139,11 @@ const HTTP1_DEFAULTS: Required<{ [Key in keyof Http1Options]: number }> = {
   headersTimeoutMs: 20_000,
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 5_000,
+  maxResponseHeaderBytes: DEFAULT_MAX_RESPONSE_HEADER_BYTES,
 };
+
+/** The Http1Options that are timeouts. */
+const HTTP1_TIMEOUTS = ["headersTimeoutMs", "requestTimeoutMs", "keepAliveTimeoutMs"] as const;
 
 /**
  * One listening node:http2 server (h2c or TLS) that accepts gRPC requests and hands each to
@@ -379,7 +394,7 @@ export class Http2Listener {
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     const connection = this.trackHttp1(request.socket);
     if (this.closed) response.shouldKeepAlive = false;
-    const exchange = new Http1Exchange(request, response, connection);
+    const exchange = new Http1Exchange(request, response, connection, this.http1Limits.maxResponseHeaderBytes);
     if (this.tracer !== undefined) exchange.trace = this.tracer.startCall("server", pathOf(exchange.url));
     this.web!(exchange);
   }
@@ -509,15 +524,26 @@ function http1ErrorAnswer(
   return undefined;
 }
 
-/** Validates Http1Options and fills in the defaults. */
-function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key in keyof Http1Options]: number }> {
+/**
+ * Validates Http1Options and fills in the defaults; a value out of range is a RangeError naming
+ * the option (the web gateway calls it when the Server is made, so a mistake shows before listen()).
+ */
+export function resolveHttp1Options(options: Http1Options | undefined): Required<{ [Key in keyof Http1Options]: number }> {
   const resolved = { ...HTTP1_DEFAULTS };
-  for (const key of Object.keys(HTTP1_DEFAULTS) as (keyof Http1Options)[]) {
+  for (const key of HTTP1_TIMEOUTS) {
     const value = options?.[key];
     if (value === undefined) continue;
     if (typeof value !== "number" || Number.isNaN(value) || value <= 0)
       throw new RangeError(`server: web.http1.${key} must be a positive number of milliseconds or Infinity, not ${String(value)}`);
     resolved[key] = value;
+  }
+  const maxBytes = options?.maxResponseHeaderBytes;
+  if (maxBytes !== undefined) {
+    if (typeof maxBytes !== "number" || !(Number.isInteger(maxBytes) || maxBytes === Infinity) || maxBytes < MIN_RESPONSE_HEADER_BYTES)
+      throw new RangeError(
+        `server: web.http1.maxResponseHeaderBytes must be an integer number of bytes of at least ${MIN_RESPONSE_HEADER_BYTES}, or Infinity, not ${String(maxBytes)}`,
+      );
+    resolved.maxResponseHeaderBytes = maxBytes;
   }
   if (resolved.headersTimeoutMs > resolved.requestTimeoutMs)
     throw new RangeError(
