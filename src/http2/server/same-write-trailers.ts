@@ -24,6 +24,15 @@ export interface SameWriteAccess {
   endWithLastChunk(stream: ServerHttp2Stream): void;
   /** Submits the trailers now; false when node refused them (the caller uses sendTrailers). */
   submitTrailers(stream: ServerHttp2Stream, trailers: OutgoingHttpHeaders): boolean;
+  /**
+   * Called on 'close' of a stream ended with `endWithLastChunk`. Its trailers closed the stream in
+   * the same nghttp2 pass as its last DATA, so node reports that write done only after the stream
+   * was destroyed, and node's Writable then builds an ERR_STREAM_DESTROYED (a stack trace, about
+   * 4 us) for finish callbacks nobody registered. Giving the destroyed writable side a shared
+   * error first lets node pass that one instead: nothing observes it (a destroyed stream never
+   * emits 'finish' or 'error'), and every unary answer is spared the allocation.
+   */
+  afterClose(stream: ServerHttp2Stream): void;
 }
 
 /** node's STREAM_FLAGS_HAS_TRAILERS (lib/internal/http2/core.js, the same on node 20 to 24). */
@@ -33,6 +42,9 @@ const NO_FLAGS = "\0";
 
 interface StreamInternals {
   flags: number;
+}
+interface WritableStateInternals {
+  errored: Error | null;
 }
 interface NativeStreamHandle {
   trailers(list: [string, number]): number;
@@ -73,6 +85,11 @@ function probe(stream: ServerHttp2Stream): void {
 /** The node majors whose internals were read and whose socket writes the tests record. */
 const KNOWN_MAJORS = new Set([20, 22, 24]);
 
+/** What a late write callback of a closed one-write stream is handed instead of a new ERR_STREAM_DESTROYED. */
+const CLOSED_BEFORE_WRITE_DONE = new Error(
+  "http2: the stream closed before node reported its last write done (the data and the trailers were sent)",
+);
+
 const ACCESS: SameWriteAccess = {
   endWithLastChunk(stream) {
     const internals = (stream as unknown as Record<symbol, StreamInternals | undefined>)[stateKey!];
@@ -88,6 +105,11 @@ const ACCESS: SameWriteAccess = {
     const list = lastList;
     if (native === undefined || list === undefined) return false;
     return native.trailers(list) === 0;
+  },
+  afterClose(stream) {
+    if (stream.writableFinished) return;
+    const state = (stream as unknown as { _writableState?: WritableStateInternals })._writableState;
+    if (state !== undefined && state.errored === null) state.errored = CLOSED_BEFORE_WRITE_DONE;
   },
 };
 

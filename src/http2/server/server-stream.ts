@@ -58,6 +58,8 @@ const FINISHED = 2;
 const CLOSED = 4;
 const CANCEL_AFTER_TRAILERS = 8;
 const CORKED = 16;
+/** The last chunk was ended the one-write way (same-write-trailers.ts): the stream may close before its write is done. */
+const ENDED_WITH_LAST_CHUNK = 32;
 
 /**
  * One incoming gRPC call at the HTTP/2 level: its parsed head, its request frames, and the
@@ -244,7 +246,7 @@ export class ServerStream implements ConnectionStream, CallStream {
     this.flags |= FINISHED;
     this.trailers = trailers === undefined || trailers.size === 0 ? OK_TRAILERS : trailersFromStatus(undefined, trailers);
     // Headers, message and trailers in one socket write where node allows it (same-write-trailers.ts).
-    sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
+    this.endWithLastChunk();
     this.stream.end(message);
     this.afterFinish();
   }
@@ -282,7 +284,7 @@ export class ServerStream implements ConnectionStream, CallStream {
       this.trailers = trailersFromStatus(error, trailers);
       // The last message still queued and the trailers in one write; not for an expired call,
       // whose RST_STREAM(CANCEL) must follow its trailers (finishAndCancel sets the flag after).
-      if (error?.code !== Code.DeadlineExceeded) sameWriteAccess(this.stream)?.endWithLastChunk(this.stream);
+      if (error?.code !== Code.DeadlineExceeded) this.endWithLastChunk();
       this.stream.end();
     }
     this.afterFinish();
@@ -352,6 +354,14 @@ export class ServerStream implements ConnectionStream, CallStream {
    * END_STREAM with RST_STREAM(NO_ERROR) when the client had not half-closed yet (checklist 18);
    * closing the stream ourselves here would race the trailers and lose them.
    */
+  /** Lets the stream's last chunk and its trailers leave in one socket write, where node allows it. */
+  private endWithLastChunk(): void {
+    const access = sameWriteAccess(this.stream);
+    if (access === undefined) return;
+    access.endWithLastChunk(this.stream);
+    this.flags |= ENDED_WITH_LAST_CHUNK;
+  }
+
   private afterFinish(): void {
     this.reader?.stop();
   }
@@ -387,6 +397,7 @@ export class ServerStream implements ConnectionStream, CallStream {
 
   /** @internal 'close' handler. */
   onClose(): void {
+    if ((this.flags & ENDED_WITH_LAST_CHUNK) !== 0) sameWriteAccess(this.stream)?.afterClose(this.stream);
     const cutOff = (this.flags & FINISHED) === 0;
     this.flags |= CLOSED;
     this.connection.remove(this);
