@@ -1,8 +1,8 @@
 import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { codeName } from "../status/index.js";
 import type { SpecSource } from "./check.js";
 import type { ClientCheck } from "./client-check.js";
 import { expectCode, expectFailure } from "./client-outcome.js";
-import { codeNames } from "./code-names.js";
 import { rstName } from "./observe.js";
 import { lengthPrefixed } from "./wire.js";
 
@@ -44,9 +44,9 @@ const SYNTHESIZE: SpecSource = {
 function httpStatusCheck(status: number, reason: string, expected: number): ClientCheck {
   return {
     id: `http-status/${status}`,
-    title: `HTTP ${status} ${reason} with a text/html page, no grpc-status: ${codeNames[expected]}`,
+    title: `HTTP ${status} ${reason} with a text/html page, no grpc-status: ${codeName(expected)}`,
     requirement: "MUST",
-    source: { ...SYNTHESIZE, quote: `| ${status} ${reason} | ${codeNames[expected]} |` },
+    source: { ...SYNTHESIZE, quote: `| ${status} ${reason} | ${codeName(expected)} |` },
     respond: (stream) =>
       answer(stream, { ":status": status, "content-type": "text/html; charset=utf-8" }, [
         Buffer.from(`<html><body><h1>${status} ${reason}</h1></body></html>\n`),
@@ -97,12 +97,12 @@ function rstCheck(rstCode: number, expected: number): ClientCheck {
       .replace(/\(\d+\)$/, "")
       .toLowerCase()
       .replaceAll("_", "-")}`,
-    title: `RST_STREAM ${rstName(rstCode)} instead of a response: ${codeNames[expected]}${refused ? " (or a transparent retry)" : ""}`,
+    title: `RST_STREAM ${rstName(rstCode)} instead of a response: ${codeName(expected)}${refused ? " (or a transparent retry)" : ""}`,
     requirement: "MUST",
     source: {
       document: PROTOCOL,
       section: "Errors",
-      quote: `The following mapping from RST_STREAM error codes to GRPC error codes is applied. ${rstName(rstCode).replace(/\(\d+\)$/, "")} → ${codeNames[expected]}`,
+      quote: `The following mapping from RST_STREAM error codes to GRPC error codes is applied. ${rstName(rstCode).replace(/\(\d+\)$/, "")} → ${codeName(expected)}`,
     },
     respond: (stream, _headers, context) => {
       if (refused && context.attempt > 1) return answerOk(stream);
