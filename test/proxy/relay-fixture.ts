@@ -1,22 +1,16 @@
 // What the through-proxy tests share: a tsgrpc client -> nginx or haproxy -> two Relay backends
 // set up for a describe block, and the small waits and collectors their tests use.
-import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Channel, createClient } from "../../src/client/index.js";
-import { GrpcError } from "../../src/status/index.js";
+import type { GrpcError } from "../../src/status/index.js";
+import { grpcErrorOf } from "../pipeline/helpers.js";
 import { type Backend, Relay, type RelayRequest, startBackend } from "./backends.js";
 import { CERTS, type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
 
 /** The GrpcError a promise rejects with (fails the test when it resolves or rejects with something else). */
-export async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
+export function rejection(promise: Promise<unknown>): Promise<GrpcError> {
+  return grpcErrorOf(() => promise);
 }
 
 /** `count` Relay requests, the i-th made by `make(i)`. */

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { GrpcError } from "../../src/index.js";
 import type { FetchFunction } from "../../src/web-client/index.js";
+import { grpcErrorOf } from "../pipeline/helpers.js";
 
 /** One request a fake fetch saw: the URL and init as given, and init's headers and body. */
 export interface Recorded {
@@ -43,14 +44,8 @@ export function cuts(body: Uint8Array, step = 1): Uint8Array[][] {
 }
 
 /** The rejection of `promise`, which must reject with a GrpcError. */
-export async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
+export function failure(promise: Promise<unknown>): Promise<GrpcError> {
+  return grpcErrorOf(() => promise);
 }
 
 /** Every response of a stream, or the GrpcError it ended with. */
