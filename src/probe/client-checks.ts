@@ -10,6 +10,14 @@ const PROTOCOL = "PROTOCOL-HTTP2.md";
 const MAPPING = "http-grpc-status-mapping.md";
 const STATUS_CODES = "statuscodes.md";
 const STATUS_TABLE = "Status codes and their use in gRPC";
+
+/** The status table's row for a unary response with other than one message. */
+const CARDINALITY_VIOLATION: SpecSource = {
+  document: STATUS_CODES,
+  section: STATUS_TABLE,
+  quote:
+    "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
+};
 /** An empty grpc.testing.SimpleResponse: a valid answer to UnaryCall. */
 const EMPTY_RESPONSE = lengthPrefixed(Buffer.alloc(0));
 const GRPC = { ":status": 200, "content-type": "application/grpc" };
@@ -331,12 +339,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     id: "cardinality/zero-responses",
     title: "unary response with no message and grpc-status 0: UNIMPLEMENTED",
     requirement: "MUST",
-    source: {
-      document: STATUS_CODES,
-      section: STATUS_TABLE,
-      quote:
-        "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
-    },
+    source: CARDINALITY_VIOLATION,
     respond: (stream) => answer(stream, GRPC, [], { "grpc-status": "0" }),
     judge: (outcome) => expectCode(outcome, [12]),
   },
@@ -344,12 +347,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     id: "cardinality/two-responses",
     title: "unary response with two messages and grpc-status 0: UNIMPLEMENTED",
     requirement: "MUST",
-    source: {
-      document: STATUS_CODES,
-      section: STATUS_TABLE,
-      quote:
-        "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
-    },
+    source: CARDINALITY_VIOLATION,
     respond: (stream) => answer(stream, GRPC, [EMPTY_RESPONSE, EMPTY_RESPONSE], { "grpc-status": "0" }),
     judge: (outcome) => expectCode(outcome, [12]),
   },
