@@ -14,6 +14,7 @@ export {
 } from "./request-head.js";
 export { statusFromTrailers, trailersFromStatus } from "./trailers.js";
 export { grpcErrorFromGoaway, grpcErrorFromNode, grpcErrorFromRstCode } from "./node-error.js";
+export { TLS_VERIFY_CODES } from "./tls-verify-codes.js";
 export {
   DEFAULT_HIGH_WATER_BYTES,
   FrameQueue,

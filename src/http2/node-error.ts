@@ -7,6 +7,7 @@ import {
   explainRstCode,
   http2ErrorCodeFromName,
 } from "../status/index.js";
+import { TLS_VERIFY_CODES } from "./tls-verify-codes.js";
 
 /** The fields Node puts on system, TLS and http2 errors. */
 interface NodeError extends Error {
@@ -33,21 +34,6 @@ const CONNECT_CODES = new Set([
   "EADDRNOTAVAIL",
 ]);
 
-/** OpenSSL verification results that Node reports as error codes without a prefix. */
-const TLS_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_REVOKED",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "HOSTNAME_MISMATCH",
-]);
-
 /**
  * Turns anything node:net, node:tls or node:http2 rejects with into a GrpcError whose message
  * names the layer that failed: "connect: ECONNREFUSED 127.0.0.1:9", "tls: ...", "http2: ...".
@@ -69,7 +55,7 @@ export function grpcErrorFromNode(reason: unknown): GrpcError {
     const where = error.path ?? (error.address === undefined ? "" : `${error.address}${error.port === undefined ? "" : `:${error.port}`}`);
     return new GrpcError(Code.Unavailable, `${error.syscall ?? "connect"}: ${code}${where ? ` ${where}` : ""}`, { cause: error });
   }
-  if (TLS_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_") || /\bSSL\b|\bTLS\b/i.test(error.message))
+  if (TLS_VERIFY_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_") || /\bSSL\b|\bTLS\b/i.test(error.message))
     return new GrpcError(Code.Unavailable, `tls: ${error.message}${code ? ` (${code})` : ""}`, { cause: error });
   if (code === "ERR_HTTP2_GOAWAY_SESSION")
     return new GrpcError(Code.Unavailable, "http2: connection is going away (GOAWAY received); the call was not started", { cause: error });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Metadata } from "../index.js";
-import type { FlagSpec, ParsedFlags } from "./interop-flags.js";
+import { ALTS_UNSUPPORTED, type FlagSpec, type ParsedFlags, booleanFlag, flagValue, integerFlag, stringFlag } from "./interop-flags.js";
 import type { InteropClientOptions } from "./run-interop-cases.js";
 import { TEST_CA_PEM } from "./test-certificates.js";
 
@@ -11,58 +11,35 @@ const CLOUD_ONLY = "only the cloud-to-prod auth cases use it, and this client do
  * interop client, plus `--format` and `--case_timeout_seconds` of our own.
  */
 export const CLIENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  server_host: { kind: "string", defaultValue: "localhost", help: "the server's host name or address" },
-  server_port: { kind: "integer", defaultValue: "10000", help: "the server's port" },
-  server_host_override: { kind: "string", defaultValue: "", help: "the TLS server name and :authority (default: --server_host)" },
-  test_case: {
-    kind: "string",
-    defaultValue: "large_unary",
-    help: "the case to run; several comma-separated; `all` for every standard case (see --help)",
-  },
-  use_tls: { kind: "boolean", defaultValue: "false", help: "connect with TLS" },
-  use_test_ca: {
-    kind: "boolean",
-    defaultValue: "false",
-    help: "trust the test CA (--ca_file, else the built-in one) instead of the system roots",
-  },
-  ca_file: { kind: "string", defaultValue: "", help: "a CA certificate file (PEM) to trust instead of the system roots" },
-  additional_metadata: { kind: "string", defaultValue: "", help: "metadata for every call: key:value;key:value" },
-  service_config_json: { kind: "string", defaultValue: "", help: "the default service config (JSON); the resolver's is ignored" },
-  soak_iterations: { kind: "integer", defaultValue: "10", help: "iterations of rpc_soak and channel_soak" },
-  soak_max_failures: { kind: "integer", defaultValue: "0", help: "soak iterations allowed to fail" },
-  soak_per_iteration_max_acceptable_latency_ms: {
-    kind: "integer",
-    defaultValue: "1000",
-    help: "the latency over which a soak iteration fails",
-  },
-  soak_overall_timeout_seconds: { kind: "integer", defaultValue: "10", help: "the time after which a soak case stops and fails" },
-  soak_min_time_ms_between_rpcs: { kind: "integer", defaultValue: "0", help: "the minimum time between soak iterations" },
-  soak_request_size: { kind: "integer", defaultValue: "271828", help: "the request payload of a soak iteration, in bytes" },
-  soak_response_size: { kind: "integer", defaultValue: "314159", help: "the response payload of a soak iteration, in bytes" },
-  case_timeout_seconds: { kind: "integer", defaultValue: "60", help: "a case still running after this long fails" },
-  format: { kind: "string", defaultValue: "text", help: "the report: text (one line per case) or json" },
-  default_service_account: { kind: "string", defaultValue: "", help: "GCE default service account", ignored: CLOUD_ONLY },
-  oauth_scope: { kind: "string", defaultValue: "", help: "OAuth scope", ignored: CLOUD_ONLY },
-  service_account_key_file: { kind: "string", defaultValue: "", help: "service account key file", ignored: CLOUD_ONLY },
-  alts_handshaker_service_address: { kind: "string", defaultValue: "", help: "ALTS handshaker address", ignored: "ALTS is not supported" },
-  proto_root: {
-    kind: "string",
-    defaultValue: "",
-    help: "a folder of grpc/testing protos (this repository's harness passes it)",
+  server_host: stringFlag("the server's host name or address", "localhost"),
+  server_port: integerFlag(10000, "the server's port"),
+  server_host_override: stringFlag("the TLS server name and :authority (default: --server_host)"),
+  test_case: stringFlag("the case to run; several comma-separated; `all` for every standard case (see --help)", "large_unary"),
+  use_tls: booleanFlag("connect with TLS"),
+  use_test_ca: booleanFlag("trust the test CA (--ca_file, else the built-in one) instead of the system roots"),
+  ca_file: stringFlag("a CA certificate file (PEM) to trust instead of the system roots"),
+  additional_metadata: stringFlag("metadata for every call: key:value;key:value"),
+  service_config_json: stringFlag("the default service config (JSON); the resolver's is ignored"),
+  soak_iterations: integerFlag(10, "iterations of rpc_soak and channel_soak"),
+  soak_max_failures: integerFlag(0, "soak iterations allowed to fail"),
+  soak_per_iteration_max_acceptable_latency_ms: integerFlag(1000, "the latency over which a soak iteration fails"),
+  soak_overall_timeout_seconds: integerFlag(10, "the time after which a soak case stops and fails"),
+  soak_min_time_ms_between_rpcs: integerFlag(0, "the minimum time between soak iterations"),
+  soak_request_size: integerFlag(271828, "the request payload of a soak iteration, in bytes"),
+  soak_response_size: integerFlag(314159, "the response payload of a soak iteration, in bytes"),
+  case_timeout_seconds: integerFlag(60, "a case still running after this long fails"),
+  format: stringFlag("the report: text (one line per case) or json", "text"),
+  default_service_account: stringFlag("GCE default service account", "", { ignored: CLOUD_ONLY }),
+  oauth_scope: stringFlag("OAuth scope", "", { ignored: CLOUD_ONLY }),
+  service_account_key_file: stringFlag("service account key file", "", { ignored: CLOUD_ONLY }),
+  alts_handshaker_service_address: stringFlag("ALTS handshaker address", "", { ignored: "ALTS is not supported" }),
+  proto_root: stringFlag("a folder of grpc/testing protos (this repository's harness passes it)", "", {
     ignored: "the client carries its grpc.testing code",
-  },
-  use_alts: {
-    kind: "boolean",
-    defaultValue: "false",
-    help: "connect with ALTS",
-    unsupported: "ALTS runs only on Google Cloud and is not supported",
-  },
-  custom_credentials_type: {
-    kind: "string",
-    defaultValue: "",
-    help: "google_default_credentials or compute_engine_channel_creds",
+  }),
+  use_alts: booleanFlag("connect with ALTS", ALTS_UNSUPPORTED),
+  custom_credentials_type: stringFlag("google_default_credentials or compute_engine_channel_creds", "", {
     unsupported: "Google Cloud credentials are not supported",
-  },
+  }),
 };
 
 /** Short aliases of the client flags. */
@@ -74,7 +51,7 @@ export const CLIENT_FLAG_ALIASES: Readonly<Record<string, string>> = { tls: "use
  * an unreadable CA file.
  */
 export function clientOptionsFromFlags(flags: ParsedFlags): InteropClientOptions {
-  const value = (name: string): string => flags.values.get(name) ?? "";
+  const value = (name: string): string => flagValue(flags, name);
   const integer = (name: string): number => Number(value(name));
   const port = integer("server_port");
   if (port < 1 || port > 65535) throw new RangeError(`interop: --server_port must be a port from 1 to 65535, got ${port}`);

@@ -19,6 +19,27 @@ export interface FlagSpec {
   readonly unsupported?: string;
 }
 
+/** What a flag may declare besides its kind, default and help. */
+export type FlagNotes = Pick<FlagSpec, "ignored" | "unsupported">;
+
+/** A flag that takes text; "" (the default default) means none was given. */
+export function stringFlag(help: string, defaultValue = "", notes: FlagNotes = {}): FlagSpec {
+  return { kind: "string", defaultValue, help, ...notes };
+}
+
+/** A flag that takes a non-negative integer. */
+export function integerFlag(defaultValue: number, help: string): FlagSpec {
+  return { kind: "integer", defaultValue: String(defaultValue), help };
+}
+
+/** A switch, off unless given (`--name`, `--name=true`, `--name=1`). */
+export function booleanFlag(help: string, notes: FlagNotes = {}): FlagSpec {
+  return { kind: "boolean", defaultValue: "false", help, ...notes };
+}
+
+/** What `--use_alts` of the client and the server declares: ALTS is refused, as it runs only on Google Cloud. */
+export const ALTS_UNSUPPORTED: FlagNotes = { unsupported: "ALTS runs only on Google Cloud and is not supported" };
+
 /** What a flag list parses to: every flag's value (defaults filled in), and the notices to print. */
 export interface ParsedFlags {
   readonly values: ReadonlyMap<string, string>;
@@ -27,6 +48,11 @@ export interface ParsedFlags {
   readonly notices: readonly string[];
   /** `--help` or `-h` was given. */
   readonly help: boolean;
+}
+
+/** The value of a flag in `flags` (its default when it was not given; "" for a name it does not know). */
+export function flagValue(flags: ParsedFlags, name: string): string {
+  return flags.values.get(name) ?? "";
 }
 
 const BOOLEAN_VALUES: Record<string, string> = { true: "true", "1": "true", false: "false", "0": "false" };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ServerTlsOptions } from "../index.js";
-import type { FlagSpec, ParsedFlags } from "./interop-flags.js";
+import { ALTS_UNSUPPORTED, type FlagSpec, type ParsedFlags, booleanFlag, flagValue, integerFlag, stringFlag } from "./interop-flags.js";
 
 /**
  * The interop server's flags: the official `--port` and `--use_tls` of
@@ -8,23 +8,14 @@ import type { FlagSpec, ParsedFlags } from "./interop-flags.js";
  * `--host`, `--grace_ms` and `--server_id`.
  */
 export const SERVER_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  port: { kind: "integer", defaultValue: "10000", help: "the port to listen on; 0 picks a free one (printed)" },
-  use_tls: {
-    kind: "boolean",
-    defaultValue: "false",
-    help: "serve TLS (default certificate: the built-in test one, for localhost and *.test.google.fr)",
-  },
-  tls_cert_file: { kind: "string", defaultValue: "", help: "the server certificate chain (PEM) for --use_tls" },
-  tls_key_file: { kind: "string", defaultValue: "", help: "the server certificate's private key (PEM) for --use_tls" },
-  host: { kind: "string", defaultValue: "", help: "the address to bind (default: every interface)" },
-  grace_ms: { kind: "integer", defaultValue: "5000", help: "on SIGTERM/SIGINT, how long calls in flight may still run" },
-  server_id: { kind: "string", defaultValue: "", help: "the server_id UnaryCall returns for fill_server_id (default tsgrpc@<hostname>)" },
-  use_alts: {
-    kind: "boolean",
-    defaultValue: "false",
-    help: "serve ALTS",
-    unsupported: "ALTS runs only on Google Cloud and is not supported",
-  },
+  port: integerFlag(10000, "the port to listen on; 0 picks a free one (printed)"),
+  use_tls: booleanFlag("serve TLS (default certificate: the built-in test one, for localhost and *.test.google.fr)"),
+  tls_cert_file: stringFlag("the server certificate chain (PEM) for --use_tls"),
+  tls_key_file: stringFlag("the server certificate's private key (PEM) for --use_tls"),
+  host: stringFlag("the address to bind (default: every interface)"),
+  grace_ms: integerFlag(5000, "on SIGTERM/SIGINT, how long calls in flight may still run"),
+  server_id: stringFlag("the server_id UnaryCall returns for fill_server_id (default tsgrpc@<hostname>)"),
+  use_alts: booleanFlag("serve ALTS", ALTS_UNSUPPORTED),
 };
 
 /** Short aliases of the server flags (`--tls --cert F --key F`). */
@@ -45,7 +36,7 @@ export interface InteropServerSettings {
  * certificate without its key (or the reverse), and the file system's error for an unreadable file.
  */
 export function serverSettingsFromFlags(flags: ParsedFlags): InteropServerSettings {
-  const value = (name: string): string => flags.values.get(name) ?? "";
+  const value = (name: string): string => flagValue(flags, name);
   const port = Number(value("port"));
   if (port > 65535) throw new RangeError(`interop: --port must be a port from 0 to 65535, got ${port}`);
   const certFile = value("tls_cert_file");

@@ -1,15 +1,7 @@
-import {
-  type Attributes,
-  type Context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapPropagator,
-  type Tracer,
-  trace,
-} from "@opentelemetry/api";
-import { type AttemptObserver, type AttemptStart, type ClientCallObserver, Code, GrpcError, Metadata, codeName } from "../index.js";
+import { type Attributes, type Context, type Span, SpanKind, type TextMapPropagator, type Tracer, trace } from "@opentelemetry/api";
+import { type AttemptObserver, type AttemptStart, type ClientCallObserver, Code, type GrpcError, Metadata } from "../index.js";
 import { ATTRIBUTES, type MethodNames } from "./attributes.js";
+import { endSpan, recordEnd, secondsSince, statusCodeOf, withStatus } from "./call-end.js";
 import type { ClientInstruments } from "./instruments.js";
 import { metadataSetter } from "./metadata-carrier.js";
 import { MessageTally } from "./span-messages.js";
@@ -94,35 +86,17 @@ export class ClientCallTelemetry implements ClientCallObserver {
     if (this.ended) return;
     this.ended = true;
     const code = statusCodeOf(error);
-    const span = this.span;
-    if (span !== undefined) {
-      span.setAttribute(ATTRIBUTES.rpcGrpcStatusCode, code);
-      if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: describeStatus(error) });
-      span.end();
-    }
+    endSpan(this.span, code, error);
     const instruments = this.parts.instruments;
     if (instruments === undefined) return;
-    const attributes = { ...this.shape.metricAttributes, [ATTRIBUTES.grpcStatus]: codeName(code) };
-    const seconds = (performance.now() - this.startMs) / 1000;
+    const attributes = withStatus(this.shape.metricAttributes, code);
+    const seconds = secondsSince(this.startMs);
     if (this.attempts === 0) {
       instruments.attemptStarted.add(1, this.shape.metricAttributes);
-      instruments.attemptDuration.record(seconds, attributes);
-      instruments.attemptSentBytes.record(this.tally.sentBytes, attributes);
-      instruments.attemptReceivedBytes.record(this.tally.receivedBytes, attributes);
+      recordEnd(instruments.attempt, seconds, this.tally, attributes);
     }
     instruments.callDuration.record(seconds, attributes);
   }
-}
-
-/** The status code of an outcome: OK for none, a GrpcError's code, UNKNOWN for anything else. */
-export function statusCodeOf(error: unknown): Code {
-  return error === undefined ? Code.Ok : error instanceof GrpcError ? error.code : Code.Unknown;
-}
-
-/** "CODE: message" of a failure, for a span's status description. */
-export function describeStatus(error: unknown): string {
-  if (error instanceof GrpcError) return `${codeName(error.code)}: ${error.statusMessage}`;
-  return `${codeName(Code.Unknown)}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /**
@@ -177,18 +151,9 @@ export class ClientAttemptTelemetry implements AttemptObserver {
     if (this.ended) return;
     this.ended = true;
     const code = error === undefined ? Code.Ok : error.code;
-    const span = this.span;
-    if (span !== undefined) {
-      span.setAttribute(ATTRIBUTES.rpcGrpcStatusCode, code);
-      if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: describeStatus(error) });
-      span.end();
-    }
+    endSpan(this.span, code, error);
     const { shape, parts } = this.call.setup;
-    const instruments = parts.instruments;
-    if (instruments === undefined) return;
-    const attributes = { ...shape.metricAttributes, [ATTRIBUTES.grpcStatus]: codeName(code) };
-    instruments.attemptDuration.record((performance.now() - this.startMs) / 1000, attributes);
-    instruments.attemptSentBytes.record(this.tally.sentBytes, attributes);
-    instruments.attemptReceivedBytes.record(this.tally.receivedBytes, attributes);
+    if (parts.instruments !== undefined)
+      recordEnd(parts.instruments.attempt, secondsSince(this.startMs), this.tally, withStatus(shape.metricAttributes, code));
   }
 }

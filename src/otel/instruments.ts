@@ -15,21 +15,29 @@ export const SIZE_BUCKETS_BYTES: readonly number[] = Object.freeze([
 /** The name of the meter (and tracer) this package creates: the library, as gRFC A66 asks. */
 export const INSTRUMENTATION_NAME = "tsgrpc";
 
+/**
+ * The histograms recorded when a call (or a client's attempt) ends: its duration and the
+ * compressed message bytes it sent and received (metadata and framing excluded).
+ */
+export interface EndHistograms {
+  readonly duration: Histogram;
+  readonly sentBytes: Histogram;
+  readonly receivedBytes: Histogram;
+}
+
 /** The client instruments of gRFC A66: per attempt, and per call. */
 export interface ClientInstruments {
   readonly attemptStarted: Counter;
-  readonly attemptDuration: Histogram;
-  readonly attemptSentBytes: Histogram;
-  readonly attemptReceivedBytes: Histogram;
+  /** grpc.client.attempt.duration, .sent_total_compressed_message_size, .rcvd_total_compressed_message_size */
+  readonly attempt: EndHistograms;
   readonly callDuration: Histogram;
 }
 
 /** The server instruments of gRFC A66. */
 export interface ServerInstruments {
   readonly callStarted: Counter;
-  readonly callDuration: Histogram;
-  readonly callSentBytes: Histogram;
-  readonly callReceivedBytes: Histogram;
+  /** grpc.server.call.duration, .sent_total_compressed_message_size, .rcvd_total_compressed_message_size */
+  readonly call: EndHistograms;
 }
 
 /**
@@ -44,17 +52,7 @@ export function createClientInstruments(provider: MeterProvider): ClientInstrume
       description: "The total number of RPC attempts started, including those that have not completed.",
       unit: "{attempt}",
     }),
-    attemptDuration: latency(meter, "grpc.client.attempt.duration", "End-to-end time taken to complete an RPC attempt."),
-    attemptSentBytes: size(
-      meter,
-      "grpc.client.attempt.sent_total_compressed_message_size",
-      "Compressed message bytes sent per RPC attempt (metadata and framing excluded).",
-    ),
-    attemptReceivedBytes: size(
-      meter,
-      "grpc.client.attempt.rcvd_total_compressed_message_size",
-      "Compressed message bytes received per RPC attempt (metadata and framing excluded).",
-    ),
+    attempt: endHistograms(meter, "grpc.client.attempt", "End-to-end time taken to complete an RPC attempt.", "RPC attempt"),
     callDuration: latency(meter, "grpc.client.call.duration", "Time an RPC takes from the application's perspective."),
   };
 }
@@ -70,22 +68,32 @@ export function createServerInstruments(provider: MeterProvider): ServerInstrume
       description: "The total number of RPCs started, including those that have not completed.",
       unit: "{call}",
     }),
-    callDuration: latency(meter, "grpc.server.call.duration", "Time an RPC takes from the server transport's perspective."),
-    callSentBytes: size(
-      meter,
-      "grpc.server.call.sent_total_compressed_message_size",
-      "Compressed message bytes sent per RPC (metadata and framing excluded).",
-    ),
-    callReceivedBytes: size(
-      meter,
-      "grpc.server.call.rcvd_total_compressed_message_size",
-      "Compressed message bytes received per RPC (metadata and framing excluded).",
-    ),
+    call: endHistograms(meter, "grpc.server.call", "Time an RPC takes from the server transport's perspective.", "RPC"),
   };
 }
 
 function meterOf(provider: MeterProvider): Meter {
   return provider.getMeter(INSTRUMENTATION_NAME, VERSION);
+}
+
+/**
+ * `<prefix>.duration` and `<prefix>.{sent,rcvd}_total_compressed_message_size`, their byte
+ * descriptions naming what they count `per` ("RPC attempt", "RPC").
+ */
+function endHistograms(meter: Meter, prefix: string, durationDescription: string, per: string): EndHistograms {
+  return {
+    duration: latency(meter, `${prefix}.duration`, durationDescription),
+    sentBytes: size(
+      meter,
+      `${prefix}.sent_total_compressed_message_size`,
+      `Compressed message bytes sent per ${per} (metadata and framing excluded).`,
+    ),
+    receivedBytes: size(
+      meter,
+      `${prefix}.rcvd_total_compressed_message_size`,
+      `Compressed message bytes received per ${per} (metadata and framing excluded).`,
+    ),
+  };
 }
 
 function latency(meter: Meter, name: string, description: string): Histogram {

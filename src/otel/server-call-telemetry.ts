@@ -1,7 +1,7 @@
-import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
-import { Code, type GrpcError, type ServerCallObserver, codeName } from "../index.js";
-import { ATTRIBUTES, SERVER_ERROR_CODES } from "./attributes.js";
-import { describeStatus } from "./client-call-telemetry.js";
+import { type Attributes, type Context, type Span, SpanKind, type Tracer } from "@opentelemetry/api";
+import { Code, type GrpcError, type ServerCallObserver } from "../index.js";
+import { SERVER_ERROR_CODES } from "./attributes.js";
+import { endSpan, recordEnd, secondsSince, withStatus } from "./call-end.js";
 import type { ServerInstruments } from "./instruments.js";
 import { MessageTally } from "./span-messages.js";
 
@@ -49,18 +49,8 @@ export class ServerCallTelemetry implements ServerCallObserver {
     if (this.ended) return;
     this.ended = true;
     const code = error === undefined ? Code.Ok : error.code;
-    const span = this.span;
-    if (span !== undefined) {
-      span.setAttribute(ATTRIBUTES.rpcGrpcStatusCode, code);
-      if (error !== undefined && SERVER_ERROR_CODES.has(code))
-        span.setStatus({ code: SpanStatusCode.ERROR, message: describeStatus(error) });
-      span.end();
-    }
-    const instruments = this.instruments;
-    if (instruments === undefined) return;
-    const attributes = { ...this.metricAttributes, [ATTRIBUTES.grpcStatus]: codeName(code) };
-    instruments.callDuration.record((performance.now() - this.startMs) / 1000, attributes);
-    instruments.callSentBytes.record(this.tally.sentBytes, attributes);
-    instruments.callReceivedBytes.record(this.tally.receivedBytes, attributes);
+    endSpan(this.span, code, SERVER_ERROR_CODES.has(code) ? error : undefined);
+    if (this.instruments !== undefined)
+      recordEnd(this.instruments.call, secondsSince(this.startMs), this.tally, withStatus(this.metricAttributes, code));
   }
 }

@@ -1,8 +1,8 @@
 import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { codeName } from "../status/index.js";
 import type { SpecSource } from "./check.js";
 import type { ClientCheck } from "./client-check.js";
 import { expectCode, expectFailure } from "./client-outcome.js";
-import { codeNames } from "./code-names.js";
 import { rstName } from "./observe.js";
 import { lengthPrefixed } from "./wire.js";
 
@@ -10,6 +10,14 @@ const PROTOCOL = "PROTOCOL-HTTP2.md";
 const MAPPING = "http-grpc-status-mapping.md";
 const STATUS_CODES = "statuscodes.md";
 const STATUS_TABLE = "Status codes and their use in gRPC";
+
+/** The status table's row for a unary response with other than one message. */
+const CARDINALITY_VIOLATION: SpecSource = {
+  document: STATUS_CODES,
+  section: STATUS_TABLE,
+  quote:
+    "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
+};
 /** An empty grpc.testing.SimpleResponse: a valid answer to UnaryCall. */
 const EMPTY_RESPONSE = lengthPrefixed(Buffer.alloc(0));
 const GRPC = { ":status": 200, "content-type": "application/grpc" };
@@ -44,9 +52,9 @@ const SYNTHESIZE: SpecSource = {
 function httpStatusCheck(status: number, reason: string, expected: number): ClientCheck {
   return {
     id: `http-status/${status}`,
-    title: `HTTP ${status} ${reason} with a text/html page, no grpc-status: ${codeNames[expected]}`,
+    title: `HTTP ${status} ${reason} with a text/html page, no grpc-status: ${codeName(expected)}`,
     requirement: "MUST",
-    source: { ...SYNTHESIZE, quote: `| ${status} ${reason} | ${codeNames[expected]} |` },
+    source: { ...SYNTHESIZE, quote: `| ${status} ${reason} | ${codeName(expected)} |` },
     respond: (stream) =>
       answer(stream, { ":status": status, "content-type": "text/html; charset=utf-8" }, [
         Buffer.from(`<html><body><h1>${status} ${reason}</h1></body></html>\n`),
@@ -97,12 +105,12 @@ function rstCheck(rstCode: number, expected: number): ClientCheck {
       .replace(/\(\d+\)$/, "")
       .toLowerCase()
       .replaceAll("_", "-")}`,
-    title: `RST_STREAM ${rstName(rstCode)} instead of a response: ${codeNames[expected]}${refused ? " (or a transparent retry)" : ""}`,
+    title: `RST_STREAM ${rstName(rstCode)} instead of a response: ${codeName(expected)}${refused ? " (or a transparent retry)" : ""}`,
     requirement: "MUST",
     source: {
       document: PROTOCOL,
       section: "Errors",
-      quote: `The following mapping from RST_STREAM error codes to GRPC error codes is applied. ${rstName(rstCode).replace(/\(\d+\)$/, "")} → ${codeNames[expected]}`,
+      quote: `The following mapping from RST_STREAM error codes to GRPC error codes is applied. ${rstName(rstCode).replace(/\(\d+\)$/, "")} → ${codeName(expected)}`,
     },
     respond: (stream, _headers, context) => {
       if (refused && context.attempt > 1) return answerOk(stream);
@@ -331,12 +339,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     id: "cardinality/zero-responses",
     title: "unary response with no message and grpc-status 0: UNIMPLEMENTED",
     requirement: "MUST",
-    source: {
-      document: STATUS_CODES,
-      section: STATUS_TABLE,
-      quote:
-        "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
-    },
+    source: CARDINALITY_VIOLATION,
     respond: (stream) => answer(stream, GRPC, [], { "grpc-status": "0" }),
     judge: (outcome) => expectCode(outcome, [12]),
   },
@@ -344,12 +347,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     id: "cardinality/two-responses",
     title: "unary response with two messages and grpc-status 0: UNIMPLEMENTED",
     requirement: "MUST",
-    source: {
-      document: STATUS_CODES,
-      section: STATUS_TABLE,
-      quote:
-        "Response cardinality violation (method requires exactly one response but server sent some other number of responses) | UNIMPLEMENTED | Client",
-    },
+    source: CARDINALITY_VIOLATION,
     respond: (stream) => answer(stream, GRPC, [EMPTY_RESPONSE, EMPTY_RESPONSE], { "grpc-status": "0" }),
     judge: (outcome) => expectCode(outcome, [12]),
   },

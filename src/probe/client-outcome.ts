@@ -1,4 +1,4 @@
-import { codeNames } from "./code-names.js";
+import { codeName, isCode } from "../status/index.js";
 import type { ClientOutcome } from "./client-check.js";
 import type { Judgement } from "./server-check.js";
 
@@ -13,7 +13,7 @@ export function describeOutcome(outcome: ClientOutcome): string {
       outcome.message === undefined
         ? ""
         : ` ${JSON.stringify(outcome.message.length > 100 ? `${outcome.message.slice(0, 97)}...` : outcome.message)}`;
-    parts.push(`${outcome.code} ${codeNames[outcome.code] ?? "?"}${message}`);
+    parts.push(`${outcome.code} ${isCode(outcome.code) ? codeName(outcome.code) : "?"}${message}`);
   }
   const facts = [
     outcome.timedOut ? "killed after the time bound" : outcome.signal !== null ? `ended by ${outcome.signal}` : `exit ${outcome.exitCode}`,
@@ -33,7 +33,7 @@ export function expectCode(
   options: { retryMayHide?: boolean; message?: (message: string) => string | undefined } = {},
 ): Judgement {
   const observed = describeOutcome(outcome);
-  const names = expected.map((code) => `${codeNames[code]} (${code})`).join(" or ");
+  const names = expected.map((code) => `${codeName(code)} (${code})`).join(" or ");
   if (outcome.code === undefined) return { verdict: "FAIL", observed, note: `expected ${names}; the client reported no status` };
   if (outcome.attempts === 0) return { verdict: "FAIL", observed, note: NEVER_CALLED };
   if (options.retryMayHide === true && outcome.code === 0 && outcome.attempts > 1)
@@ -50,6 +50,6 @@ export function expectFailure(outcome: ClientOutcome, preferred: number): Judgem
   if (outcome.attempts === 0) return { verdict: "FAIL", observed, note: NEVER_CALLED };
   if (outcome.code === 0) return { verdict: "FAIL", observed, note: "the client took a broken response for success" };
   if (outcome.code !== preferred)
-    return { verdict: "PASS", observed, note: `failed; ${codeNames[preferred]} (${preferred}) would say more precisely why` };
+    return { verdict: "PASS", observed, note: `failed; ${codeName(preferred)} (${preferred}) would say more precisely why` };
   return { verdict: "PASS", observed };
 }

@@ -1,4 +1,5 @@
 export { Code, codeName, isCode, parseStatusCode } from "./code.js";
+export { codeFromConnectName, connectCodeName } from "./connect-code-name.js";
 export { GrpcError, describeError, type GrpcErrorOptions } from "./grpc-error.js";
 export { abortError } from "./abort-error.js";
 export { decodeStatusMessage, encodeStatusMessage } from "./status-message.js";

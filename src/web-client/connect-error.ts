@@ -1,38 +1,5 @@
 import { decodeBase64, type Metadata } from "../metadata/index.js";
-import { type Code, GrpcError, codeFromHttpStatus, encodeStatusDetails, type StatusDetail } from "../status/index.js";
-
-/** The Connect protocol's code names, indexed by gRPC code ("canceled" with one "l", as Connect spells it). */
-const CONNECT_CODE_NAMES: readonly string[] = [
-  "ok",
-  "canceled",
-  "unknown",
-  "invalid_argument",
-  "deadline_exceeded",
-  "not_found",
-  "already_exists",
-  "permission_denied",
-  "resource_exhausted",
-  "failed_precondition",
-  "aborted",
-  "out_of_range",
-  "unimplemented",
-  "internal",
-  "unavailable",
-  "data_loss",
-  "unauthenticated",
-];
-
-/**
- * The gRPC code of a Connect code name ("unavailable" -> Code.Unavailable), or undefined for anything
- * else, including "ok", which is never an error.
- *
- * https://connectrpc.com/docs/protocol#error-codes
- */
-export function codeFromConnectName(name: unknown): Code | undefined {
-  if (typeof name !== "string") return undefined;
-  const code = CONNECT_CODE_NAMES.indexOf(name);
-  return code > 0 ? (code as Code) : undefined;
-}
+import { type Code, GrpcError, codeFromConnectName, codeFromHttpStatus, encodeStatusDetails, type StatusDetail } from "../status/index.js";
 
 /** The type URL prefix of a google.protobuf.Any, which Connect leaves out of a detail's `type`. */
 const TYPE_URL_PREFIX = "type.googleapis.com/";

@@ -15,7 +15,8 @@ export type { WebProtocol } from "./web-protocol.js";
 export type { WebCompression } from "./web-compression.js";
 // The JSON format itself is in tsgrpc/web/json (src/web-client/json.ts), so pages without it stay small.
 export type { WebFormat, WebFormatCodecs } from "./web-format.js";
-export { codeFromConnectName } from "./connect-error.js";
+// Connect's code names, one table with the server's (status/connect-code-name.ts).
+export { codeFromConnectName } from "../status/index.js";
 // The shared vocabulary: the same classes as "tsgrpc" exports, so errors and metadata look alike on both sides.
 export { Code, codeName, GrpcError, type GrpcErrorOptions } from "../status/index.js";
 export { decodeStatusDetails, encodeStatusDetails, type StatusDetail, type StatusDetails } from "../status/index.js";

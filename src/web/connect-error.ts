@@ -1,38 +1,9 @@
 import type { Metadata } from "../metadata/index.js";
-import { Code, type GrpcError } from "../status/index.js";
+import { Code, type GrpcError, connectCodeName } from "../status/index.js";
 import { encodeBase64 } from "../metadata/index.js";
-
-/**
- * The Connect protocol's code names, indexed by gRPC code: "canceled" is spelled the American way.
- * https://connectrpc.com/docs/protocol#error-codes
- */
-const CODE_NAMES: readonly string[] = [
-  "ok",
-  "canceled",
-  "unknown",
-  "invalid_argument",
-  "deadline_exceeded",
-  "not_found",
-  "already_exists",
-  "permission_denied",
-  "resource_exhausted",
-  "failed_precondition",
-  "aborted",
-  "out_of_range",
-  "unimplemented",
-  "internal",
-  "unavailable",
-  "data_loss",
-  "unauthenticated",
-];
 
 /** The HTTP status of a Connect unary error, indexed by gRPC code (connectrpc.com/docs/protocol#error-codes). */
 const HTTP_STATUSES: readonly number[] = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
-
-/** The Connect name of a status code ("not_found"); "unknown" for a code outside the table. */
-export function connectCodeName(code: Code): string {
-  return CODE_NAMES[code] ?? "unknown";
-}
 
 /** The HTTP status a Connect unary error is sent with (404 for not_found, 504 for deadline_exceeded, ...). */
 export function httpStatusFromCode(code: Code): number {

@@ -2,11 +2,11 @@
 // the workers; a dead worker is replaced; SIGTERM to the primary drains every worker and exits 0.
 import { expect } from "chai";
 import { type ChildProcess, spawn } from "node:child_process";
-import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Channel, createClient } from "../../src/index.js";
 import { countWorkers } from "../../examples/cluster/client.js";
 import { Whoami } from "../../examples/cluster/whoami-service.js";
+import { canConnect } from "../loopback-port.js";
 
 const MAIN = fileURLToPath(new URL("../../examples/cluster/main.js", import.meta.url));
 const START_TIMEOUT_MS = 20_000;
@@ -49,18 +49,6 @@ async function startCluster(workers: number): Promise<RunningCluster> {
   });
   const [port, primaryPid] = await listening;
   return { child, port, primaryPid, output: () => output, exited };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    const settle = (connected: boolean): void => {
-      socket.destroy();
-      resolve(connected);
-    };
-    socket.once("connect", () => settle(true));
-    socket.once("error", () => settle(false));
-  });
 }
 
 describe("examples/cluster: node:cluster workers sharing one port", function () {

@@ -5,34 +5,20 @@
 //   collect                   reads every request, answers their number
 //   chat                      echoes every request
 import { Server, type ServerContext, type ServerOptions } from "../../src/index.js";
+import { waitUnlessAborted } from "../abortable-wait.js";
 import { Probe } from "../e2e/server-fixtures.js";
-
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ServerOptions;
 const server = new Server(options);
 server.add(Probe, {
   async echo(request: { sleepMs?: number; text?: string }, ctx: ServerContext) {
-    if (request.sleepMs) await sleep(request.sleepMs, ctx.signal);
+    if (request.sleepMs) await waitUnlessAborted(request.sleepMs, ctx.signal);
     return { text: request.text, pid: process.pid };
   },
   async *list(request: { count?: number; everyMs?: number }, ctx: ServerContext) {
     for (let i = 0; i < (request.count ?? Infinity); i++) {
       yield { i };
-      await sleep(request.everyMs ?? 10, ctx.signal);
+      await waitUnlessAborted(request.everyMs ?? 10, ctx.signal);
     }
   },
   async collect(requests: AsyncIterable<unknown>) {

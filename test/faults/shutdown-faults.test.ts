@@ -3,25 +3,11 @@
 // did matches what the clients saw.
 import { expect } from "chai";
 import { Channel, Code, createClient, GrpcError, Server, type ServerContext } from "../../src/index.js";
+import { waitUnlessAborted } from "../abortable-wait.js";
 import { Probe } from "../e2e/server-fixtures.js";
 import { readAll, rejection, until } from "./fault-fixtures.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits `ms` unless the call ends first (then throws its reason). */
-function work(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** What the handlers saw: calls started, finished OK (the interceptor's next() resolved), and failed. */
 interface Tally {
@@ -47,12 +33,12 @@ function startServer(tally: Tally): Server {
   });
   server.add(Probe, {
     async echo(request: { workMs?: number }, ctx: ServerContext) {
-      await work(request.workMs ?? 0, ctx.signal);
+      await waitUnlessAborted(request.workMs ?? 0, ctx.signal);
       return { done: true };
     },
     async *list(request: { count: number; everyMs: number }, ctx: ServerContext) {
       for (let i = 0; i < request.count; i++) {
-        await work(request.everyMs, ctx.signal);
+        await waitUnlessAborted(request.everyMs, ctx.signal);
         yield { i };
       }
     },

@@ -6,10 +6,12 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
+import { ALTS_UNSUPPORTED, booleanFlag, flagValue, integerFlag, stringFlag } from "../../src/interop/interop-flags.js";
 import type { Server } from "../../src/index.js";
 import {
   CLIENT_FLAGS,
   CLIENT_FLAG_ALIASES,
+  SERVER_FLAGS,
   STANDARD_CASES,
   TEST_CA_PEM,
   TEST_SERVER_CERT_PEM,
@@ -250,6 +252,24 @@ describe("interop flags (the reference clients' syntax)", () => {
     expect(flags.values.get("use_tls")).to.equal("false");
     expect(flags.values.get("soak_iterations")).to.equal("10");
     expect([...flags.given].sort()).to.deep.equal(["server_host", "server_host_override", "server_port", "test_case", "use_tls"]);
+  });
+
+  it("the flag constructors give each kind its default, and the notes that --help and the parser read", () => {
+    expect(stringFlag("h")).to.deep.equal({ kind: "string", defaultValue: "", help: "h" });
+    expect(stringFlag("h", "d", { ignored: "why" })).to.deep.equal({ kind: "string", defaultValue: "d", help: "h", ignored: "why" });
+    expect(integerFlag(271828, "h")).to.deep.equal({ kind: "integer", defaultValue: "271828", help: "h" });
+    expect(booleanFlag("h", ALTS_UNSUPPORTED)).to.deep.equal({ kind: "boolean", defaultValue: "false", help: "h", ...ALTS_UNSUPPORTED });
+    const flags = parseInteropFlags(["--grace_ms=7"], SERVER_FLAGS);
+    expect([flagValue(flags, "grace_ms"), flagValue(flags, "port"), flagValue(flags, "host"), flagValue(flags, "nope")]).to.deep.equal([
+      "7",
+      "10000",
+      "",
+      "",
+    ]);
+    expect(() => parseInteropFlags(["--use_alts"], SERVER_FLAGS)).to.throw(
+      RangeError,
+      /^interop: --use_alts: ALTS runs only on Google Cloud/,
+    );
   });
 
   it("a boolean takes true/false/1/0 and never the next argument", () => {

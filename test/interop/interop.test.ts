@@ -11,12 +11,12 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CERTS_DIR as CERTS, DEFAULT_PROTO_ROOT, PROJECT_ROOT as ROOT } from "../../interop/grpc-js/load-protos.js";
 import { STANDARD_CASES } from "../../src/interop/index.js";
+import { canConnect, freePort } from "../loopback-port.js";
 import { type ClientRun, limiter, runClient as runClientProcess } from "./client-processes.js";
 
 /** The compiled tree this file sits in (test/interop/ is two levels below it). */
@@ -94,27 +94,6 @@ const CLIENT_TLS_FLAGS = [
   "--server_host_override=foo.test.google.fr",
   `--ca_file=${join(CERTS, "ca.pem")}`,
 ];
-
-/** A free loopback port: bind port 0, read the port, release it (the flag cannot take 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => (socket.destroy(), resolve(false)));
-  });
-}
 
 /** A started server process with its output so far. */
 interface RunningServer {

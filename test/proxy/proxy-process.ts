@@ -2,9 +2,9 @@
 // with every file it writes inside a temporary directory; stops it by its PID.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canConnect, freePort } from "../loopback-port.js";
 import { projectRoot } from "../project-root.js";
 import { haproxyConfig } from "./haproxy-config.js";
 import { nginxConfig } from "./nginx-config.js";
@@ -22,31 +22,6 @@ export function proxyBinary(kind: ProxyKind): string | undefined {
     if (dir && spawnSync(path, ["-v"], { stdio: "ignore" }).status === 0) return path;
   }
   return undefined;
-}
-
-/** A free loopback port: bind port 0, read it, release it (nginx and haproxy cannot take port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    const settle = (connected: boolean): void => {
-      socket.destroy();
-      resolve(connected);
-    };
-    socket.once("connect", () => settle(true));
-    socket.once("error", () => settle(false));
-  });
 }
 
 /** A running proxy. */

@@ -2,19 +2,10 @@
 // reasons behind the lines of docs/PROXIES.md, and what our client reports when they bite.
 import { expect } from "chai";
 import { Channel, createClient } from "../../src/client/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
+import { Code } from "../../src/status/index.js";
 import { type Backend, Relay, startBackend } from "./backends.js";
 import { type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
-
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
+import { rejection } from "./relay-fixture.js";
 
 /** Replaces `from` with `to` in a config, failing loudly when the template no longer has `from`. */
 function replacing(from: string, to: string): (config: string) => string {

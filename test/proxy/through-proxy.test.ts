@@ -3,42 +3,15 @@
 // spread, and the proxy's own errors. Skipped (with the reason) only when the binary is absent.
 import { expect } from "chai";
 import { type IncomingHttpHeaders, connect, constants } from "node:http2";
-import { Channel, createClient } from "../../src/client/index.js";
+import { createClient } from "../../src/client/index.js";
 import { Metadata } from "../../src/metadata/index.js";
 import { defineService } from "../../src/service/index.js";
-import { Code, GrpcError } from "../../src/status/index.js";
+import { Code } from "../../src/status/index.js";
 import { jsonCodec } from "../e2e/json-messages.js";
-import { type Backend, Relay, type RelayRequest, startBackend } from "./backends.js";
-import { type ProxyKind, type RunningProxy, proxyBinary, startProxy } from "./proxy-process.js";
-
-/** The GrpcError a promise rejects with (fails the test when it resolves or rejects with something else). */
-async function rejection(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function* requests(count: number, make: (i: number) => RelayRequest): AsyncIterable<RelayRequest> {
-  for (let i = 0; i < count; i++) yield make(i);
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const stopAt = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > stopAt) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { collect } from "../pipeline/helpers.js";
+import type { RelayRequest } from "./backends.js";
+import type { ProxyKind } from "./proxy-process.js";
+import { findHandler, proxiedRelay, rejection, requests, waitFor } from "./relay-fixture.js";
 
 const MIB = 1024 * 1024;
 
@@ -70,54 +43,26 @@ const Missing = defineService("test.Missing", { echo: { kind: "unary", requestCo
 for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[]) {
   describe(`proxy: tsgrpc client -> ${kind} -> 2 tsgrpc backends`, function () {
     this.timeout(60_000);
-    let backends: Backend[] = [];
-    let proxy: RunningProxy | undefined;
-    let channel: Channel;
-    let client: ReturnType<typeof createClient<typeof Relay>>;
-
-    before(async function () {
-      if (!proxyBinary(kind)) {
-        this.test!.parent!.title += ` [SKIP: ${kind} is not installed; .ci/run installs it]`;
-        return this.skip();
-      }
-      backends = [await startBackend("a"), await startBackend("b")];
-      proxy = await startProxy(
-        kind,
-        backends.map((backend) => `127.0.0.1:${backend.port}`),
-      );
-      channel = new Channel(`127.0.0.1:${proxy.port}`);
-      client = createClient(Relay, channel);
-    });
-
-    after(async () => {
-      channel?.close();
-      await proxy?.stop();
-      await Promise.all(backends.map((backend) => backend.server.forceShutdown()));
-    });
-
-    /** Adds the proxy's log to a failing test's message. */
-    afterEach(function () {
-      if (this.currentTest?.state === "failed" && proxy) this.currentTest.err!.message += `\n${kind} log:\n${proxy.log().slice(-3000)}`;
-    });
+    const relay = proxiedRelay(kind);
 
     it("runs the four kinds of calls", async () => {
-      expect(await client.echo({ text: "u" })).to.include({ text: "u" });
-      expect((await collect(client.list({ count: 3 }))).map((reply) => reply.i)).to.deep.equal([0, 1, 2]);
-      expect(await client.collect(requests(3, () => ({ payload: "ab" })))).to.include({ count: 3, bytes: 6 });
-      const replies = await collect(client.chat(requests(3, (i) => ({ text: `m${i}` }))));
+      expect(await relay.client.echo({ text: "u" })).to.include({ text: "u" });
+      expect((await collect(relay.client.list({ count: 3 }))).map((reply) => reply.i)).to.deep.equal([0, 1, 2]);
+      expect(await relay.client.collect(requests(3, () => ({ payload: "ab" })))).to.include({ count: 3, bytes: 6 });
+      const replies = await collect(relay.client.chat(requests(3, (i) => ({ text: `m${i}` }))));
       expect(replies.map((reply) => reply.text)).to.deep.equal(["m0", "m1", "m2"]);
     });
 
     it("spreads calls over both backends", async () => {
       const served = new Set<string>();
-      for (let i = 0; i < 20; i++) served.add((await client.echo({})).backend);
+      for (let i = 0; i < 20; i++) served.add((await relay.client.echo({})).backend);
       expect([...served].sort()).to.deep.equal(["a", "b"]);
     });
 
     it("passes grpc-timeout through to the backend", async () => {
-      for (const backend of backends) backend.seen.remainingMs = undefined;
-      await client.echo({}, { timeoutMs: 30_000 });
-      const remaining = backends.map((backend) => backend.seen.remainingMs).filter((ms) => ms !== undefined);
+      for (const backend of relay.backends) backend.seen.remainingMs = undefined;
+      await relay.client.echo({}, { timeoutMs: 30_000 });
+      const remaining = relay.backends.map((backend) => backend.seen.remainingMs).filter((ms) => ms !== undefined);
       expect(remaining).to.not.be.empty;
       for (const ms of remaining) expect(ms).to.be.within(20_000, 30_100);
     });
@@ -125,9 +70,9 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
     it("a deadline that expires at the client is DEADLINE_EXCEEDED, and the backend's handler is aborted", async () => {
       const id = `deadline-${kind}`;
       // Long enough for the call to reach a backend on a loaded machine, which the check below needs.
-      const error = await rejection(client.hang({ id }, { timeoutMs: 2000 }));
+      const error = await rejection(relay.client.hang({ id }, { timeoutMs: 2000 }));
       expect(error.code).to.equal(Code.DeadlineExceeded);
-      const backend = await findHandler(id);
+      const backend = await findHandler(relay.backends, id);
       await waitFor(() => backend.seen.aborted.has(id), "the backend's handler to see the deadline");
       // The backend's own deadline (from grpc-timeout) or the proxy's reset, whichever came first.
       expect([Code.DeadlineExceeded, Code.Cancelled]).to.include(backend.seen.aborted.get(id));
@@ -136,24 +81,19 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
     it("cancellation reaches the backend's handler: its signal aborts", async () => {
       const id = `cancel-${kind}`;
       const controller = new AbortController();
-      const call = client.hang({ id }, { signal: controller.signal });
-      const backend = await findHandler(id);
+      const call = relay.client.hang({ id }, { signal: controller.signal });
+      const backend = await findHandler(relay.backends, id);
       controller.abort();
       expect((await rejection(call)).code).to.equal(Code.Cancelled);
       await waitFor(() => backend.seen.aborted.has(id), "the backend's handler to be cancelled");
       expect(backend.seen.aborted.get(id)).to.equal(Code.Cancelled);
     });
 
-    async function findHandler(id: string): Promise<Backend> {
-      await waitFor(() => backends.some((backend) => backend.seen.started.has(id)), `the call ${id} to reach a backend`);
-      return backends.find((backend) => backend.seen.started.has(id))!;
-    }
-
     it("carries metadata both ways: request, response headers and trailers, -bin values too", async () => {
       const metadata = new Metadata().set("x-echo-text", "hello proxy").set("x-echo-bytes-bin", new Uint8Array([9, 0, 255, 10]));
       let headers: Metadata | undefined;
       let trailers: Metadata | undefined;
-      const reply = await client.echo(
+      const reply = await relay.client.echo(
         {},
         { metadata, onHeaders: (m: Metadata) => (headers = m), onTrailers: (m: Metadata) => (trailers = m) },
       );
@@ -169,16 +109,16 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
     it("delivers status codes, messages (percent-encoded) and error metadata of trailers-only errors", async () => {
       const text = "nicht gefunden: 100% \u{1F680}\t\r\n";
       const metadata = new Metadata().set("x-echo-why", "because").set("x-echo-why-bin", new Uint8Array([1, 2, 3]));
-      const error = await rejection(client.echo({ fail: Code.NotFound, text }, { metadata }));
+      const error = await rejection(relay.client.echo({ fail: Code.NotFound, text }, { metadata }));
       expect([error.code, error.statusMessage]).to.deep.equal([Code.NotFound, text]);
       expect(error.metadata.get("x-echo-why")).to.equal("because");
       expect(error.metadata.get("x-echo-why-bin")).to.deep.equal(new Uint8Array([1, 2, 3]));
       for (const code of [Code.InvalidArgument, Code.PermissionDenied, Code.Unauthenticated, Code.ResourceExhausted, Code.DataLoss])
-        expect((await rejection(client.echo({ fail: code, text: "x" }))).code).to.equal(code);
+        expect((await rejection(relay.client.echo({ fail: code, text: "x" }))).code).to.equal(code);
     });
 
     it("keeps a trailers-only error trailers-only: one HEADERS frame with END_STREAM, status inside", async () => {
-      const response = await rawCall(proxy!.port, "/test.Relay/Echo", { fail: Code.NotFound, text: "gone" });
+      const response = await rawCall(relay.proxy!.port, "/test.Relay/Echo", { fail: Code.NotFound, text: "gone" });
       expect(response.endStream).to.equal(true);
       expect(response.headers).to.include({
         ":status": 200,
@@ -197,7 +137,7 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
           yield { fail: Code.FailedPrecondition, text: `early ${i}` };
           await never;
         }
-        const error = await rejection(collect(client.chat(stillSending(), { timeoutMs: 20_000 })));
+        const error = await rejection(collect(relay.client.chat(stillSending(), { timeoutMs: 20_000 })));
         expect([error.code, error.statusMessage]).to.deep.equal([Code.FailedPrecondition, `early ${i}`]);
       }
     });
@@ -206,14 +146,14 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
       const replies: unknown[] = [];
       const error = await rejection(
         (async () => {
-          for await (const reply of client.list({ count: 2, fail: Code.Aborted, text: "after two" })) replies.push(reply);
+          for await (const reply of relay.client.list({ count: 2, fail: Code.Aborted, text: "after two" })) replies.push(reply);
         })(),
       );
       expect([error.code, error.statusMessage, replies.length]).to.deep.equal([Code.Aborted, "after two", 2]);
     });
 
     it("an unknown method is UNIMPLEMENTED from the backend", async () => {
-      const missing = createClient(Missing, channel);
+      const missing = createClient(Missing, relay.channel!);
       expect((await rejection(missing.echo({}))).code).to.equal(Code.Unimplemented);
     });
 
@@ -221,37 +161,37 @@ for (const kind of ["nginx", "haproxy"] as const satisfies readonly ProxyKind[])
       const text = "z".repeat(10_000);
       for (let i = 0; i < 2; i++) {
         // Twice, so the request lands on each backend at least once... or one twice: check the one that served it.
-        const reply = await client.echo({ text }, { compression: "gzip" });
+        const reply = await relay.client.echo({ text }, { compression: "gzip" });
         expect(reply.text).to.equal(text);
-        expect(backends.find((backend) => backend.name === reply.backend)!.seen.requestCompressed).to.equal(true);
+        expect(relay.backends.find((backend) => backend.name === reply.backend)!.seen.requestCompressed).to.equal(true);
       }
     });
 
     it("carries messages over 1 MiB each way", async () => {
       const payload = "p".repeat(1.5 * MIB);
-      const reply = await client.echo({ payload, count: 1.5 * MIB });
+      const reply = await relay.client.echo({ payload, count: 1.5 * MIB });
       expect([reply.received, reply.payload.length]).to.deep.equal([1.5 * MIB, 1.5 * MIB]);
-      expect(await client.collect(requests(3, () => ({ payload })))).to.include({ count: 3, bytes: 4.5 * MIB });
+      expect(await relay.client.collect(requests(3, () => ({ payload })))).to.include({ count: 3, bytes: 4.5 * MIB });
     });
 
     it("carries long streams: 10,000 messages each way", async function () {
       this.timeout(180_000);
-      const listed = await collect(client.list({ count: 10_000 }));
+      const listed = await collect(relay.client.list({ count: 10_000 }));
       expect(listed.length).to.equal(10_000);
       expect(listed[9_999].i).to.equal(9_999);
       let count = 0;
-      for await (const reply of client.chat(requests(10_000, (i) => ({ text: String(i) })))) {
+      for await (const reply of relay.client.chat(requests(10_000, (i) => ({ text: String(i) })))) {
         expect(reply.text).to.equal(String(count));
         count++;
       }
       expect(count).to.equal(10_000);
-      expect(await client.collect(requests(10_000, () => ({ payload: "x" })))).to.include({ count: 10_000, bytes: 10_000 });
+      expect(await relay.client.collect(requests(10_000, () => ({ payload: "x" })))).to.include({ count: 10_000, bytes: 10_000 });
     });
 
     // Last: it stops the backends.
     it("maps the proxy's own error to UNAVAILABLE when every backend is down (nginx 502, haproxy 503)", async () => {
-      await Promise.all(backends.map((backend) => backend.server.forceShutdown()));
-      const error = await rejection(client.echo({}));
+      await Promise.all(relay.backends.map((backend) => backend.server.forceShutdown()));
+      const error = await rejection(relay.client.echo({}));
       expect(error.code).to.equal(Code.Unavailable);
       expect(error.statusMessage).to.match(kind === "nginx" ? /\b502\b/ : /\b503\b/);
     });

@@ -4,68 +4,34 @@
 import { expect } from "chai";
 import { Channel, Code, GrpcError, createClient, type ChannelOptions, type ServiceConfigJson } from "../../src/index.js";
 import { channelCore } from "../../src/client/channel.js";
-import { defineService } from "../../src/service/index.js";
-import { jsonCodec } from "../e2e/json-messages.js";
-import { startScriptedServer, type Answer, type ScriptedServer } from "./scripted-server.js";
+import { Probe, methodConfig, requestsOf, retryConfig, scriptedProbe } from "./probe-fixture.js";
+import { type Answer, startScriptedServer } from "./scripted-server.js";
 
-const Probe = defineService("test.Probe", {
-  echo: { kind: "unary", requestCodec: jsonCodec, responseCodec: jsonCodec },
-  chat: { kind: "bidi_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
-});
-
-const methodConfig = (entry: Record<string, unknown>): ServiceConfigJson => ({
-  methodConfig: [{ name: [{ service: "test.Probe" }], ...entry }],
-});
-
-const RETRY_ON_UNAVAILABLE = methodConfig({
-  retryPolicy: {
-    maxAttempts: 3,
-    initialBackoff: "0.01s",
-    maxBackoff: "0.05s",
-    backoffMultiplier: 2,
-    retryableStatusCodes: ["UNAVAILABLE"],
-  },
-});
+const RETRY_ON_UNAVAILABLE = retryConfig({ maxAttempts: 3 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function* requestsOf<T>(items: T[]): AsyncIterable<T> {
-  for (const item of items) yield item;
-}
-
 describe("service config before the first resolution (gRFC A2)", function () {
   this.timeout(20_000);
-  let server: ScriptedServer | undefined;
-  let channel: Channel | undefined;
-
-  afterEach(async () => {
-    channel?.close();
-    await server?.close();
-    channel = server = undefined;
-  });
+  const scripted = scriptedProbe();
 
   /** A channel whose resolver answers `delayMs` after it is asked, with the server's address and `config`. */
-  async function setup(
-    script: (index: number) => Answer,
-    config: ServiceConfigJson | Error,
-    delayMs: number,
-    options: ChannelOptions = {},
-  ) {
-    server = await startScriptedServer(script);
-    const address = { host: "127.0.0.1", port: server.port };
-    const resolver = async () => {
-      await sleep(delayMs);
-      if (config instanceof Error) throw config;
-      return { addresses: [address], serviceConfig: config };
-    };
-    channel = new Channel("dns:late.test:1", { resolver, ...options });
-    return createClient(Probe, channel);
-  }
+  /** A channel whose resolver answers `delayMs` after it is asked, with the server's address and `config`. */
+  const setup = (script: (index: number) => Answer, config: ServiceConfigJson | Error, delayMs: number, options: ChannelOptions = {}) =>
+    scripted.start(script, (server) => {
+      const address = { host: "127.0.0.1", port: server.port };
+      const resolver = async () => {
+        await sleep(delayMs);
+        if (config instanceof Error) throw config;
+        return { addresses: [address], serviceConfig: config };
+      };
+      return new Channel("dns:late.test:1", { resolver, ...options });
+    });
 
   it("a unary call started at once is retried by the retry policy the late result brings", async () => {
     const client = await setup((index) => (index === 0 ? { status: Code.Unavailable } : {}), RETRY_ON_UNAVAILABLE, 300);
     expect(await client.echo({ n: 1 })).to.deep.equal({ n: 1 });
-    expect(server!.attempts).to.have.length(2);
+    expect(scripted.server!.attempts).to.have.length(2);
   });
 
   it("without the wait (the resolver's config ignored) the same call fails: the test can tell", async () => {
@@ -74,14 +40,14 @@ describe("service config before the first resolution (gRFC A2)", function () {
     });
     const error = await client.echo({ n: 1 }).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", Code.Unavailable);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("the config's timeout counts from the call's start, the wait included", async () => {
     const client = await setup(() => ({}), methodConfig({ timeout: "0.2s" }), 400);
     const error = await client.echo({}).catch((failure: GrpcError) => failure);
     expect(error).to.be.instanceOf(GrpcError).with.property("code", Code.DeadlineExceeded);
-    expect(server!.attempts, "nothing sent after the deadline").to.have.length(0);
+    expect(scripted.server!.attempts, "nothing sent after the deadline").to.have.length(0);
   });
 
   it("the call's own deadline ends the wait: DEADLINE_EXCEEDED, not the resolver's pace", async () => {
@@ -115,7 +81,7 @@ describe("service config before the first resolution (gRFC A2)", function () {
     const call = client.chat(requestsOf([{ n: 1 }]));
     await call[Symbol.asyncIterator]().return?.();
     await sleep(500);
-    expect(server!.attempts).to.have.length(0);
+    expect(scripted.server!.attempts).to.have.length(0);
   });
 
   it("a caller's mistake is still a TypeError thrown at the call, before any wait", async () => {
@@ -124,11 +90,11 @@ describe("service config before the first resolution (gRFC A2)", function () {
   });
 
   it("a channel whose resolver cannot bring a config does not wait: the default applies at once", async () => {
-    server = await startScriptedServer((index) => (index === 0 ? { status: Code.Unavailable } : {}));
+    scripted.server = await startScriptedServer((index) => (index === 0 ? { status: Code.Unavailable } : {}));
     // No resolver option: the literal address (the channel still wraps the default resolver to log it).
-    channel = new Channel(`127.0.0.1:${server.port}`, { serviceConfig: RETRY_ON_UNAVAILABLE });
-    expect(channelCore(channel).balancer.configPending()).to.equal(undefined);
-    expect(await createClient(Probe, channel).echo({ n: 2 })).to.deep.equal({ n: 2 });
+    scripted.channel = new Channel(`127.0.0.1:${scripted.server.port}`, { serviceConfig: RETRY_ON_UNAVAILABLE });
+    expect(channelCore(scripted.channel).balancer.configPending()).to.equal(undefined);
+    expect(await createClient(Probe, scripted.channel).echo({ n: 2 })).to.deep.equal({ n: 2 });
   });
 
   it("a resolver that fails ends the wait: the call fails UNAVAILABLE naming the resolver", async () => {

@@ -1,90 +1,29 @@
 import { expect } from "chai";
-import { Channel, Code, GrpcError, createClient, type ChannelOptions, type ServiceConfigJson } from "../../src/index.js";
+import { Channel, Code, GrpcError, type ChannelOptions, type ServiceConfigJson } from "../../src/index.js";
 import { channelCore } from "../../src/client/channel.js";
-import { defineService } from "../../src/service/index.js";
-import { jsonCodec } from "../e2e/json-messages.js";
-import { startScriptedServer, type Answer, type ScriptedServer, type SeenAttempt } from "./scripted-server.js";
+import { collect } from "../pipeline/helpers.js";
+import { methodConfig, requestsOf, retryConfig, scriptedProbe } from "./probe-fixture.js";
+import type { Answer, SeenAttempt } from "./scripted-server.js";
 
 const UNAVAILABLE = Code.Unavailable;
 
-/** test.Probe with JSON messages, typed so the client's methods are known. */
-const Probe = defineService("test.Probe", {
-  echo: { kind: "unary", requestCodec: jsonCodec, responseCodec: jsonCodec },
-  list: { kind: "server_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
-  collect: { kind: "client_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
-  chat: { kind: "bidi_streaming", requestCodec: jsonCodec, responseCodec: jsonCodec },
-});
-
-function retryConfig(policy: Record<string, unknown> = {}, extra: ServiceConfigJson = {}): ServiceConfigJson {
-  return {
-    methodConfig: [
-      {
-        name: [{ service: "test.Probe" }],
-        retryPolicy: {
-          maxAttempts: 4,
-          initialBackoff: "0.01s",
-          maxBackoff: "0.05s",
-          backoffMultiplier: 2,
-          retryableStatusCodes: ["UNAVAILABLE"],
-          ...policy,
-        },
-      },
-    ],
-    ...extra,
-  };
-}
-
 function hedgingConfig(policy: Record<string, unknown> = {}): ServiceConfigJson {
-  return {
-    methodConfig: [
-      {
-        name: [{ service: "test.Probe" }],
-        hedgingPolicy: { maxAttempts: 3, hedgingDelay: "0.05s", nonFatalStatusCodes: ["UNAVAILABLE"], ...policy },
-      },
-    ],
-  };
-}
-
-async function* requestsOf<T>(items: T[], pulls?: { count: number }): AsyncIterable<T> {
-  for (const item of items) {
-    if (pulls !== undefined) pulls.count++;
-    yield item;
-  }
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
+  return methodConfig({ hedgingPolicy: { maxAttempts: 3, hedgingDelay: "0.05s", nonFatalStatusCodes: ["UNAVAILABLE"], ...policy } });
 }
 
 const previous = (attempt: SeenAttempt | undefined) => attempt?.headers["grpc-previous-rpc-attempts"];
 
 describe("retries (gRFC A6)", function () {
   this.timeout(20_000);
-  let server: ScriptedServer | undefined;
-  let channel: Channel | undefined;
+  const scripted = scriptedProbe();
 
-  afterEach(async () => {
-    channel?.close();
-    await server?.close();
-    channel = server = undefined;
-  });
-
-  async function setup(
-    script: (index: number, attempt: SeenAttempt) => Answer,
-    serviceConfig: ServiceConfigJson,
-    options: ChannelOptions = {},
-  ) {
-    server = await startScriptedServer(script);
-    channel = new Channel(`127.0.0.1:${server.port}`, { serviceConfig, ...options });
-    return createClient(Probe, channel);
-  }
+  const setup = (script: (index: number, attempt: SeenAttempt) => Answer, serviceConfig: ServiceConfigJson, options: ChannelOptions = {}) =>
+    scripted.start(script, (server) => new Channel(`127.0.0.1:${server.port}`, { serviceConfig, ...options }));
 
   it("retries a unary call on a retryable status and says how many attempts came before", async () => {
     const client = await setup((index) => (index < 2 ? { status: UNAVAILABLE, message: "busy" } : {}), retryConfig());
     expect(await client.echo({ n: 1 })).to.deep.equal({ n: 1 });
-    expect(server!.attempts.map(previous)).to.deep.equal([undefined, "1", "2"]);
+    expect(scripted.server!.attempts.map(previous)).to.deep.equal([undefined, "1", "2"]);
   });
 
   it("gives up after maxAttempts with the last attempt's status", async () => {
@@ -95,7 +34,7 @@ describe("retries (gRFC A6)", function () {
     );
     expect(error).to.be.instanceOf(GrpcError).with.property("code", UNAVAILABLE);
     expect((error as GrpcError).statusMessage).to.equal("attempt 2");
-    expect(server!.attempts).to.have.length(3);
+    expect(scripted.server!.attempts).to.have.length(3);
   });
 
   it("caps maxAttempts at 5", async () => {
@@ -104,32 +43,32 @@ describe("retries (gRFC A6)", function () {
       retryConfig({ maxAttempts: 9, initialBackoff: "0.001s", maxBackoff: "0.002s" }),
     );
     await client.echo({}).catch(() => undefined);
-    expect(server!.attempts).to.have.length(5);
+    expect(scripted.server!.attempts).to.have.length(5);
   });
 
   it("does not retry a status that is not retryable", async () => {
     const client = await setup(() => ({ status: Code.InvalidArgument }), retryConfig());
     const error = await client.echo({}).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", Code.InvalidArgument);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("does not retry once response headers arrived (committed)", async () => {
     const client = await setup(() => ({ status: UNAVAILABLE, headersFirst: true }), retryConfig());
     const error = await client.echo({}).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", UNAVAILABLE);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("stops on pushback that is negative or unreadable", async () => {
     for (const pushback of ["-1", "abc", "01"]) {
       const client = await setup(() => ({ status: UNAVAILABLE, pushback }), retryConfig());
       await client.echo({}).catch(() => undefined);
-      expect(server!.attempts, pushback).to.have.length(1);
-      channel!.close();
-      await server!.close();
+      expect(scripted.server!.attempts, pushback).to.have.length(1);
+      scripted.channel!.close();
+      await scripted.server!.close();
     }
-    server = channel = undefined;
+    scripted.server = scripted.channel = undefined;
   });
 
   it("waits the pushback delay before the retry", async () => {
@@ -146,8 +85,8 @@ describe("retries (gRFC A6)", function () {
     const client = await setup(() => ({ status: UNAVAILABLE, delayMs: 60 }), retryConfig({ maxAttempts: 5, initialBackoff: "0.01s" }));
     const error = await client.echo({}, { timeoutMs: 150 }).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", Code.DeadlineExceeded);
-    expect(server!.attempts.length).to.be.within(1, 3);
-    const timeouts = server!.attempts.map((attempt) => attempt.headers["grpc-timeout"]);
+    expect(scripted.server!.attempts.length).to.be.within(1, 3);
+    const timeouts = scripted.server!.attempts.map((attempt) => attempt.headers["grpc-timeout"]);
     expect(timeouts.every((value) => typeof value === "string")).to.equal(true);
   });
 
@@ -158,10 +97,10 @@ describe("retries (gRFC A6)", function () {
     );
     // Call 1: two failures (4 -> 2 tokens, at half): call 2 is not retried (2 -> 1).
     await client.echo({}).catch(() => undefined);
-    expect(server!.attempts).to.have.length(2);
+    expect(scripted.server!.attempts).to.have.length(2);
     await client.echo({}).catch(() => undefined);
-    expect(server!.attempts).to.have.length(3);
-    expect(channelCore(channel!).calls.throttle!.tokens).to.equal(1);
+    expect(scripted.server!.attempts).to.have.length(3);
+    expect(channelCore(scripted.channel!).calls.throttle!.tokens).to.equal(1);
   });
 
   it("replays a client-streaming call's messages on the retry; the iterable is read once", async () => {
@@ -173,14 +112,14 @@ describe("retries (gRFC A6)", function () {
     const response = await client.collect(requestsOf([{ a: 1 }, { a: 2 }, { a: 3 }], pulls));
     expect(response).to.deep.equal({ got: [{ a: 1 }, { a: 2 }, { a: 3 }] });
     expect(pulls.count).to.equal(3);
-    expect(server!.attempts[0]!.messages).to.have.length(3);
+    expect(scripted.server!.attempts[0]!.messages).to.have.length(3);
   });
 
   it("retries a bidi call within the buffer, then reads the committed attempt's responses", async () => {
     const client = await setup((index) => (index === 0 ? { status: UNAVAILABLE } : {}), retryConfig());
     const responses = await collect(client.chat(requestsOf([{ i: 1 }, { i: 2 }])));
     expect(responses).to.deep.equal([{ i: 1 }, { i: 2 }]);
-    expect(server!.attempts.map(previous)).to.deep.equal([undefined, "1"]);
+    expect(scripted.server!.attempts.map(previous)).to.deep.equal([undefined, "1"]);
   });
 
   it("retries a server-streaming call", async () => {
@@ -193,20 +132,20 @@ describe("retries (gRFC A6)", function () {
     const client = await setup(() => ({ status: UNAVAILABLE }), retryConfig(), { perCallRetryBufferBytes: 1000 });
     const error = await client.collect(requestsOf([{ big }, { big }])).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", UNAVAILABLE);
-    expect(server!.attempts).to.have.length(1);
-    expect(channelCore(channel!).calls.bufferPool.used).to.equal(0);
+    expect(scripted.server!.attempts).to.have.length(1);
+    expect(channelCore(scripted.channel!).calls.bufferPool.used).to.equal(0);
   });
 
   it("sends a unary request bigger than the per-call buffer once, without retries", async () => {
     const client = await setup(() => ({ status: UNAVAILABLE }), retryConfig(), { perCallRetryBufferBytes: 100 });
     await client.echo({ big: "x".repeat(200) }).catch(() => undefined);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("does not retry when the channel disables retries", async () => {
     const client = await setup(() => ({ status: UNAVAILABLE }), retryConfig(), { retries: false });
     await client.echo({}).catch(() => undefined);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("cancels the call between attempts when its signal aborts", async () => {
@@ -216,32 +155,21 @@ describe("retries (gRFC A6)", function () {
     setTimeout(() => controller.abort(), 100);
     const error = await call.catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", Code.Cancelled);
-    expect(server!.attempts.length).to.be.at.most(2);
+    expect(scripted.server!.attempts.length).to.be.at.most(2);
   });
 
   it("releases every reserved buffer byte when calls end", async () => {
     const client = await setup((index) => (index % 2 === 0 ? { status: UNAVAILABLE } : { responses: [{ ok: true }] }), retryConfig());
     await Promise.all([client.echo({ a: 1 }), client.collect(requestsOf([{ a: 1 }, { a: 2 }]))]);
-    expect(channelCore(channel!).calls.bufferPool.used).to.equal(0);
+    expect(channelCore(scripted.channel!).calls.bufferPool.used).to.equal(0);
   });
 });
 
 describe("hedging (gRFC A6)", function () {
   this.timeout(20_000);
-  let server: ScriptedServer | undefined;
-  let channel: Channel | undefined;
-
-  afterEach(async () => {
-    channel?.close();
-    await server?.close();
-    channel = server = undefined;
-  });
-
-  async function setup(script: (index: number, attempt: SeenAttempt) => Answer, serviceConfig: ServiceConfigJson) {
-    server = await startScriptedServer(script);
-    channel = new Channel(`127.0.0.1:${server.port}`, { serviceConfig });
-    return createClient(Probe, channel);
-  }
+  const scripted = scriptedProbe();
+  const setup = (script: (index: number, attempt: SeenAttempt) => Answer, serviceConfig: ServiceConfigJson) =>
+    scripted.start(script, (server) => new Channel(`127.0.0.1:${server.port}`, { serviceConfig }));
 
   it("starts a hedge after hedgingDelay; the first answer wins and the other attempt is cancelled", async () => {
     const client = await setup(
@@ -249,9 +177,9 @@ describe("hedging (gRFC A6)", function () {
       hedgingConfig({ maxAttempts: 2 }),
     );
     expect(await client.echo({})).to.equal("fast");
-    expect(server!.attempts.map(previous)).to.deep.equal([undefined, "1"]);
+    expect(scripted.server!.attempts.map(previous)).to.deep.equal([undefined, "1"]);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server!.attempts[0]!.reset).to.equal(true);
+    expect(scripted.server!.attempts[0]!.reset).to.equal(true);
   });
 
   it("a non-fatal status starts the next hedge at once", async () => {
@@ -274,13 +202,13 @@ describe("hedging (gRFC A6)", function () {
     const client = await setup((index) => ({ status: UNAVAILABLE, message: `hedge ${index}` }), hedgingConfig({ hedgingDelay: "0.01s" }));
     const error = await client.echo({}).catch((failure: GrpcError) => failure);
     expect(error).to.have.property("code", UNAVAILABLE);
-    expect(server!.attempts).to.have.length(3);
+    expect(scripted.server!.attempts).to.have.length(3);
   });
 
   it("pushback 'stop' ends the hedging: no further hedges", async () => {
     const client = await setup(() => ({ status: UNAVAILABLE, pushback: "-1" }), hedgingConfig({ hedgingDelay: "0.2s" }));
     await client.echo({}).catch(() => undefined);
-    expect(server!.attempts).to.have.length(1);
+    expect(scripted.server!.attempts).to.have.length(1);
   });
 
   it("hedges a bidi call: responses come from the attempt that answered first", async () => {

@@ -9,6 +9,7 @@
 // --expose-gc) does not grow beyond the bound, and no socket, timer or listener is left behind.
 import { fileURLToPath } from "node:url";
 import { Channel, Code, createClient, GrpcError, Server, type ServerContext } from "../../src/index.js";
+import { waitUnlessAborted } from "../abortable-wait.js";
 import { Probe } from "../e2e/server-fixtures.js";
 
 /** How long and how hard to soak. */
@@ -68,21 +69,6 @@ export interface SoakResult {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Waits `ms`, or throws the signal's reason when the call ends first. */
-function work(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 const KINDS = ["unary", "server-streaming", "client-streaming", "bidi"] as const;
 
@@ -154,14 +140,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const server = new Server({ maxConnectionAgeMs: 3_000, maxConnectionAgeGraceMs: 5_000, responseCompression: "gzip" });
   server.add(Probe, {
     async echo(request: Request, ctx: ServerContext) {
-      if (request.workMs) await work(request.workMs, ctx.signal);
+      if (request.workMs) await waitUnlessAborted(request.workMs, ctx.signal);
       if (request.fail) throw new GrpcError(Code.FailedPrecondition, "soak: asked to fail");
       ctx.trailers.set("x-served", "yes");
       return { text: request.text };
     },
     async *list(request: Request, ctx: ServerContext) {
       for (let i = 0; i < (request.count ?? 3); i++) {
-        if (request.workMs) await work(request.workMs, ctx.signal);
+        if (request.workMs) await waitUnlessAborted(request.workMs, ctx.signal);
         yield { i, text: request.text };
       }
       if (request.fail) throw new GrpcError(Code.Aborted, "soak: asked to fail");

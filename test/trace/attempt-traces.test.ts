@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { formatTraceJson, formatTraceText, type TraceEvent } from "../../src/trace/index.js";
 import { projectRoot } from "../project-root.js";
 import { ATTEMPT_SCENARIOS, maskAttempts } from "./attempt-scenarios.js";
-import { groupedEvents } from "./scenarios.js";
+import { groupedEvents, groupedJson } from "./scenarios.js";
 
 // The trace of calls with several attempts (gRFC A6 retries, hedging, server pushback), pinned in
 // test/trace/pinned/attempt-*.txt and .jsonl: every attempt's start (with the
@@ -17,19 +17,6 @@ const WRITE = process.env.TSGRPC_PIN_WRITE === "1";
 
 function shown(events: TraceEvent[], clientOnly: boolean): TraceEvent[] {
   return clientOnly ? events.filter((event) => event.side === "client") : events;
-}
-
-/** JSON lines grouped as groupedEvents does, SETTINGS fields left out (they are this Node version's). */
-function groupedJson(text: string): Record<string, unknown[]> {
-  const groups: Record<string, unknown[]> = {};
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const event = JSON.parse(line) as { side: string; call?: number; connection?: number; layer: string; name: string; data: unknown };
-    const key = `${event.side} ${event.call !== undefined ? `#${event.call}` : `conn ${event.connection ?? "-"}`} ${event.layer}`;
-    if (event.name === "settings-received") event.data = "(this Node version's SETTINGS)";
-    (groups[key] ??= []).push(event);
-  }
-  return groups;
 }
 
 describe("trace: every attempt of a retried or hedged call (pinned)", function () {

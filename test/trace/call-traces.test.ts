@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatValue } from "../../src/trace/index.js";
 import { projectRoot } from "../project-root.js";
-import { CLIENT_ONLY_SCENARIOS, SCENARIOS, groupedEvents, maskedJson, maskedText, runScenario } from "./scenarios.js";
+import { CLIENT_ONLY_SCENARIOS, SCENARIOS, groupedEvents, groupedJson, maskedJson, maskedText, runScenario } from "./scenarios.js";
 
 // The trace of each call kind, success and failure, pinned in test/trace/pinned/ (times, port
 // and version masked). Events are compared per side, call or connection, and layer: the order
@@ -13,19 +13,6 @@ const PINNED = join(projectRoot(), "test", "trace", "pinned");
 
 function pinned(name: string): string {
   return readFileSync(join(PINNED, name), "utf8");
-}
-
-/** JSON lines grouped like groupedEvents, with what this Node version sends in SETTINGS left out. */
-function groupedJson(text: string): Record<string, unknown[]> {
-  const groups: Record<string, unknown[]> = {};
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const event = JSON.parse(line) as { side: string; call?: number; connection?: number; layer: string; name: string; data: unknown };
-    const key = `${event.side} ${event.call !== undefined ? `#${event.call}` : `conn ${event.connection ?? "-"}`} ${event.layer}`;
-    if (event.name === "settings-received") event.data = "(this Node version's SETTINGS)";
-    (groups[key] ??= []).push(event);
-  }
-  return groups;
 }
 
 describe("trace: the events of each call kind (pinned)", function () {

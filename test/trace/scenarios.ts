@@ -224,3 +224,16 @@ export function groupedEvents(text: string): Record<string, string[]> {
   }
   return groups;
 }
+
+/** JSON lines grouped as groupedEvents groups text lines, SETTINGS fields left out (they are this Node version's). */
+export function groupedJson(text: string): Record<string, unknown[]> {
+  const groups: Record<string, unknown[]> = {};
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const event = JSON.parse(line) as { side: string; call?: number; connection?: number; layer: string; name: string; data: unknown };
+    const key = `${event.side} ${event.call !== undefined ? `#${event.call}` : `conn ${event.connection ?? "-"}`} ${event.layer}`;
+    if (event.name === "settings-received") event.data = "(this Node version's SETTINGS)";
+    (groups[key] ??= []).push(event);
+  }
+  return groups;
+}

@@ -34,12 +34,27 @@ function post2(port: number, path: string, contentType: string, body: Uint8Array
   });
 }
 
-/** The events of the call `call`, waiting for its "end". */
-async function callEvents(events: TraceEvent[]): Promise<TraceEvent[]> {
+/** One trace event as its JSON line reads. */
+interface TracedJson {
+  name: string;
+  layer: string;
+  data: Record<string, unknown>;
+}
+
+/** What the tracer showed of the one call traced into `events`, once it has ended: event names, text, JSON. */
+async function tracedCall(events: TraceEvent[]): Promise<{ names: string[]; text: string; json: TracedJson[] }> {
   for (let waited = 0; !events.some((event) => event.name === "end") && waited < 5000; waited += 10)
     await new Promise((resolve) => setTimeout(resolve, 10));
-  return events.filter((event) => event.call !== undefined);
+  const call = events.filter((event) => event.call !== undefined);
+  return {
+    names: call.map((event) => event.name),
+    text: call.map((event) => formatTraceText(event)).join("\n"),
+    json: call.map((event) => JSON.parse(formatTraceJson(event)) as TracedJson),
+  };
 }
+
+/** How every web call here begins: started, the request's head and its one message, the response's head. */
+const OPENING = ["start", "headers-received", "message-received", "headers-sent"];
 
 describe("trace: web calls", () => {
   let server: Server;
@@ -62,17 +77,8 @@ describe("trace: web calls", () => {
     });
     expect(response.status).to.equal(200);
     await response.arrayBuffer();
-    const call = await callEvents(events);
-    expect(call.map((event) => event.name)).to.deep.equal([
-      "start",
-      "headers-received",
-      "message-received",
-      "headers-sent",
-      "message-sent",
-      "web-trailers-sent",
-      "end",
-    ]);
-    const text = call.map((event) => formatTraceText(event)).join("\n");
+    const { names, text, json } = await tracedCall(events);
+    expect(names).to.deep.equal([...OPENING, "message-sent", "web-trailers-sent", "end"]);
     expect(text).to.include(`start ${ECHO} (grpc-web (proto) over HTTP/1.1) from 127.0.0.1:`);
     expect(text).to.include("< HEADERS HTTP/1.1\n");
     expect(text).to.include("x-echo: traced");
@@ -86,7 +92,6 @@ describe("trace: web calls", () => {
     expect(text).to.match(/ http1 +< HEADERS HTTP\/1\.1\n/);
     expect(text).to.match(/ http1 +> HEADERS HTTP\/1\.1\n/);
     expect(text).not.to.match(/ http2 /);
-    const json = call.map((event) => JSON.parse(formatTraceJson(event)) as { name: string; layer: string; data: Record<string, unknown> });
     expect(json[0]!.data).to.deep.include({ protocol: "grpc-web (proto)", http: "1.1" });
     expect(json.filter((event) => event.name.startsWith("headers-")).map((event) => event.layer)).to.deep.equal(["http1", "http1"]);
     expect(json[5]!.data).to.deep.include({ flag: 128 });
@@ -121,16 +126,8 @@ describe("trace: web calls", () => {
   it("Connect unary over HTTP/2: the error JSON with its HTTP status, and the status in the end", async () => {
     const status = await post2(port, ECHO, "application/json", Buffer.from(JSON.stringify({ text: "no", failCode: 5 })));
     expect(status).to.equal(404);
-    const call = await callEvents(events);
-    expect(call.map((event) => event.name)).to.deep.equal([
-      "start",
-      "headers-received",
-      "message-received",
-      "headers-sent",
-      "web-error-sent",
-      "end",
-    ]);
-    const text = call.map((event) => formatTraceText(event)).join("\n");
+    const { names, text } = await tracedCall(events);
+    expect(names).to.deep.equal([...OPENING, "web-error-sent", "end"]);
     expect(text).to.include(`start ${ECHO} (connect unary (json) over HTTP/2)`);
     expect(text).to.include("> Connect error: HTTP 404");
     expect(text).to.include('{"code":"not_found","message":"failed: no"');
@@ -141,18 +138,8 @@ describe("trace: web calls", () => {
   it("Connect streaming over HTTP/2: each envelope, then the end-stream message", async () => {
     const status = await post2(port, EXPAND, "application/connect+proto", frame(EchoRequest.encode({ text: "s", count: 2 })));
     expect(status).to.equal(200);
-    const call = await callEvents(events);
-    expect(call.map((event) => event.name)).to.deep.equal([
-      "start",
-      "headers-received",
-      "message-received",
-      "headers-sent",
-      "message-sent",
-      "message-sent",
-      "web-end-stream-sent",
-      "end",
-    ]);
-    const text = call.map((event) => formatTraceText(event)).join("\n");
+    const { names, text } = await tracedCall(events);
+    expect(names).to.deep.equal([...OPENING, "message-sent", "message-sent", "web-end-stream-sent", "end"]);
     expect(text).to.include(`start ${EXPAND} (connect stream (proto) over HTTP/2)`);
     expect(text).to.include("> Connect end-stream: flag 0x2, ");
     expect(text).to.include('{"metadata":{"x-trailer":["t"]}}');

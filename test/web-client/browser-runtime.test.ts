@@ -2,15 +2,14 @@
 // tsgrpc/web` bundles for the browser with nothing of Node in it, and the base64 that generated
 // code and -bin metadata rely on works where there is no Buffer.
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runInNewContext } from "node:vm";
-import { build } from "esbuild";
 import * as nodeBase64 from "../../src/metadata/base64.js";
 import { projectRoot } from "../project-root.js";
+import { bundleForBrowser, generateGreeterForWeb } from "./browser-app.js";
 
 const ROOT = projectRoot();
 
@@ -20,22 +19,7 @@ describe("tsgrpc/web in a browser app", function () {
   it("code generated with --runtime-import tsgrpc/web bundles for the browser and runs without Node", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "tsgrpc-web-gen-"));
     try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          "dist/src/cli/main.js",
-          "gen",
-          "--out",
-          scratch,
-          "--runtime-import",
-          "tsgrpc/web",
-          "-I",
-          "examples/helloworld",
-          "examples/helloworld/greeter.proto",
-        ],
-        { cwd: ROOT, encoding: "utf8" },
-      );
-      expect(run.status, run.stderr).to.equal(0);
+      generateGreeterForWeb(scratch);
       expect(readFileSync(join(scratch, "greeter_pb.ts"), "utf8")).to.include('from "tsgrpc/web"');
       writeFileSync(
         join(scratch, "app.ts"),
@@ -47,16 +31,7 @@ describe("tsgrpc/web in a browser app", function () {
           'export const encoded = Array.from(HelloRequest.encode({ name: "Ada" }));',
         ].join("\n"),
       );
-      const result = await build({
-        entryPoints: [join(scratch, "app.ts")],
-        bundle: true,
-        platform: "browser",
-        format: "iife",
-        globalName: "app",
-        write: false,
-        logLevel: "silent",
-        alias: { "tsgrpc/web": join(ROOT, "dist/src/web-client/index.js") },
-      });
+      const result = await bundleForBrowser(join(scratch, "app.ts"));
       const context: Record<string, unknown> = { TextEncoder, TextDecoder };
       runInNewContext(result.outputFiles[0]!.text, context);
       const app = context.app as { methods: string[]; encoded: number[] };

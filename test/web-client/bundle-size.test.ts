@@ -2,15 +2,11 @@
 // mapping (src/json, src/descriptor, the well-known types' schemas), and one that does works in
 // a context without Node. The minified sizes of both are what docs/BROWSER.md reports.
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
-import { build } from "esbuild";
-import { projectRoot } from "../project-root.js";
-
-const ROOT = projectRoot();
+import { bundleForBrowser, generateGreeterForWeb } from "./browser-app.js";
 
 /** A page calling Greeter.sayHello through a fetch that answers nothing but records the body. */
 function page(withJson: boolean): string {
@@ -42,39 +38,10 @@ describe("tsgrpc/web bundle: JSON only when imported", function () {
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), "tsgrpc-web-size-"));
-    const run = spawnSync(
-      process.execPath,
-      [
-        "dist/src/cli/main.js",
-        "gen",
-        "--out",
-        scratch,
-        "--runtime-import",
-        "tsgrpc/web",
-        "-I",
-        "examples/helloworld",
-        "examples/helloworld/greeter.proto",
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    expect(run.status, run.stderr).to.equal(0);
+    generateGreeterForWeb(scratch);
     for (const kind of ["binary", "json"] as const) {
       writeFileSync(join(scratch, `${kind}.js`), page(kind === "json"));
-      const result = await build({
-        entryPoints: [join(scratch, `${kind}.js`)],
-        bundle: true,
-        minify: true,
-        platform: "browser",
-        format: "iife",
-        globalName: "app",
-        write: false,
-        metafile: true,
-        logLevel: "silent",
-        alias: {
-          "tsgrpc/web/json": join(ROOT, "dist/src/web-client/json.js"),
-          "tsgrpc/web": join(ROOT, "dist/src/web-client/index.js"),
-        },
-      });
+      const result = await bundleForBrowser(join(scratch, `${kind}.js`), { minify: true });
       const code = result.outputFiles[0]!.text;
       // The modules that put code into the output (esbuild parses more and drops what is unused).
       const output = Object.values(result.metafile.outputs)[0]!;

@@ -9,31 +9,9 @@ import { TestService } from "../../src/interop/gen/grpc/testing/test_pb.js";
 import { Code, GrpcError, Metadata } from "../../src/index.js";
 import { createWebClient, type FetchFunction, type WebProtocol } from "../../src/web-client/index.js";
 import { jsonFormat } from "../../src/web-client/json.js";
+import { drain, failure } from "./helpers.js";
 import { startConnectServer, type ConnectTestServer } from "../browser/connect-server.js";
 import { EchoService, echoServiceDesc } from "../web/web-fixtures.js";
-
-/** The rejection of `promise`, which must reject with a GrpcError. */
-async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
-
-/** Every response of a stream, or the GrpcError it ended with. */
-async function drain<T>(responses: AsyncIterable<T>): Promise<{ items: T[]; error: GrpcError | undefined }> {
-  const items: T[] = [];
-  try {
-    for await (const item of responses) items.push(item);
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return { items, error: error as GrpcError };
-  }
-  return { items, error: undefined };
-}
 
 for (const protocol of ["grpc-web", "connect"] as WebProtocol[]) {
   describe(`web client (${protocol}) against Connect-ES's server`, function () {

@@ -2,25 +2,10 @@ import { expect } from "chai";
 import { Code, GrpcError } from "../../src/index.js";
 import { Base64BodyDecoder, encodeBase64Body } from "../../src/web-client/base64-body.js";
 import { EnvelopeDecoder, encodeEnvelope } from "../../src/web-client/envelope.js";
+import { concat } from "../pipeline/helpers.js";
+import { cuts } from "./helpers.js";
 
 const encoder = new TextEncoder();
-
-/** Every way to cut `bytes` in two, plus one byte at a time. */
-function splits(bytes: Uint8Array): Uint8Array[][] {
-  const out: Uint8Array[][] = [[bytes], [...bytes].map((byte) => new Uint8Array([byte]))];
-  for (let at = 1; at < bytes.length; at++) out.push([bytes.subarray(0, at), bytes.subarray(at)]);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 describe("web client: envelopes", () => {
   const body = concat(
@@ -30,7 +15,7 @@ describe("web client: envelopes", () => {
   );
 
   it("decodes envelopes cut anywhere, with their flags", () => {
-    for (const chunks of splits(body)) {
+    for (const chunks of cuts(body)) {
       const decoder = new EnvelopeDecoder(100);
       const envelopes = chunks.flatMap((chunk) => decoder.push(chunk));
       decoder.end();
@@ -79,7 +64,7 @@ describe("web client: grpc-web-text bodies", () => {
     const text = encoder.encode(
       encodeBase64Body(bytes.subarray(0, 6)) + encodeBase64Body(bytes.subarray(6, 7)) + encodeBase64Body(bytes.subarray(7)),
     );
-    for (const chunks of splits(text)) {
+    for (const chunks of cuts(text)) {
       const decoder = new Base64BodyDecoder();
       const out = concat(...chunks.map((chunk) => decoder.push(chunk)), decoder.end());
       expect([...out]).to.deep.equal([...bytes]);

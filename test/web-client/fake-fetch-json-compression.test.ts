@@ -5,66 +5,24 @@ import { expect } from "chai";
 import { gzipSync } from "node:zlib";
 import { SimpleResponse, StreamingOutputCallResponse } from "../../src/interop/gen/grpc/testing/messages_pb.js";
 import { TestService } from "../../src/interop/gen/grpc/testing/test_pb.js";
-import { Code, GrpcError, defineService } from "../../src/index.js";
+import { Code, defineService } from "../../src/index.js";
 import { encodeBase64Body } from "../../src/web-client/base64-body.js";
 import { encodeEnvelope } from "../../src/web-client/envelope.js";
 import { createWebClient, type FetchFunction, type WebClientOptions, type WebProtocol } from "../../src/web-client/index.js";
 import { jsonFormat } from "../../src/web-client/json.js";
+import { collect, concat } from "../pipeline/helpers.js";
+import { cuts, failure, fakeFetch, response } from "./helpers.js";
 
 const encoder = new TextEncoder();
 const gzip = (bytes: Uint8Array): Uint8Array => new Uint8Array(gzipSync(bytes));
 
-/** A fetch answering every call with a response of `status`, `headers` and a body in `chunks`; it records request headers. */
-function fakeFetch(status: number, headers: Record<string, string>, chunks: Uint8Array[] = []) {
-  const requests: { headers: Headers; body: unknown }[] = [];
-  const fetch: FetchFunction = async (_url, init) => {
-    requests.push({ headers: init.headers as Headers, body: init.body });
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(chunk);
-        controller.close();
-      },
-    });
-    return new Response(body, { status, headers });
-  };
-  return { fetch, requests };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** The body whole, byte by byte, and in two at a few offsets. */
-function cuts(body: Uint8Array): Uint8Array[][] {
-  const out: Uint8Array[][] = [[body], [...body].map((byte) => new Uint8Array([byte]))];
-  for (let at = 1; at < body.length; at += 7) out.push([body.subarray(0, at), body.subarray(at)]);
-  return out;
+/** A fetch answering every call with a response of `status`, `headers` and a body in `chunks`; it records the requests. */
+function answering(status: number, headers: Record<string, string>, chunks: Uint8Array[] = []) {
+  return fakeFetch(() => response(status, headers, chunks));
 }
 
 function client(fetch: FetchFunction, protocol: WebProtocol, options: Partial<WebClientOptions> = {}) {
   return createWebClient(TestService, { baseUrl: "https://api.example", protocol, fetch, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function collect<T>(responses: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of responses) items.push(item);
-  return items;
 }
 
 const reply = SimpleResponse.encode({ username: "ada" });
@@ -72,8 +30,8 @@ const reply = SimpleResponse.encode({ username: "ada" });
 describe("web client: compressed responses", () => {
   it("gRPC-Web: a gzip message and gzip trailers (0x81), from a body cut anywhere", async () => {
     const body = concat(encodeEnvelope(1, gzip(reply)), encodeEnvelope(0x81, gzip(encoder.encode("grpc-status: 0\r\nx-trailer: t\r\n"))));
-    for (const chunks of cuts(body)) {
-      const { fetch } = fakeFetch(200, { "content-type": "application/grpc-web+proto", "grpc-encoding": "gzip" }, chunks);
+    for (const chunks of cuts(body, 7)) {
+      const { fetch } = answering(200, { "content-type": "application/grpc-web+proto", "grpc-encoding": "gzip" }, chunks);
       let trailer: unknown;
       const result = await client(fetch, "grpc-web").unaryCall({}, { onTrailers: (trailers) => (trailer = trailers.get("x-trailer")) });
       expect(result.username).to.equal("ada");
@@ -85,7 +43,7 @@ describe("web client: compressed responses", () => {
     const body = encoder.encode(
       encodeBase64Body(concat(encodeEnvelope(1, gzip(reply)), encodeEnvelope(0x80, encoder.encode("grpc-status: 0\r\n")))),
     );
-    const { fetch } = fakeFetch(200, { "content-type": "application/grpc-web-text+proto", "grpc-encoding": "gzip" }, [body]);
+    const { fetch } = answering(200, { "content-type": "application/grpc-web-text+proto", "grpc-encoding": "gzip" }, [body]);
     expect((await client(fetch, "grpc-web-text").unaryCall({})).username).to.equal("ada");
   });
 
@@ -96,8 +54,8 @@ describe("web client: compressed responses", () => {
       encodeEnvelope(0, message(4)),
       encodeEnvelope(3, gzip(encoder.encode('{"metadata":{"x-trailer":["t"]}}'))),
     );
-    for (const chunks of cuts(body)) {
-      const { fetch } = fakeFetch(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, chunks);
+    for (const chunks of cuts(body, 7)) {
+      const { fetch } = answering(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, chunks);
       const items = await collect(client(fetch, "connect").streamingOutputCall({}));
       expect(items.map((item) => item.payload?.body.length)).to.deep.equal([3, 4]);
     }
@@ -105,7 +63,7 @@ describe("web client: compressed responses", () => {
 
   it("Connect streaming: a decompression bomb is RESOURCE_EXHAUSTED at the limit", async () => {
     const bomb = gzip(new Uint8Array(16 * 1024 * 1024));
-    const { fetch } = fakeFetch(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, [
+    const { fetch } = answering(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, [
       encodeEnvelope(1, bomb),
     ]);
     const error = await failure(collect(client(fetch, "connect", { maxReceiveMessageBytes: 65536 }).streamingOutputCall({})));
@@ -116,14 +74,14 @@ describe("web client: compressed responses", () => {
   });
 
   it("a compressed message without grpc-encoding is INTERNAL", async () => {
-    const { fetch } = fakeFetch(200, { "content-type": "application/grpc-web+proto" }, [encodeEnvelope(1, gzip(reply))]);
+    const { fetch } = answering(200, { "content-type": "application/grpc-web+proto" }, [encodeEnvelope(1, gzip(reply))]);
     const error = await failure(client(fetch, "grpc-web").unaryCall({}));
     expect(error.code).to.equal(Code.Internal);
     expect(error.statusMessage).to.match(/flagged compressed, but the response has no grpc-encoding/);
   });
 
   it("a message compressed with what the client does not accept is INTERNAL", async () => {
-    const { fetch } = fakeFetch(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, [
+    const { fetch } = answering(200, { "content-type": "application/connect+proto", "connect-content-encoding": "gzip" }, [
       encodeEnvelope(1, gzip(reply)),
     ]);
     const error = await failure(collect(client(fetch, "connect", { acceptCompression: ["deflate"] }).streamingOutputCall({})));
@@ -132,16 +90,16 @@ describe("web client: compressed responses", () => {
   });
 
   it("unknown flags are still INTERNAL (0x40 on gRPC-Web, 0x04 on Connect)", async () => {
-    const web = fakeFetch(200, { "content-type": "application/grpc-web+proto" }, [encodeEnvelope(0x40, reply)]);
+    const web = answering(200, { "content-type": "application/grpc-web+proto" }, [encodeEnvelope(0x40, reply)]);
     expect((await failure(client(web.fetch, "grpc-web").unaryCall({}))).statusMessage).to.match(/unknown flags 0x40/);
-    const connect = fakeFetch(200, { "content-type": "application/connect+proto" }, [encodeEnvelope(0x04, reply)]);
+    const connect = answering(200, { "content-type": "application/connect+proto" }, [encodeEnvelope(0x04, reply)]);
     expect((await failure(collect(client(connect.fetch, "connect").streamingOutputCall({})))).statusMessage).to.match(/unknown flags 0x04/);
   });
 });
 
 describe("web client: compression request headers", () => {
   const ok = () =>
-    fakeFetch(200, { "content-type": "application/grpc-web+proto" }, [
+    answering(200, { "content-type": "application/grpc-web+proto" }, [
       concat(encodeEnvelope(0, reply), encodeEnvelope(0x80, encoder.encode("grpc-status: 0\r\n"))),
     ]);
 
@@ -156,7 +114,7 @@ describe("web client: compression request headers", () => {
   });
 
   it("Connect unary sends no accept-encoding of its own: fetch negotiates HTTP compression", async () => {
-    const { fetch, requests } = fakeFetch(200, { "content-type": "application/proto" }, [reply]);
+    const { fetch, requests } = answering(200, { "content-type": "application/proto" }, [reply]);
     await client(fetch, "connect", { sendCompression: "gzip" }).unaryCall({});
     expect(requests[0]!.headers.has("accept-encoding")).to.equal(false);
     expect(requests[0]!.headers.has("connect-accept-encoding")).to.equal(false);
@@ -167,14 +125,14 @@ describe("web client: compression request headers", () => {
 describe("web client: the JSON format", () => {
   it("sends and reads JSON in each protocol's JSON content type", async () => {
     const json = encoder.encode('{"username":"ada","oauthScope":"s"}');
-    const grpcWeb = fakeFetch(200, { "content-type": "application/grpc-web+json" }, [
+    const grpcWeb = answering(200, { "content-type": "application/grpc-web+json" }, [
       concat(encodeEnvelope(0, json), encodeEnvelope(0x80, encoder.encode("grpc-status: 0\r\n"))),
     ]);
     const result = await client(grpcWeb.fetch, "grpc-web", { format: jsonFormat() }).unaryCall({ responseSize: 3 });
     expect(result).to.deep.include({ username: "ada", oauthScope: "s" });
     expect(grpcWeb.requests[0]!.headers.get("content-type")).to.equal("application/grpc-web+json");
     expect(new TextDecoder().decode((grpcWeb.requests[0]!.body as Uint8Array).subarray(5))).to.equal('{"responseSize":3}');
-    const connect = fakeFetch(200, { "content-type": "application/json; charset=utf-8" }, [json]);
+    const connect = answering(200, { "content-type": "application/json; charset=utf-8" }, [json]);
     expect((await client(connect.fetch, "connect", { format: jsonFormat() }).unaryCall({})).username).to.equal("ada");
     expect(connect.requests[0]!.headers.get("content-type")).to.equal("application/json");
   });
@@ -187,7 +145,7 @@ describe("web client: the JSON format", () => {
     ["proto", "application/json", "connect"],
   ] as const)
     it(`a ${format} client receiving ${contentType} fails UNKNOWN`, async () => {
-      const { fetch } = fakeFetch(200, { "content-type": contentType }, [reply]);
+      const { fetch } = answering(200, { "content-type": contentType }, [reply]);
       const options = format === "json" ? { format: jsonFormat() } : {};
       const error = await failure(client(fetch, protocol, options).unaryCall({}));
       expect(error.code).to.equal(Code.Unknown);
@@ -201,7 +159,7 @@ describe("web client: the JSON format", () => {
   ] as const)
     it(`a response that is ${name} is INTERNAL, naming the method and the type`, async () => {
       const bytes = name === "not UTF-8" ? new Uint8Array([0xff]) : encoder.encode(body);
-      const { fetch } = fakeFetch(200, { "content-type": "application/json" }, [bytes]);
+      const { fetch } = answering(200, { "content-type": "application/json" }, [bytes]);
       const error = await failure(client(fetch, "connect", { format: jsonFormat() }).unaryCall({}));
       expect(error.code).to.equal(Code.Internal);
       expect(error.statusMessage).to.match(
@@ -210,12 +168,12 @@ describe("web client: the JSON format", () => {
     });
 
   it("ignoreUnknownFields skips fields a newer server added", async () => {
-    const { fetch } = fakeFetch(200, { "content-type": "application/json" }, [encoder.encode('{"username":"ada","addedLater":1}')]);
+    const { fetch } = answering(200, { "content-type": "application/json" }, [encoder.encode('{"username":"ada","addedLater":1}')]);
     expect((await client(fetch, "connect", { format: jsonFormat({ ignoreUnknownFields: true }) }).unaryCall({})).username).to.equal("ada");
   });
 
   it("a schema without the method is INTERNAL when called", async () => {
-    const { fetch } = fakeFetch(200, { "content-type": "application/json" }, [encoder.encode("{}")]);
+    const { fetch } = answering(200, { "content-type": "application/json" }, [encoder.encode("{}")]);
     const renamed = { ...TestService, name: "grpc.testing.Elsewhere" };
     const error = await failure(createWebClient(renamed, { baseUrl: "/", protocol: "connect", fetch, format: jsonFormat() }).emptyCall({}));
     expect(error.code).to.equal(Code.Internal);
@@ -223,7 +181,7 @@ describe("web client: the JSON format", () => {
   });
 
   it("a binary response that does not decode is INTERNAL", async () => {
-    const { fetch } = fakeFetch(200, { "content-type": "application/proto" }, [new Uint8Array([0x0a, 0x05, 0x61])]);
+    const { fetch } = answering(200, { "content-type": "application/proto" }, [new Uint8Array([0x0a, 0x05, 0x61])]);
     const error = await failure(client(fetch, "connect").unaryCall({}));
     expect(error.code).to.equal(Code.Internal);
     expect(error.statusMessage).to.match(/malformed protobuf/);
@@ -244,7 +202,7 @@ describe("web client: codecs that throw", () => {
     });
   for (const side of ["request", "response"] as const)
     it(`a ${side} codec's plain Error is INTERNAL, naming the method`, async () => {
-      const { fetch } = fakeFetch(200, { "content-type": "application/proto" }, [reply]);
+      const { fetch } = answering(200, { "content-type": "application/proto" }, [reply]);
       const error = await failure(createWebClient(service(side), { baseUrl: "/", protocol: "connect", fetch }).get({}));
       expect(error.code).to.equal(Code.Internal);
       expect(error.statusMessage).to.equal(
@@ -277,7 +235,7 @@ describe("web client: JSON and compression options", () => {
   });
 
   it("sendCompression identity and duplicates in acceptCompression are fine", async () => {
-    const { fetch: ok, requests } = fakeFetch(200, { "content-type": "application/proto" }, [reply]);
+    const { fetch: ok, requests } = answering(200, { "content-type": "application/proto" }, [reply]);
     await client(ok, "connect", { sendCompression: "identity", acceptCompression: ["gzip", "gzip"] }).unaryCall({});
     expect(requests[0]!.headers.has("content-encoding")).to.equal(false);
   });

@@ -8,72 +8,13 @@ import { Code, GrpcError, Metadata, encodeStatusDetails } from "../../src/index.
 import { encodeBase64Body } from "../../src/web-client/base64-body.js";
 import { encodeEnvelope } from "../../src/web-client/envelope.js";
 import { createWebClient, type FetchFunction, type WebClientOptions, type WebProtocol } from "../../src/web-client/index.js";
+import { collect, concat } from "../pipeline/helpers.js";
+import { cuts, failure, fakeFetch, response } from "./helpers.js";
 
 const encoder = new TextEncoder();
 
-interface Recorded {
-  url: string;
-  init: RequestInit;
-}
-
-/** A fetch that records its requests and answers each with the response `answer` builds. */
-function fakeFetch(answer: () => Response): { fetch: FetchFunction; requests: Recorded[] } {
-  const requests: Recorded[] = [];
-  return {
-    requests,
-    fetch: async (url, init) => {
-      requests.push({ url, init });
-      return answer();
-    },
-  };
-}
-
-/** A response whose body arrives in the given chunks. */
-function response(status: number, headers: Record<string, string>, chunks: Uint8Array[] = []): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  return new Response(body, { status, headers });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** The body cut every way: whole, byte by byte, and in two at every offset. */
-function cuts(body: Uint8Array): Uint8Array[][] {
-  const out: Uint8Array[][] = [[body], [...body].map((byte) => new Uint8Array([byte]))];
-  for (let at = 1; at < body.length; at++) out.push([body.subarray(0, at), body.subarray(at)]);
-  return out;
-}
-
 function client(fetch: FetchFunction, protocol: WebProtocol = "grpc-web", options: Partial<WebClientOptions> = {}) {
   return createWebClient(TestService, { baseUrl: "https://api.example/base/", protocol, fetch, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function collect<T>(responses: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of responses) items.push(item);
-  return items;
 }
 
 const GRPC_WEB = { "content-type": "application/grpc-web+proto" };

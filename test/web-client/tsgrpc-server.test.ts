@@ -2,9 +2,10 @@
 // protocols, in protobuf binary and in proto3 JSON (jsonFormat), with and without gzip both ways,
 // and a decompression bomb from the server side.
 import { expect } from "chai";
-import { Code, GrpcError, Metadata, type Server, type ServerOptions } from "../../src/index.js";
+import { Code, Metadata, type Server, type ServerOptions } from "../../src/index.js";
 import { createWebClient, type FetchFunction, type WebClientOptions, type WebProtocol } from "../../src/web-client/index.js";
 import { jsonFormat } from "../../src/web-client/json.js";
+import { drain, failure } from "./helpers.js";
 import { EchoService, startWebServer } from "../web/web-fixtures.js";
 
 /** What a recording fetch saw of one exchange. */
@@ -29,27 +30,6 @@ function recordingFetch(): { fetch: FetchFunction; exchanges: Exchange[] } {
       return response;
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GrpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return error as GrpcError;
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function drain<T>(responses: AsyncIterable<T>): Promise<{ items: T[]; error: GrpcError | undefined }> {
-  const items: T[] = [];
-  try {
-    for await (const item of responses) items.push(item);
-  } catch (error) {
-    expect(error).to.be.instanceOf(GrpcError);
-    return { items, error: error as GrpcError };
-  }
-  return { items, error: undefined };
 }
 
 /** The bytes of a request body as sent (grpc-web-text bodies are base64 text). */

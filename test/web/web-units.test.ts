@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Code, GrpcError } from "../../src/index.js";
 import { Base64BodyDecoder, decodeBase64Url, encodeBase64Body } from "../../src/web/base64-body.js";
-import { connectCodeName, httpStatusFromCode } from "../../src/web/connect-error.js";
+import { connectCodeName } from "../../src/status/index.js";
+import { httpStatusFromCode } from "../../src/web/connect-error.js";
 import { parseQuery } from "../../src/web/web-gateway.js";
 import { webProtocolFromContentType } from "../../src/web/web-protocol.js";
 

@@ -1,4 +1,5 @@
 import { Code, GrpcError } from "../../status/index.js";
+import { TLS_VERIFY_CODES } from "../index.js";
 
 /** What the client knew about a TLS connection attempt when it failed. */
 export interface TlsAttempt {
@@ -19,22 +20,6 @@ const CERTIFICATE_ALERTS = new Set([
   "certificate_unknown",
   "unknown_ca",
   "access_denied",
-]);
-
-/** The OpenSSL results node reports when the client cannot verify the server's certificate. */
-const VERIFY_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_REVOKED",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "HOSTNAME_MISMATCH",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
 /** Socket failures that, once TCP is up on a TLS attempt, mean the server hung up. */
@@ -58,7 +43,9 @@ export function clientTlsError(attempt: TlsAttempt, error: Error | undefined): G
     // OpenSSL 3.0 names alerts ERR_SSL_SSLV3_ALERT_*, ERR_SSL_TLSV1_ALERT_*, ERR_SSL_TLSV13_ALERT_*; 3.5 (Node 24) ERR_SSL_SSL/TLS_ALERT_*.
     const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_ALERT_([A-Z_]+)$/.exec(nodeCode);
     if (alert !== null) return alertError(attempt, alert[1]!.toLowerCase(), error);
-    if (VERIFY_CODES.has(nodeCode)) return tlsError(`the server's certificate did not verify: ${error.message} (${nodeCode})`, error);
+    // ERR_TLS_CERT_ALTNAME_INVALID: Node's own check that the certificate names the host.
+    if (TLS_VERIFY_CODES.has(nodeCode) || nodeCode === "ERR_TLS_CERT_ALTNAME_INVALID")
+      return tlsError(`the server's certificate did not verify: ${error.message} (${nodeCode})`, error);
     if (nodeCode.startsWith("ERR_SSL_") || nodeCode.startsWith("ERR_TLS_"))
       return tlsError(`${opensslReason(error.message)} (${nodeCode})`, error);
     return undefined;
