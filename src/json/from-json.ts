@@ -7,7 +7,7 @@ import type { JsonValue } from "./json-value.js";
 import { type JsonInput, JsonNumber, parseJsonText } from "./parse-json.js";
 import { type ParsedField, ParsedMessage, type ParsedValue } from "./parsed-message.js";
 import { enumFromJson, mapKeyFromJson, mapKeyToJson, scalarFromJson } from "./scalar-json.js";
-import type { ScalarValue } from "./scalar-wire.js";
+import { type ScalarValue, isMessageType } from "./scalar-wire.js";
 import type { FieldSchema, MessageSchema, SchemaResolver } from "./schema.js";
 import { parseDuration, parseTimestamp } from "./time-json.js";
 import { type WellKnown, typeNameOfTypeUrl, wellKnownOf } from "./well-known.js";
@@ -65,6 +65,8 @@ function objectFromJson(context: FromJsonContext, schema: MessageSchema, json: J
     const field = schema.fieldsByJsonKey.get(key);
     if (field === undefined) {
       if (context.ignoreUnknownFields) continue;
+      // "[full.name]" is how the JSON mapping names an extension; tsgrpc's registry has none.
+      if (key.startsWith("[") && key.endsWith("]")) throw path.error(`extensions are not supported: ${JSON.stringify(key)}`);
       throw path.error(`no field named ${JSON.stringify(key)}`);
     }
     const seen = seenKeys[field.index];
@@ -132,13 +134,12 @@ function isNullable(field: FieldSchema): boolean {
 }
 
 function singleFromJson(context: FromJsonContext, field: FieldSchema, json: JsonInput): ParsedValue | undefined {
-  if (field.type === Type.TYPE_MESSAGE) return fromJson(context, field.message!, json);
+  if (isMessageType(field.type)) return fromJson(context, field.message!, json);
   if (field.type === Type.TYPE_ENUM) {
     const schema = field.enum!;
     if (schema.fullName === "google.protobuf.NullValue" && json === null) return 0;
     return enumFromJson(schema, json, context.ignoreUnknownFields, context.path);
   }
-  if (field.type === Type.TYPE_GROUP) throw context.path.error("groups have no JSON mapping in tsgrpc");
   return scalarFromJson(field.type, json, context.path);
 }
 

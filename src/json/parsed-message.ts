@@ -77,8 +77,14 @@ function compareEntries([a]: [ScalarValue, ParsedValue], [b]: [ScalarValue, Pars
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Writes the tag and one value of `field`. */
+/** Writes the tag and one value of `field`: a group between its start- and end-group tags. */
 function writeField(writer: BinaryWriter, field: FieldSchema, value: ParsedValue): void {
+  if (field.type === Type.TYPE_GROUP) {
+    writer.uint32((field.number << 3) | 3);
+    (value as ParsedMessage).write(writer);
+    writer.uint32((field.number << 3) | 4);
+    return;
+  }
   if (value instanceof ParsedMessage) {
     writer.uint32((field.number << 3) | 2);
     const start = writer.fork();
