@@ -10,8 +10,8 @@ import { type ScalarValue, isMessageType, readScalar, wireTypeOf } from "./scala
  * of a singular message or group (merged by concatenation, as protobuf merges a repeated
  * occurrence), or the list of a repeated field (scalars, or message/group/map-entry encodings; a
  * group's encoding is the bytes between its start- and end-group tags). Unset fields are
- * undefined. Unknown fields (unknown groups included, however deep) and fields of the wrong wire
- * type are skipped.
+ * undefined. Known extensions have the indexes after the fields'. Unknown fields (unknown groups
+ * included, however deep) and fields of the wrong wire type are skipped.
  */
 export type DecodedFields = (ScalarValue | Uint8Array[] | ScalarValue[] | undefined)[];
 
@@ -25,12 +25,12 @@ export function decodeFields(
   path: JsonPath,
   groupEnds: GroupEnds = new WeakMap(),
 ): DecodedFields {
-  const values: DecodedFields = new Array(schema.fields.length);
+  const values: DecodedFields = new Array(schema.fields.length + schema.extensionsByNumber.size);
   const reader = new BinaryReader(bytes);
   try {
     while (reader.pos < bytes.length) {
       const tag = reader.tag();
-      const field = schema.fieldsByNumber.get(tag >>> 3);
+      const field = schema.fieldsByNumber.get(tag >>> 3) ?? schema.extensionsByNumber.get(tag >>> 3);
       const wireType = tag & 7;
       if (field === undefined) {
         reader.skip(tag);

@@ -59,14 +59,15 @@ function objectFromJson(context: FromJsonContext, schema: MessageSchema, json: J
   if (!isObject(json)) throw path.error(`expected an object, got ${describeJson(json)}`);
   const parsed = new ParsedMessage(schema);
   const oneofKeys: (string | undefined)[] = new Array(schema.oneofs.length);
-  const seenKeys: (string | undefined)[] = new Array(schema.fields.length);
+  const seenKeys: (string | undefined)[] = new Array(schema.fields.length + schema.extensionsByNumber.size);
   for (const key of Object.keys(json)) {
     if (key === skipKey) continue;
-    const field = schema.fieldsByJsonKey.get(key);
+    const field = schema.fieldsByJsonKey.get(key) ?? schema.extensionsByJsonKey.get(key);
     if (field === undefined) {
       if (context.ignoreUnknownFields) continue;
-      // "[full.name]" is how the JSON mapping names an extension; tsgrpc's registry has none.
-      if (key.startsWith("[") && key.endsWith("]")) throw path.error(`extensions are not supported: ${JSON.stringify(key)}`);
+      // "[full.name]" names an extension: one no file of the registry declares for this type.
+      if (key.startsWith("[") && key.endsWith("]"))
+        throw path.error(`no extension named ${JSON.stringify(key.slice(1, -1))} extends this type in the registry`);
       throw path.error(`no field named ${JSON.stringify(key)}`);
     }
     const seen = seenKeys[field.index];

@@ -19,7 +19,7 @@ export class ParsedMessage {
 
   constructor(schema: MessageSchema) {
     this.schema = schema;
-    this.values = new Array(schema.fields.length);
+    this.values = new Array(schema.fields.length + schema.extensionsByNumber.size);
   }
 
   /**
@@ -27,7 +27,7 @@ export class ParsedMessage {
    * presence, packed repeated scalars where the field is packed, map entries with key and value.
    */
   write(writer: BinaryWriter): void {
-    for (const field of this.schema.fields) {
+    for (const field of fieldsInOrder(this.schema, this.values)) {
       const value = this.values[field.index];
       if (value === undefined) continue;
       if (field.map !== undefined) {
@@ -60,6 +60,14 @@ export class ParsedMessage {
       }
     }
   }
+}
+
+/** The fields to write, by number: the message's own, and the extensions that are set among them. */
+function fieldsInOrder(schema: MessageSchema, values: readonly (ParsedField | undefined)[]): readonly FieldSchema[] {
+  if (values.length <= schema.fields.length) return schema.fields;
+  const fields = [...schema.fields];
+  for (const extension of schema.extensionsByNumber.values()) if (values[extension.index] !== undefined) fields.push(extension);
+  return fields.sort((a, b) => a.number - b.number);
 }
 
 /** Orders map entries by key: numbers and bools by value, strings by code point (UTF-8 byte order). */

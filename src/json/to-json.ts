@@ -62,6 +62,14 @@ function objectToJson(context: ToJsonContext, schema: MessageSchema, values: Dec
     setKey(object, key, fieldToJson(context, field, value));
     context.path.pop();
   }
+  // Known extensions, under "[full.name]", when set (a repeated one when not empty).
+  for (const field of schema.extensionsByNumber.values()) {
+    const value = values[field.index];
+    if (value === undefined || (field.repeated && (value as unknown[]).length === 0)) continue;
+    context.path.field(field.jsonName);
+    setKey(object, field.jsonName, fieldToJson(context, field, value));
+    context.path.pop();
+  }
   return object;
 }
 

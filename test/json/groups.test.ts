@@ -179,13 +179,73 @@ describe("json: proto2 defaults, required fields and extensions", () => {
     expect(registry.toJson(G, hex("0b0c"))).to.deep.equal({ optionalgroup: {} });
   });
 
-  it("drops extensions from the binary and rejects their [name] keys (not supported)", () => {
-    // Extension ext_int32 = 100 set to 5: dropped, as unknown fields are.
-    expect(registry.toJson(G, hex("a00605 7801"))).to.deep.equal({ needed: 1 });
+  it('maps extensions under "[full.name]", file-level and nested, singular, repeated, group and message', () => {
+    const json = {
+      "[tsgrpc.json.test2.ext_int32]": 5,
+      "[tsgrpc.json.test2.ext_strings]": ["a", ""],
+      "[tsgrpc.json.test2.extgroup]": { e: 1 },
+      "[tsgrpc.json.test2.Extender.ext_legacy]": { flag: true },
+      needed: 1,
+    };
+    const bytes = registry.fromJson(G, json);
+    // Fields and extensions in number order: needed (15), then 100, 101 twice, 102 (a group), 110.
+    expect(toHex(bytes)).to.equal("7801" + "a00605" + "aa060161" + "aa0600" + "b3060801b406" + "f206021801");
+    expect(registry.toJson(G, bytes)).to.deep.equal(json);
+    expect(registry.toJson(G, bytes, { useProtoFieldName: true })).to.deep.equal(json);
+    // An empty repeated extension is left out, even with emitDefaults; an unset one too.
+    expect(registry.toJson(G, hex("7801"), { emitDefaults: true })).to.deep.equal({ needed: 1, repeatedgroup: [] });
+    const extension = registry.message(G)!.extensionsByJsonKey.get("[tsgrpc.json.test2.Extender.ext_legacy]")!;
+    expect(extension).to.include({ extension: true, extendee: G, fullName: "tsgrpc.json.test2.Extender.ext_legacy", number: 110 });
+    expect(registry.fileOf("tsgrpc.json.test2.ext_int32")).to.equal("json_test2.proto");
+  });
+
+  it("drops extensions the registry does not know, and names an unknown [name] key", () => {
+    const bare = TypeRegistry.fromFiles([
+      FileDescriptorProto.encode({
+        name: "bare.proto",
+        package: "b",
+        messageType: [{ name: "M", field: [], extensionRange: [{ start: 100, end: 200 }] }],
+      }),
+    ]);
+    expect(bare.toJson("b.M", hex("a00605"))).to.deep.equal({});
     rejects(
-      () => registry.fromJson(G, { "[tsgrpc.json.test2.ext_int32]": 5 }),
-      /^INVALID_ARGUMENT: json: tsgrpc\.json\.test2\.Groups: extensions are not supported: "\[tsgrpc\.json\.test2\.ext_int32\]"$/,
+      () => bare.fromJson("b.M", { "[b.ext]": 5 }),
+      /^INVALID_ARGUMENT: json: b\.M: no extension named "b\.ext" extends this type in the registry$/,
     );
-    expect(registry.fromJson(G, { "[tsgrpc.json.test2.ext_int32]": 5 }, { ignoreUnknownFields: true }).length).to.equal(0);
+    expect(bare.fromJson("b.M", { "[b.ext]": 5 }, { ignoreUnknownFields: true }).length).to.equal(0);
+    // A file added later brings its extensions to the type.
+    bare.addFile(
+      FileDescriptorProto.encode({
+        name: "ext.proto",
+        package: "b",
+        dependency: ["bare.proto"],
+        extension: [{ name: "ext", number: 100, label: Label.LABEL_OPTIONAL, type: Type.TYPE_INT32, extendee: ".b.M" }],
+      }),
+    );
+    expect(bare.toJson("b.M", hex("a00605"))).to.deep.equal({ "[b.ext]": 5 });
+  });
+
+  it("refuses an extension of an unknown type, or one whose number is taken, leaving the registry as it was", () => {
+    const extension = (name: string, number: number, extendee: string): Uint8Array =>
+      FileDescriptorProto.encode({
+        name: `${name}.proto`,
+        package: "x",
+        dependency: ["json_test2.proto"],
+        extension: [{ name, number, label: Label.LABEL_OPTIONAL, type: Type.TYPE_INT32, extendee }],
+      });
+    const local = testRegistry();
+    expect(() => local.addFile(extension("a", 150, ".no.Such"))).to.throw(
+      TypeError,
+      /extension "x\.a" in "a\.proto" extends "\.no\.Such", which is not in the registry/,
+    );
+    expect(() => local.addFile(extension("b", 100, `.${G}`))).to.throw(
+      TypeError,
+      /extension "x\.b" in "b\.proto" uses number 100 of "tsgrpc\.json\.test2\.Groups", which "tsgrpc\.json\.test2\.ext_int32" has already/,
+    );
+    expect(() => local.addFile(extension("c", 15, `.${G}`))).to.throw(TypeError, /which "tsgrpc\.json\.test2\.Groups\.needed" has already/);
+    expect(local.files.has("b.proto")).to.equal(false);
+    expect(local.message(G)!.extensionsByNumber.size).to.equal(4);
+    local.addFile(extension("d", 150, `.${G}`));
+    expect(local.toJson(G, hex("b00907"))).to.deep.equal({ "[x.d]": 7 });
   });
 });

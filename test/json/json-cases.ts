@@ -146,6 +146,17 @@ export const VALID_CASES: readonly (readonly [string, string])[] = [
   ["tsgrpc.json.test2.Groups", JSON.stringify({ choiceString: "x", withDefault: 42, textDefault: "", sizeDefault: "SMALL" })],
   ["tsgrpc.json.test2.Groups", '{"choicegroup": null, "optionalgroup": null, "repeatedgroup": [], "needed": 7}'],
   ["tsgrpc.json.test2.Groups", '{"repeatedgroup": [{"self": {"repeatedgroup": [{"self": {"optionalgroup": {"a": -5}}}]}}]}'],
+  [
+    "tsgrpc.json.test2.Groups",
+    JSON.stringify({
+      "[tsgrpc.json.test2.ext_int32]": -3,
+      "[tsgrpc.json.test2.Extender.ext_legacy]": { flag: true, label: "x" },
+      withDefault: 1,
+    }),
+  ],
+  // Neither a repeated nor a group extension: python3-protobuf 3.21 cannot parse the first and
+  // prints it under its bare JSON name; it drops the second when reading binary (test/json/groups.test.ts has both).
+  ["tsgrpc.json.test2.Groups", '{"[tsgrpc.json.test2.ext_int32]": 0, "[tsgrpc.json.test2.Extender.ext_legacy]": {}}'],
   ["google.protobuf.Timestamp", '"1970-01-01T00:00:00.123456Z"'],
   ["google.protobuf.Duration", '"1.000340012s"'],
   ["google.protobuf.Value", '{"a": [1, 2, {"b": "c"}]}'],
@@ -213,6 +224,10 @@ export const INVALID_CASES: readonly (readonly [string, string])[] = [
   ["tsgrpc.json.test2.Groups", '{"repeatedgroup": [null]}'],
   ["tsgrpc.json.test2.Groups", '{"choicegroup": {}, "choiceString": "x"}'],
   ["tsgrpc.json.test2.Groups", '{"optionalgroup": {"inner": {"v": [1.5]}}}'],
+  ["tsgrpc.json.test2.Groups", '{"[tsgrpc.json.test2.no_such]": 1}'],
+  ["tsgrpc.json.test2.Groups", '{"[tsgrpc.json.test2.ext_int32]": "x"}'],
+  ["tsgrpc.json.test2.Groups", '{"[ext_int32]": 1}'],
+  ["tsgrpc.json.test2.Legacy", '{"[tsgrpc.json.test2.ext_int32]": 1}'],
 ];
 
 /**
