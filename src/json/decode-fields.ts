@@ -1,5 +1,5 @@
 import { BinaryReader } from "../protobuf/index.js";
-import { Code, GrpcError } from "../status/index.js";
+import { GrpcError } from "../status/index.js";
 import { FieldDescriptorProto_Type as Type } from "../wkt/index.js";
 import type { JsonPath } from "./json-path.js";
 import type { MessageSchema } from "./schema.js";
@@ -65,6 +65,7 @@ export function decodeFields(
       path.field(error.message);
       throw path.error("string field holds invalid UTF-8");
     }
+    if (error instanceof MalformedGroup) throw path.error(`malformed binary message: malformed protobuf: ${error.message}`);
     if (error instanceof GrpcError) throw path.error(`malformed binary message: ${error.statusMessage.replace(/^codec: /, "")}`, error);
     throw error;
   }
@@ -107,13 +108,20 @@ function readGroup(reader: BinaryReader, tag: number, groupEnds: GroupEnds): Uin
     }
     end = ends.get(base + start)!;
   }
+  // The end recorded by a scan of a wider view must lie in this one and close this group.
+  if (end - base > bytes.length) throw malformedGroup(`group ${tag >>> 3} has no end`);
   reader.pos = end - base;
-  reader.tag();
+  const endTag = reader.tag();
+  if ((endTag & 7) !== 4 || endTag >>> 3 !== tag >>> 3)
+    throw malformedGroup(`group ${tag >>> 3} ended by the end of group ${endTag >>> 3}`);
   return bytes.subarray(start, end - base);
 }
 
-function malformedGroup(detail: string): GrpcError {
-  return new GrpcError(Code.Internal, `codec: malformed protobuf: ${detail}`);
+/** A group encoding that does not close; its message says how (reported as malformed binary, as the reader's own errors are). */
+class MalformedGroup extends Error {}
+
+function malformedGroup(detail: string): MalformedGroup {
+  return new MalformedGroup(detail);
 }
 
 /** A string field with invalid UTF-8; its message is the field's JSON name. */
