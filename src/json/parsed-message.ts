@@ -64,10 +64,10 @@ export class ParsedMessage {
 
 /** The fields to write, by number: the message's own, and the extensions that are set among them. */
 function fieldsInOrder(schema: MessageSchema, values: readonly (ParsedField | undefined)[]): readonly FieldSchema[] {
-  if (values.length <= schema.fields.length) return schema.fields;
-  const fields = [...schema.fields];
-  for (const extension of schema.extensionsByNumber.values()) if (values[extension.index] !== undefined) fields.push(extension);
-  return fields.sort((a, b) => a.number - b.number);
+  let fields: FieldSchema[] | undefined;
+  for (const extension of schema.extensionsByNumber.values())
+    if (values[extension.index] !== undefined) (fields ??= [...schema.fields]).push(extension);
+  return fields === undefined ? schema.fields : fields.sort((a, b) => a.number - b.number);
 }
 
 /** Orders map entries by key: numbers and bools by value, strings by code point (UTF-8 byte order). */
