@@ -8,7 +8,11 @@ import type {
   ServiceDescriptorProto,
 } from "../wkt/index.js";
 
-/** A field of a message type, resolved: its JSON names, presence, packing, and its message or enum type. */
+/**
+ * A field of a message type, resolved: its JSON names, presence, packing, and its message or enum
+ * type. An extension is one too: its `fullName` is the extension's ("pkg.Outer.ext"), its
+ * `jsonName` the JSON key "[pkg.Outer.ext]", its `extendee` the type it extends.
+ */
 export interface FieldInfo extends FieldSchema {
   /** The full name ("grpc.testing.SimpleRequest.response_size"). */
   readonly fullName: string;
@@ -26,6 +30,8 @@ export interface FieldInfo extends FieldSchema {
   readonly enum: EnumInfo | undefined;
   /** A map field's key and value fields (of its entry type). */
   readonly map: { readonly key: FieldInfo; readonly value: FieldInfo } | undefined;
+  /** For an extension, the full name of the message type it extends (no leading dot); undefined for a field. */
+  readonly extendee: string | undefined;
   /** The field's descriptor as the file declares it. */
   readonly descriptor: FieldDescriptorProto;
 }
@@ -46,6 +52,10 @@ export interface MessageInfo extends MessageSchema {
   readonly fieldsByNumber: ReadonlyMap<number, FieldInfo>;
   /** The fields by JSON name and by .proto name. */
   readonly fieldsByJsonKey: ReadonlyMap<string, FieldInfo>;
+  /** The known extensions of this type (from `extend` in any file of the registry), by number. */
+  readonly extensionsByNumber: ReadonlyMap<number, FieldInfo>;
+  /** The known extensions by JSON key, "[" + full name + "]". */
+  readonly extensionsByJsonKey: ReadonlyMap<string, FieldInfo>;
   /** The message's descriptor as the file declares it. */
   readonly descriptor: DescriptorProto;
 }

@@ -10,15 +10,18 @@ export type MutableField = { -readonly [K in keyof FieldInfo]: FieldInfo[K] };
 export interface FileSymbols {
   readonly messages: MessageInfo[];
   readonly enums: EnumInfo[];
+  /** The extensions the file declares (top level and nested in messages), with their scope for resolving names. */
+  readonly extensions: { readonly field: MutableField; readonly extendee: string; readonly scope: string }[];
 }
 
 /** Lists the messages and enums of `file` with their fields, by full name; field types are resolved later. */
 export function symbolsOfFile(file: FileDescriptorProto): FileSymbols {
   const fileName = file.name ?? "";
   const syntax = file.syntax === "proto3" || file.syntax === "editions" ? file.syntax : "proto2";
-  const symbols: FileSymbols = { messages: [], enums: [] };
+  const symbols: FileSymbols = { messages: [], enums: [], extensions: [] };
   const prefix = file.package === undefined || file.package === "" ? "" : `${file.package}.`;
   for (const message of file.messageType) addMessage(symbols, message, prefix, fileName, syntax);
+  for (const extension of file.extension) addExtension(symbols, extension, prefix, syntax);
   for (const type of file.enumType) symbols.enums.push(enumInfo(type, prefix, fileName));
   return symbols;
 }
@@ -53,10 +56,25 @@ function addMessage(symbols: FileSymbols, message: DescriptorProto, prefix: stri
     fieldsByNumber: new Map(fields.map((field) => [field.number, field])),
     fieldsByJsonKey,
     oneofs: realOneofs,
+    extensionsByNumber: new Map(),
+    extensionsByJsonKey: new Map(),
     descriptor: message,
   });
+  for (const extension of message.extension) addExtension(symbols, extension, `${fullName}.`, syntax);
   for (const nested of message.nestedType) addMessage(symbols, nested, `${fullName}.`, file, syntax);
   for (const type of message.enumType) symbols.enums.push(enumInfo(type, `${fullName}.`, file));
+}
+
+/** An extension declared in scope `prefix` ("pkg." or "pkg.Outer."); its index is set when it is added to its extendee. */
+function addExtension(symbols: FileSymbols, extension: FieldDescriptorProto, prefix: string, syntax: string): void {
+  const field = fieldInfo(extension, -1, "", syntax, [], new Map());
+  field.fullName = `${prefix}${field.name}`;
+  field.jsonName = `[${field.fullName}]`;
+  field.extension = true;
+  field.hasPresence = !field.repeated;
+  field.oneofIndex = undefined;
+  field.oneofName = undefined;
+  symbols.extensions.push({ field, extendee: extension.extendee ?? "", scope: prefix.slice(0, -1) });
 }
 
 function fieldInfo(
@@ -93,6 +111,8 @@ function fieldInfo(
     message: undefined,
     enum: undefined,
     map: undefined,
+    extension: false,
+    extendee: undefined,
     descriptor: field,
   };
 }

@@ -2,7 +2,7 @@ import { type FromJsonOptions, type JsonValue, type ToJsonOptions, messageFromJs
 import { GrpcError, describeError } from "../status/index.js";
 import { FileDescriptorProto, FieldDescriptorProto_Type as Type } from "../wkt/index.js";
 import { BUNDLED_FILES } from "./bundled-files.js";
-import type { EnumInfo, MessageInfo, MethodInfo, ServiceInfo } from "./descriptor-info.js";
+import type { EnumInfo, FieldInfo, MessageInfo, MethodInfo, ServiceInfo } from "./descriptor-info.js";
 import { type MutableField, symbolsOfFile } from "./file-symbols.js";
 
 /**
@@ -142,6 +142,7 @@ export class TypeRegistry {
       ...symbols.messages.map((message) => message.fullName),
       ...symbols.enums.map((type) => type.fullName),
       ...file.service.map((service) => `${prefix}${service.name ?? ""}`),
+      ...symbols.extensions.map((extension) => extension.field.fullName),
     ];
     for (const symbol of declared) {
       const other = this.#symbolFiles.get(symbol);
@@ -152,12 +153,22 @@ export class TypeRegistry {
     for (const message of symbols.messages) this.#messages.set(message.fullName, message);
     for (const type of symbols.enums) this.#enums.set(type.fullName, type);
     this.#files.set(name, file);
+    const added: FieldInfo[] = [];
     try {
       for (const message of symbols.messages)
         for (const field of message.fields) this.#resolveField(field as MutableField, message.fullName, name);
       for (const service of file.service) this.#addService(service, prefix, name);
+      for (const extension of symbols.extensions) {
+        this.#addExtension(extension.field, extension.extendee, extension.scope, name);
+        added.push(extension.field);
+      }
     } catch (error) {
       // A file that does not resolve leaves the registry as it was.
+      for (const extension of added) {
+        const extendee = this.#messages.get(extension.extendee ?? "");
+        (extendee?.extensionsByNumber as Map<number, FieldInfo> | undefined)?.delete(extension.number);
+        (extendee?.extensionsByJsonKey as Map<string, FieldInfo> | undefined)?.delete(extension.jsonName);
+      }
       for (const symbol of declared) {
         this.#symbolFiles.delete(symbol);
         this.#messages.delete(symbol);
@@ -191,6 +202,24 @@ export class TypeRegistry {
       const value = message.fieldsByNumber.get(2);
       if (key !== undefined && value !== undefined) field.map = { key, value };
     }
+  }
+
+  /** Resolves an extension's types and adds it to the message it extends, after that message's fields and known extensions. */
+  #addExtension(field: MutableField, extendee: string, scope: string, fileName: string): void {
+    const resolved = this.#resolveName(extendee, scope);
+    const target = resolved === undefined ? undefined : this.#messages.get(resolved);
+    if (target === undefined)
+      throw new TypeError(`descriptor: extension "${field.fullName}" in "${fileName}" extends "${extendee}", which is not in the registry`);
+    this.#resolveField(field, scope, fileName);
+    const taken = target.fieldsByNumber.get(field.number) ?? target.extensionsByNumber.get(field.number);
+    if (taken !== undefined)
+      throw new TypeError(
+        `descriptor: extension "${field.fullName}" in "${fileName}" uses number ${field.number} of "${target.fullName}", which "${taken.fullName}" has already`,
+      );
+    field.extendee = target.fullName;
+    field.index = target.fields.length + target.extensionsByNumber.size;
+    (target.extensionsByNumber as Map<number, FieldInfo>).set(field.number, field);
+    (target.extensionsByJsonKey as Map<string, FieldInfo>).set(field.jsonName, field);
   }
 
   /** Resolves a type reference the way protoc does: ".a.B" is absolute; "B" is looked up from the innermost scope out. */

@@ -7,7 +7,7 @@ import type { JsonValue } from "./json-value.js";
 import { type JsonInput, JsonNumber, parseJsonText } from "./parse-json.js";
 import { type ParsedField, ParsedMessage, type ParsedValue } from "./parsed-message.js";
 import { enumFromJson, mapKeyFromJson, mapKeyToJson, scalarFromJson } from "./scalar-json.js";
-import type { ScalarValue } from "./scalar-wire.js";
+import { type ScalarValue, isMessageType } from "./scalar-wire.js";
 import type { FieldSchema, MessageSchema, SchemaResolver } from "./schema.js";
 import { parseDuration, parseTimestamp } from "./time-json.js";
 import { type WellKnown, typeNameOfTypeUrl, wellKnownOf } from "./well-known.js";
@@ -59,12 +59,15 @@ function objectFromJson(context: FromJsonContext, schema: MessageSchema, json: J
   if (!isObject(json)) throw path.error(`expected an object, got ${describeJson(json)}`);
   const parsed = new ParsedMessage(schema);
   const oneofKeys: (string | undefined)[] = new Array(schema.oneofs.length);
-  const seenKeys: (string | undefined)[] = new Array(schema.fields.length);
+  const seenKeys: (string | undefined)[] = new Array(schema.fields.length + schema.extensionsByNumber.size);
   for (const key of Object.keys(json)) {
     if (key === skipKey) continue;
-    const field = schema.fieldsByJsonKey.get(key);
+    const field = schema.fieldsByJsonKey.get(key) ?? schema.extensionsByJsonKey.get(key);
     if (field === undefined) {
       if (context.ignoreUnknownFields) continue;
+      // "[full.name]" names an extension: one no file of the registry declares for this type.
+      if (key.startsWith("[") && key.endsWith("]"))
+        throw path.error(`no extension named ${JSON.stringify(key.slice(1, -1))} extends this type in the registry`);
       throw path.error(`no field named ${JSON.stringify(key)}`);
     }
     const seen = seenKeys[field.index];
@@ -132,13 +135,12 @@ function isNullable(field: FieldSchema): boolean {
 }
 
 function singleFromJson(context: FromJsonContext, field: FieldSchema, json: JsonInput): ParsedValue | undefined {
-  if (field.type === Type.TYPE_MESSAGE) return fromJson(context, field.message!, json);
+  if (isMessageType(field.type)) return fromJson(context, field.message!, json);
   if (field.type === Type.TYPE_ENUM) {
     const schema = field.enum!;
     if (schema.fullName === "google.protobuf.NullValue" && json === null) return 0;
     return enumFromJson(schema, json, context.ignoreUnknownFields, context.path);
   }
-  if (field.type === Type.TYPE_GROUP) throw context.path.error("groups have no JSON mapping in tsgrpc");
   return scalarFromJson(field.type, json, context.path);
 }
 

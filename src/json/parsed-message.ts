@@ -19,7 +19,7 @@ export class ParsedMessage {
 
   constructor(schema: MessageSchema) {
     this.schema = schema;
-    this.values = new Array(schema.fields.length);
+    this.values = new Array(schema.fields.length + schema.extensionsByNumber.size);
   }
 
   /**
@@ -27,7 +27,7 @@ export class ParsedMessage {
    * presence, packed repeated scalars where the field is packed, map entries with key and value.
    */
   write(writer: BinaryWriter): void {
-    for (const field of this.schema.fields) {
+    for (const field of fieldsInOrder(this.schema, this.values)) {
       const value = this.values[field.index];
       if (value === undefined) continue;
       if (field.map !== undefined) {
@@ -62,6 +62,14 @@ export class ParsedMessage {
   }
 }
 
+/** The fields to write, by number: the message's own, and the extensions that are set among them. */
+function fieldsInOrder(schema: MessageSchema, values: readonly (ParsedField | undefined)[]): readonly FieldSchema[] {
+  let fields: FieldSchema[] | undefined;
+  for (const extension of schema.extensionsByNumber.values())
+    if (values[extension.index] !== undefined) (fields ??= [...schema.fields]).push(extension);
+  return fields === undefined ? schema.fields : fields.sort((a, b) => a.number - b.number);
+}
+
 /** Orders map entries by key: numbers and bools by value, strings by code point (UTF-8 byte order). */
 function compareEntries([a]: [ScalarValue, ParsedValue], [b]: [ScalarValue, ParsedValue]): number {
   if (typeof a === "string" && typeof b === "string") {
@@ -77,8 +85,14 @@ function compareEntries([a]: [ScalarValue, ParsedValue], [b]: [ScalarValue, Pars
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Writes the tag and one value of `field`. */
+/** Writes the tag and one value of `field`: a group between its start- and end-group tags. */
 function writeField(writer: BinaryWriter, field: FieldSchema, value: ParsedValue): void {
+  if (field.type === Type.TYPE_GROUP) {
+    writer.uint32((field.number << 3) | 3);
+    (value as ParsedMessage).write(writer);
+    writer.uint32((field.number << 3) | 4);
+    return;
+  }
   if (value instanceof ParsedMessage) {
     writer.uint32((field.number << 3) | 2);
     const start = writer.fork();

@@ -26,6 +26,11 @@ export function wireTypeOf(type: Type): number {
   }
 }
 
+/** Whether values of `type` are messages: TYPE_MESSAGE (length-delimited) or TYPE_GROUP (between start- and end-group tags). */
+export function isMessageType(type: Type): boolean {
+  return type === Type.TYPE_MESSAGE || type === Type.TYPE_GROUP;
+}
+
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**

@@ -30,6 +30,11 @@ export interface FieldSchema {
   readonly enum: EnumSchema | undefined;
   /** For a map field, the key (field 1) and value (field 2) of its entry type. */
   readonly map: { readonly key: FieldSchema; readonly value: FieldSchema } | undefined;
+  /**
+   * An extension (proto2 `extend`) rather than a field of the message's own: its JSON key is
+   * "[" + its full name + "]" under either naming option, and it is printed only when set.
+   */
+  readonly extension: boolean;
 }
 
 /** A message type as the JSON mapping reads it: its fields by number and by either JSON spelling. */
@@ -44,6 +49,13 @@ export interface MessageSchema {
   readonly fieldsByJsonKey: ReadonlyMap<string, FieldSchema>;
   /** The names of the real oneofs (proto3 `optional` fields' synthetic oneofs left out). */
   readonly oneofs: readonly string[];
+  /**
+   * The extensions of this type that are known (declared by `extend` in the files of the
+   * registry), by number, in the order they became known; their `index` follows the fields'.
+   */
+  readonly extensionsByNumber: ReadonlyMap<number, FieldSchema>;
+  /** The known extensions by JSON key: "[" + full name + "]" ("[pkg.Foo.bar]"). */
+  readonly extensionsByJsonKey: ReadonlyMap<string, FieldSchema>;
 }
 
 /** An enum type: its values by name and by number (the first name of an aliased number). */

@@ -1,11 +1,11 @@
 import { FieldDescriptorProto_Type as Type } from "../wkt/index.js";
-import { type DecodedFields, decodeFields, joinChunks } from "./decode-fields.js";
+import { type DecodedFields, type GroupEnds, decodeFields, joinChunks } from "./decode-fields.js";
 import { fieldMaskToJson } from "./field-mask-json.js";
 import { JSON_MAX_DEPTH, type ToJsonOptions } from "./json-options.js";
 import { JsonPath } from "./json-path.js";
 import type { JsonObject, JsonValue } from "./json-value.js";
 import { enumToJson, mapKeyToJson, scalarToJson } from "./scalar-json.js";
-import type { ScalarValue } from "./scalar-wire.js";
+import { type ScalarValue, isMessageType } from "./scalar-wire.js";
 import type { FieldSchema, MessageSchema, SchemaResolver } from "./schema.js";
 import { formatDuration, formatTimestamp } from "./time-json.js";
 import { typeNameOfTypeUrl, wellKnownOf } from "./well-known.js";
@@ -16,6 +16,7 @@ interface ToJsonContext {
   readonly emitDefaults: boolean;
   readonly enumAsInteger: boolean;
   readonly useProtoFieldName: boolean;
+  readonly groupEnds: GroupEnds;
 }
 
 /**
@@ -30,6 +31,7 @@ export function messageToJson(resolver: SchemaResolver, schema: MessageSchema, b
     emitDefaults: options.emitDefaults ?? false,
     enumAsInteger: options.enumAsInteger ?? false,
     useProtoFieldName: options.useProtoFieldName ?? false,
+    groupEnds: new WeakMap(),
   };
   return toJson(context, schema, bytes);
 }
@@ -37,7 +39,7 @@ export function messageToJson(resolver: SchemaResolver, schema: MessageSchema, b
 function toJson(context: ToJsonContext, schema: MessageSchema, bytes: Uint8Array): JsonValue {
   const path = context.path;
   if (++path.depth > JSON_MAX_DEPTH) throw path.error(`messages nest deeper than ${JSON_MAX_DEPTH}`);
-  const values = decodeFields(schema, bytes, path);
+  const values = decodeFields(schema, bytes, path, context.groupEnds);
   const kind = wellKnownOf(schema.fullName);
   const json = kind === undefined ? objectToJson(context, schema, values) : wellKnownToJson(context, kind, schema, values);
   path.depth--;
@@ -53,17 +55,19 @@ function objectToJson(context: ToJsonContext, schema: MessageSchema, values: Dec
       if (context.emitDefaults && !field.hasPresence) setKey(object, key, defaultJson(context, field));
       continue;
     }
-    if (
-      !field.repeated &&
-      !field.hasPresence &&
-      field.type !== Type.TYPE_MESSAGE &&
-      !context.emitDefaults &&
-      isDefault(value as ScalarValue)
-    )
+    if (!field.repeated && !field.hasPresence && !isMessageType(field.type) && !context.emitDefaults && isDefault(value as ScalarValue))
       continue;
     if (field.repeated && (value as unknown[]).length === 0 && !context.emitDefaults) continue;
     context.path.field(field.jsonName);
     setKey(object, key, fieldToJson(context, field, value));
+    context.path.pop();
+  }
+  // Known extensions, under "[full.name]", when set (a repeated one when not empty).
+  for (const field of schema.extensionsByNumber.values()) {
+    const value = values[field.index];
+    if (value === undefined || (field.repeated && (value as unknown[]).length === 0)) continue;
+    context.path.field(field.jsonName);
+    setKey(object, field.jsonName, fieldToJson(context, field, value));
     context.path.pop();
   }
   return object;
@@ -82,7 +86,7 @@ function fieldToJson(context: ToJsonContext, field: FieldSchema, value: NonNulla
     const entrySchema = field.message!;
     const object: JsonObject = {};
     for (const entry of value as Uint8Array[]) {
-      const entryValues = decodeFields(entrySchema, entry, context.path);
+      const entryValues = decodeFields(entrySchema, entry, context.path, context.groupEnds);
       const key = mapKeyToJson((entryValues[map.key.index] as ScalarValue | undefined) ?? defaultScalar(map.key.type));
       context.path.key(key);
       const entryValue = entryValues[map.value.index];
@@ -96,7 +100,7 @@ function fieldToJson(context: ToJsonContext, field: FieldSchema, value: NonNulla
     const json: JsonValue[] = new Array(list.length);
     for (let i = 0; i < list.length; i++) {
       context.path.index(i);
-      json[i] = singleToJson(context, field, field.type === Type.TYPE_MESSAGE ? [list[i] as Uint8Array] : list[i]!);
+      json[i] = singleToJson(context, field, isMessageType(field.type) ? [list[i] as Uint8Array] : list[i]!);
       context.path.pop();
     }
     return json;
@@ -104,9 +108,9 @@ function fieldToJson(context: ToJsonContext, field: FieldSchema, value: NonNulla
   return singleToJson(context, field, value);
 }
 
-/** One value of `field`: a message's chunks, or a scalar. */
+/** One value of `field`: a message's (or group's) chunks, or a scalar. */
 function singleToJson(context: ToJsonContext, field: FieldSchema, value: NonNullable<DecodedFields[number]>): JsonValue {
-  if (field.type === Type.TYPE_MESSAGE) return toJson(context, field.message!, joinChunks(value as Uint8Array[]));
+  if (isMessageType(field.type)) return toJson(context, field.message!, joinChunks(value as Uint8Array[]));
   if (field.type === Type.TYPE_ENUM) return enumToJson(field.enum!, value as number, context.enumAsInteger);
   return scalarToJson(field.type, value as ScalarValue);
 }
@@ -115,7 +119,7 @@ function singleToJson(context: ToJsonContext, field: FieldSchema, value: NonNull
 function defaultJson(context: ToJsonContext, field: FieldSchema, single = false): JsonValue {
   if (!single && field.map !== undefined) return {};
   if (!single && field.repeated) return [];
-  if (field.type === Type.TYPE_MESSAGE) return toJson(context, field.message!, new Uint8Array(0));
+  if (isMessageType(field.type)) return toJson(context, field.message!, new Uint8Array(0));
   if (field.type === Type.TYPE_ENUM) return enumToJson(field.enum!, 0, context.enumAsInteger);
   return scalarToJson(field.type, defaultScalar(field.type));
 }

@@ -195,7 +195,7 @@ export class BinaryReader {
     if (this.pos !== end) throw malformed(`a field ran past its message's end at byte ${end}`);
   }
 
-  /** Skips the value of a field with `tag` and returns where it started (the tag itself excluded). */
+  /** Skips the value of a field with `tag` (the tag itself already read); a group up to and including its end-group tag. */
   skip(tag: number): void {
     switch (tag & 7) {
       case 0:
@@ -208,16 +208,20 @@ export class BinaryReader {
         this.pos = this.delimited();
         return;
       case 3: {
-        const field = tag >>> 3;
-        for (;;) {
-          if (this.pos >= this.buffer.length) throw malformed(`group ${field} has no end`);
+        // Iterative, not recursive: a hostile run of nested start-group tags cannot overflow the
+        // stack, it only reaches the end of the buffer ("group N has no end").
+        const open = [tag >>> 3];
+        while (open.length > 0) {
+          if (this.pos >= this.buffer.length) throw malformed(`group ${open[open.length - 1]} has no end`);
           const inner = this.tag();
-          if ((inner & 7) === 4) {
+          const wireType = inner & 7;
+          if (wireType === 4) {
+            const field = open.pop()!;
             if (inner >>> 3 !== field) throw malformed(`group ${field} ended by the end of group ${inner >>> 3}`);
-            return;
-          }
-          this.skip(inner);
+          } else if (wireType === 3) open.push(inner >>> 3);
+          else this.skip(inner);
         }
+        return;
       }
       case 5:
         this.#advance(4);
