@@ -126,13 +126,13 @@ describe("trace: web calls", () => {
   it("Connect unary over HTTP/2: the error JSON with its HTTP status, and the status in the end", async () => {
     const status = await post2(port, ECHO, "application/json", Buffer.from(JSON.stringify({ text: "no", failCode: 5 })));
     expect(status).to.equal(404);
-    const { names, text } = await tracedCall(events);
+    const { names, text, json } = await tracedCall(events);
     expect(names).to.deep.equal([...OPENING, "web-error-sent", "end"]);
     expect(text).to.include(`start ${ECHO} (connect unary (json) over HTTP/2)`);
     expect(text).to.include("> Connect error: HTTP 404");
     expect(text).to.include('{"code":"not_found","message":"failed: no"');
     expect(text).to.include("end NOT_FOUND (5): failed: no");
-    expect(call.filter((event) => event.name.startsWith("headers-")).map((event) => event.layer)).to.deep.equal(["http2", "http2"]);
+    expect(json.filter((event) => event.name.startsWith("headers-")).map((event) => event.layer)).to.deep.equal(["http2", "http2"]);
   });
 
   it("Connect streaming over HTTP/2: each envelope, then the end-stream message", async () => {
