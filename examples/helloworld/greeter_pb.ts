@@ -24,6 +24,7 @@ export const HelloRequest: MessageType<HelloRequest, HelloRequestInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HelloRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -35,7 +36,7 @@ export const HelloRequest: MessageType<HelloRequest, HelloRequestInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -62,6 +63,7 @@ export const HelloReply: MessageType<HelloReply, HelloReplyInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HelloReply.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -73,7 +75,7 @@ export const HelloReply: MessageType<HelloReply, HelloReplyInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -27,6 +27,7 @@ export const Point: MessageType<Point, PointInput> = messageType<Point, PointInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Point.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -41,7 +42,7 @@ export const Point: MessageType<Point, PointInput> = messageType<Point, PointInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -79,6 +80,7 @@ export const Rectangle: MessageType<Rectangle, RectangleInput> = messageType<Rec
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Rectangle.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -97,7 +99,7 @@ export const Rectangle: MessageType<Rectangle, RectangleInput> = messageType<Rec
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -131,6 +133,7 @@ export const Feature: MessageType<Feature, FeatureInput> = messageType<Feature, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Feature.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -147,7 +150,7 @@ export const Feature: MessageType<Feature, FeatureInput> = messageType<Feature, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -181,6 +184,7 @@ export const RouteNote: MessageType<RouteNote, RouteNoteInput> = messageType<Rou
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? RouteNote.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -197,7 +201,7 @@ export const RouteNote: MessageType<RouteNote, RouteNoteInput> = messageType<Rou
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -233,6 +237,7 @@ export const RouteSummary: MessageType<RouteSummary, RouteSummaryInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? RouteSummary.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -253,7 +258,7 @@ export const RouteSummary: MessageType<RouteSummary, RouteSummaryInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -348,9 +348,9 @@ class FileEmitter {
     out += `  files: ${this.#filesName()},\n`;
     out += `  create: () => ({ ${defaults.join(", ")} }),\n`;
     out += `  write(w, v) {\n${this.#writeBody(fields, oneofs)}    ${this.#use("writeUnknownFields")}(w, v);\n  },\n`;
-    out += `  read(r, end, target) {\n    const m = target ?? ${name}.create();\n    while (r.pos < end) {\n      const tag = r.tag();\n      switch (tag) {\n`;
+    out += `  read(r, end, target) {\n    r.enter();\n    const m = target ?? ${name}.create();\n    while (r.pos < end) {\n      const tag = r.tag();\n      switch (tag) {\n`;
     out += this.#readCases(fields);
-    out += "        default:\n          r.unknown(tag, m);\n      }\n    }\n    r.checkEnd(end);\n    return m;\n  },\n});\n\n";
+    out += "        default:\n          r.unknown(tag, m);\n      }\n    }\n    r.leave(end);\n    return m;\n  },\n});\n\n";
     return out;
   }
 

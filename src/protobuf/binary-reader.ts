@@ -19,6 +19,12 @@ interface WithUnknownFields {
   [UNKNOWN_FIELDS]?: Uint8Array[];
 }
 
+/**
+ * How many levels of sub-messages a decode accepts below the top-level message, as protobuf
+ * C++ and Python do (their recursion limit 100): deeper nesting fails instead of exhausting the stack.
+ */
+export const MAX_MESSAGE_NESTING = 100;
+
 function malformed(detail: string): GrpcError {
   return new GrpcError(Code.Internal, `codec: malformed protobuf: ${detail}`);
 }
@@ -37,6 +43,8 @@ export class BinaryReader {
   pos = 0;
   /** Where the last tag read by `tag()` started. */
   tagStart = 0;
+  /** How many messages are being read right now (the top-level one included). */
+  #depth = 0;
   #low = 0;
   #high = 0;
 
@@ -188,6 +196,25 @@ export class BinaryReader {
     const end = this.pos + length;
     if (end > this.buffer.length) throw malformed(`length ${length} at byte ${this.pos} runs past the end`);
     return end;
+  }
+
+  /**
+   * Starts reading a message (generated `read` calls it first): a message nested deeper than
+   * MAX_MESSAGE_NESTING sub-message levels is GrpcError(INTERNAL) before its fields are read.
+   */
+  enter(): void {
+    if (this.#depth++ > MAX_MESSAGE_NESTING) {
+      throw new GrpcError(
+        Code.Internal,
+        `codec: message nesting deeper than ${MAX_MESSAGE_NESTING} levels at byte ${this.pos} (limit of the protobuf decoder)`,
+      );
+    }
+  }
+
+  /** Ends reading a message started by `enter()`: checks that it stopped exactly at `end`. */
+  leave(end: number): void {
+    this.#depth--;
+    if (this.pos !== end) throw malformed(`a field ran past its message's end at byte ${end}`);
   }
 
   /** Checks that a length-delimited field read up to `end` stopped exactly there. */

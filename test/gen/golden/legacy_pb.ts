@@ -65,6 +65,7 @@ export const Record$: MessageType<Record$, Record$Input> = messageType<Record$, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Record$.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -105,7 +106,7 @@ export const Record$: MessageType<Record$, Record$Input> = messageType<Record$, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

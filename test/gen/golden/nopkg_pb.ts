@@ -42,6 +42,7 @@ export const Loose: MessageType<Loose, LooseInput> = messageType<Loose, LooseInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Loose.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -63,7 +64,7 @@ export const Loose: MessageType<Loose, LooseInput> = messageType<Loose, LooseInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

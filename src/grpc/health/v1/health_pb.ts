@@ -46,6 +46,7 @@ export const HealthCheckRequest: MessageType<HealthCheckRequest, HealthCheckRequ
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HealthCheckRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -57,7 +58,7 @@ export const HealthCheckRequest: MessageType<HealthCheckRequest, HealthCheckRequ
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -84,6 +85,7 @@ export const HealthCheckResponse: MessageType<HealthCheckResponse, HealthCheckRe
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HealthCheckResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -95,7 +97,7 @@ export const HealthCheckResponse: MessageType<HealthCheckResponse, HealthCheckRe
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -117,6 +119,7 @@ export const HealthListRequest: MessageType<HealthListRequest, HealthListRequest
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HealthListRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -125,7 +128,7 @@ export const HealthListRequest: MessageType<HealthListRequest, HealthListRequest
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -167,6 +170,7 @@ export const HealthListResponse: MessageType<HealthListResponse, HealthListRespo
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? HealthListResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -192,7 +196,7 @@ export const HealthListResponse: MessageType<HealthListResponse, HealthListRespo
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -63,6 +63,7 @@ export const ServerReflectionRequest: MessageType<ServerReflectionRequest, Serve
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ServerReflectionRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -92,7 +93,7 @@ export const ServerReflectionRequest: MessageType<ServerReflectionRequest, Serve
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -126,6 +127,7 @@ export const ExtensionRequest: MessageType<ExtensionRequest, ExtensionRequestInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ExtensionRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -140,7 +142,7 @@ export const ExtensionRequest: MessageType<ExtensionRequest, ExtensionRequestInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -220,6 +222,7 @@ export const ServerReflectionResponse: MessageType<ServerReflectionResponse, Ser
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ServerReflectionResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -260,7 +263,7 @@ export const ServerReflectionResponse: MessageType<ServerReflectionResponse, Ser
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -297,6 +300,7 @@ export const FileDescriptorResponse: MessageType<FileDescriptorResponse, FileDes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FileDescriptorResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -308,7 +312,7 @@ export const FileDescriptorResponse: MessageType<FileDescriptorResponse, FileDes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -348,6 +352,7 @@ export const ExtensionNumberResponse: MessageType<ExtensionNumberResponse, Exten
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ExtensionNumberResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -368,7 +373,7 @@ export const ExtensionNumberResponse: MessageType<ExtensionNumberResponse, Exten
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -406,6 +411,7 @@ export const ListServiceResponse: MessageType<ListServiceResponse, ListServiceRe
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ListServiceResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -419,7 +425,7 @@ export const ListServiceResponse: MessageType<ListServiceResponse, ListServiceRe
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -451,6 +457,7 @@ export const ServiceResponse: MessageType<ServiceResponse, ServiceResponseInput>
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ServiceResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -462,7 +469,7 @@ export const ServiceResponse: MessageType<ServiceResponse, ServiceResponseInput>
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -495,6 +502,7 @@ export const ErrorResponse: MessageType<ErrorResponse, ErrorResponseInput> = mes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ErrorResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -509,7 +517,7 @@ export const ErrorResponse: MessageType<ErrorResponse, ErrorResponseInput> = mes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

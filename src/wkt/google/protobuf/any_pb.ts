@@ -140,6 +140,7 @@ export const Any: MessageType<Any, AnyInput> = messageType<Any, AnyInput>({
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Any.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -154,7 +155,7 @@ export const Any: MessageType<Any, AnyInput> = messageType<Any, AnyInput>({
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -118,6 +118,7 @@ export const Api: MessageType<Api, ApiInput> = messageType<Api, ApiInput>({
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Api.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -155,7 +156,7 @@ export const Api: MessageType<Api, ApiInput> = messageType<Api, ApiInput>({
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -228,6 +229,7 @@ export const Method: MessageType<Method, MethodInput> = messageType<Method, Meth
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Method.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -259,7 +261,7 @@ export const Method: MessageType<Method, MethodInput> = messageType<Method, Meth
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -373,6 +375,7 @@ export const Mixin: MessageType<Mixin, MixinInput> = messageType<Mixin, MixinInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Mixin.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -387,7 +390,7 @@ export const Mixin: MessageType<Mixin, MixinInput> = messageType<Mixin, MixinInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

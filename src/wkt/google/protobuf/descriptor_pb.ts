@@ -208,6 +208,7 @@ export const FileDescriptorSet: MessageType<FileDescriptorSet, FileDescriptorSet
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FileDescriptorSet.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -221,7 +222,7 @@ export const FileDescriptorSet: MessageType<FileDescriptorSet, FileDescriptorSet
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -355,6 +356,7 @@ export const FileDescriptorProto: MessageType<FileDescriptorProto, FileDescripto
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FileDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -423,7 +425,7 @@ export const FileDescriptorProto: MessageType<FileDescriptorProto, FileDescripto
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -537,6 +539,7 @@ export const DescriptorProto: MessageType<DescriptorProto, DescriptorProtoInput>
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? DescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -591,7 +594,7 @@ export const DescriptorProto: MessageType<DescriptorProto, DescriptorProtoInput>
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -634,6 +637,7 @@ export const DescriptorProto_ExtensionRange: MessageType<DescriptorProto_Extensi
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? DescriptorProto_ExtensionRange.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -653,7 +657,7 @@ export const DescriptorProto_ExtensionRange: MessageType<DescriptorProto_Extensi
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -691,6 +695,7 @@ export const DescriptorProto_ReservedRange: MessageType<DescriptorProto_Reserved
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? DescriptorProto_ReservedRange.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -705,7 +710,7 @@ export const DescriptorProto_ReservedRange: MessageType<DescriptorProto_Reserved
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -742,6 +747,7 @@ export const ExtensionRangeOptions: MessageType<ExtensionRangeOptions, Extension
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ExtensionRangeOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -755,7 +761,7 @@ export const ExtensionRangeOptions: MessageType<ExtensionRangeOptions, Extension
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -870,6 +876,7 @@ export const FieldDescriptorProto: MessageType<FieldDescriptorProto, FieldDescri
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FieldDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -913,7 +920,7 @@ export const FieldDescriptorProto: MessageType<FieldDescriptorProto, FieldDescri
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -947,6 +954,7 @@ export const OneofDescriptorProto: MessageType<OneofDescriptorProto, OneofDescri
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? OneofDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -963,7 +971,7 @@ export const OneofDescriptorProto: MessageType<OneofDescriptorProto, OneofDescri
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1032,6 +1040,7 @@ export const EnumDescriptorProto: MessageType<EnumDescriptorProto, EnumDescripto
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1061,7 +1070,7 @@ export const EnumDescriptorProto: MessageType<EnumDescriptorProto, EnumDescripto
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1102,6 +1111,7 @@ export const EnumDescriptorProto_EnumReservedRange: MessageType<EnumDescriptorPr
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumDescriptorProto_EnumReservedRange.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1116,7 +1126,7 @@ export const EnumDescriptorProto_EnumReservedRange: MessageType<EnumDescriptorPr
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1153,6 +1163,7 @@ export const EnumValueDescriptorProto: MessageType<EnumValueDescriptorProto, Enu
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumValueDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1172,7 +1183,7 @@ export const EnumValueDescriptorProto: MessageType<EnumValueDescriptorProto, Enu
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1216,6 +1227,7 @@ export const ServiceDescriptorProto: MessageType<ServiceDescriptorProto, Service
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ServiceDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1237,7 +1249,7 @@ export const ServiceDescriptorProto: MessageType<ServiceDescriptorProto, Service
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1293,6 +1305,7 @@ export const MethodDescriptorProto: MessageType<MethodDescriptorProto, MethodDes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? MethodDescriptorProto.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1321,7 +1334,7 @@ export const MethodDescriptorProto: MessageType<MethodDescriptorProto, MethodDes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1512,6 +1525,7 @@ export const FileOptions: MessageType<FileOptions, FileOptionsInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FileOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1585,7 +1599,7 @@ export const FileOptions: MessageType<FileOptions, FileOptionsInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1688,6 +1702,7 @@ export const MessageOptions: MessageType<MessageOptions, MessageOptionsInput> = 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? MessageOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1713,7 +1728,7 @@ export const MessageOptions: MessageType<MessageOptions, MessageOptionsInput> = 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1847,6 +1862,7 @@ export const FieldOptions: MessageType<FieldOptions, FieldOptionsInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FieldOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1881,7 +1897,7 @@ export const FieldOptions: MessageType<FieldOptions, FieldOptionsInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1918,6 +1934,7 @@ export const OneofOptions: MessageType<OneofOptions, OneofOptionsInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? OneofOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -1931,7 +1948,7 @@ export const OneofOptions: MessageType<OneofOptions, OneofOptionsInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -1984,6 +2001,7 @@ export const EnumOptions: MessageType<EnumOptions, EnumOptionsInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2003,7 +2021,7 @@ export const EnumOptions: MessageType<EnumOptions, EnumOptionsInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2049,6 +2067,7 @@ export const EnumValueOptions: MessageType<EnumValueOptions, EnumValueOptionsInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumValueOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2065,7 +2084,7 @@ export const EnumValueOptions: MessageType<EnumValueOptions, EnumValueOptionsInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2111,6 +2130,7 @@ export const ServiceOptions: MessageType<ServiceOptions, ServiceOptionsInput> = 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ServiceOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2127,7 +2147,7 @@ export const ServiceOptions: MessageType<ServiceOptions, ServiceOptionsInput> = 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2176,6 +2196,7 @@ export const MethodOptions: MessageType<MethodOptions, MethodOptionsInput> = mes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? MethodOptions.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2195,7 +2216,7 @@ export const MethodOptions: MessageType<MethodOptions, MethodOptionsInput> = mes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2256,6 +2277,7 @@ export const UninterpretedOption: MessageType<UninterpretedOption, Uninterpreted
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? UninterpretedOption.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2287,7 +2309,7 @@ export const UninterpretedOption: MessageType<UninterpretedOption, Uninterpreted
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2321,6 +2343,7 @@ export const UninterpretedOption_NamePart: MessageType<UninterpretedOption_NameP
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? UninterpretedOption_NamePart.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2335,7 +2358,7 @@ export const UninterpretedOption_NamePart: MessageType<UninterpretedOption_NameP
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2415,6 +2438,7 @@ export const SourceCodeInfo: MessageType<SourceCodeInfo, SourceCodeInfoInput> = 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? SourceCodeInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2428,7 +2452,7 @@ export const SourceCodeInfo: MessageType<SourceCodeInfo, SourceCodeInfoInput> = 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2561,6 +2585,7 @@ export const SourceCodeInfo_Location: MessageType<SourceCodeInfo_Location, Sourc
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? SourceCodeInfo_Location.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2596,7 +2621,7 @@ export const SourceCodeInfo_Location: MessageType<SourceCodeInfo_Location, Sourc
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2636,6 +2661,7 @@ export const GeneratedCodeInfo: MessageType<GeneratedCodeInfo, GeneratedCodeInfo
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? GeneratedCodeInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2649,7 +2675,7 @@ export const GeneratedCodeInfo: MessageType<GeneratedCodeInfo, GeneratedCodeInfo
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -2706,6 +2732,7 @@ export const GeneratedCodeInfo_Annotation: MessageType<GeneratedCodeInfo_Annotat
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? GeneratedCodeInfo_Annotation.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -2732,7 +2759,7 @@ export const GeneratedCodeInfo_Annotation: MessageType<GeneratedCodeInfo_Annotat
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

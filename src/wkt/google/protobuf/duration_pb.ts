@@ -97,6 +97,7 @@ export const Duration: MessageType<Duration, DurationInput> = messageType<Durati
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Duration.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -111,7 +112,7 @@ export const Duration: MessageType<Duration, DurationInput> = messageType<Durati
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -228,6 +228,7 @@ export const FieldMask: MessageType<FieldMask, FieldMaskInput> = messageType<Fie
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FieldMask.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -239,7 +240,7 @@ export const FieldMask: MessageType<FieldMask, FieldMaskInput> = messageType<Fie
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -29,6 +29,7 @@ export const SourceContext: MessageType<SourceContext, SourceContextInput> = mes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? SourceContext.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -40,7 +41,7 @@ export const SourceContext: MessageType<SourceContext, SourceContextInput> = mes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

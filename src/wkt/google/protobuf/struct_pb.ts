@@ -59,6 +59,7 @@ export const Struct: MessageType<Struct, StructInput> = messageType<Struct, Stru
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Struct.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -84,7 +85,7 @@ export const Struct: MessageType<Struct, StructInput> = messageType<Struct, Stru
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -161,6 +162,7 @@ export const Value: MessageType<Value, ValueInput> = messageType<Value, ValueInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Value.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -193,7 +195,7 @@ export const Value: MessageType<Value, ValueInput> = messageType<Value, ValueInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -232,6 +234,7 @@ export const ListValue: MessageType<ListValue, ListValueInput> = messageType<Lis
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ListValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -245,7 +248,7 @@ export const ListValue: MessageType<ListValue, ListValueInput> = messageType<Lis
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -128,6 +128,7 @@ export const Timestamp: MessageType<Timestamp, TimestampInput> = messageType<Tim
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Timestamp.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -142,7 +143,7 @@ export const Timestamp: MessageType<Timestamp, TimestampInput> = messageType<Tim
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -198,6 +198,7 @@ export const Type: MessageType<Type, TypeInput> = messageType<Type, TypeInput>({
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Type.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -230,7 +231,7 @@ export const Type: MessageType<Type, TypeInput> = messageType<Type, TypeInput>({
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -323,6 +324,7 @@ export const Field: MessageType<Field, FieldInput> = messageType<Field, FieldInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Field.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -363,7 +365,7 @@ export const Field: MessageType<Field, FieldInput> = messageType<Field, FieldInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -435,6 +437,7 @@ export const Enum: MessageType<Enum, EnumInput> = messageType<Enum, EnumInput>({
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Enum.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -464,7 +467,7 @@ export const Enum: MessageType<Enum, EnumInput> = messageType<Enum, EnumInput>({
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -513,6 +516,7 @@ export const EnumValue: MessageType<EnumValue, EnumValueInput> = messageType<Enu
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EnumValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -532,7 +536,7 @@ export const EnumValue: MessageType<EnumValue, EnumValueInput> = messageType<Enu
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -579,6 +583,7 @@ export const Option: MessageType<Option, OptionInput> = messageType<Option, Opti
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Option.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -595,7 +600,7 @@ export const Option: MessageType<Option, OptionInput> = messageType<Option, Opti
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -29,6 +29,7 @@ export const DoubleValue: MessageType<DoubleValue, DoubleValueInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? DoubleValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -40,7 +41,7 @@ export const DoubleValue: MessageType<DoubleValue, DoubleValueInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -72,6 +73,7 @@ export const FloatValue: MessageType<FloatValue, FloatValueInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? FloatValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -83,7 +85,7 @@ export const FloatValue: MessageType<FloatValue, FloatValueInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -115,6 +117,7 @@ export const Int64Value: MessageType<Int64Value, Int64ValueInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Int64Value.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -126,7 +129,7 @@ export const Int64Value: MessageType<Int64Value, Int64ValueInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -158,6 +161,7 @@ export const UInt64Value: MessageType<UInt64Value, UInt64ValueInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? UInt64Value.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -169,7 +173,7 @@ export const UInt64Value: MessageType<UInt64Value, UInt64ValueInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -201,6 +205,7 @@ export const Int32Value: MessageType<Int32Value, Int32ValueInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Int32Value.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -212,7 +217,7 @@ export const Int32Value: MessageType<Int32Value, Int32ValueInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -244,6 +249,7 @@ export const UInt32Value: MessageType<UInt32Value, UInt32ValueInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? UInt32Value.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -255,7 +261,7 @@ export const UInt32Value: MessageType<UInt32Value, UInt32ValueInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -287,6 +293,7 @@ export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<Boo
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? BoolValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -298,7 +305,7 @@ export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<Boo
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -330,6 +337,7 @@ export const StringValue: MessageType<StringValue, StringValueInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? StringValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -341,7 +349,7 @@ export const StringValue: MessageType<StringValue, StringValueInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -373,6 +381,7 @@ export const BytesValue: MessageType<BytesValue, BytesValueInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? BytesValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -384,7 +393,7 @@ export const BytesValue: MessageType<BytesValue, BytesValueInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

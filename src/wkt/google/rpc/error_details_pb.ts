@@ -32,6 +32,7 @@ export const RetryInfo: MessageType<RetryInfo, RetryInfoInput> = messageType<Ret
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? RetryInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -45,7 +46,7 @@ export const RetryInfo: MessageType<RetryInfo, RetryInfoInput> = messageType<Ret
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -84,6 +85,7 @@ export const DebugInfo: MessageType<DebugInfo, DebugInfoInput> = messageType<Deb
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? DebugInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -98,7 +100,7 @@ export const DebugInfo: MessageType<DebugInfo, DebugInfoInput> = messageType<Deb
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -135,6 +137,7 @@ export const QuotaFailure: MessageType<QuotaFailure, QuotaFailureInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? QuotaFailure.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -148,7 +151,7 @@ export const QuotaFailure: MessageType<QuotaFailure, QuotaFailureInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -184,6 +187,7 @@ export const QuotaFailure_Violation: MessageType<QuotaFailure_Violation, QuotaFa
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? QuotaFailure_Violation.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -198,7 +202,7 @@ export const QuotaFailure_Violation: MessageType<QuotaFailure_Violation, QuotaFa
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -247,6 +251,7 @@ export const ErrorInfo: MessageType<ErrorInfo, ErrorInfoInput> = messageType<Err
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ErrorInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -275,7 +280,7 @@ export const ErrorInfo: MessageType<ErrorInfo, ErrorInfoInput> = messageType<Err
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -312,6 +317,7 @@ export const PreconditionFailure: MessageType<PreconditionFailure, PreconditionF
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? PreconditionFailure.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -325,7 +331,7 @@ export const PreconditionFailure: MessageType<PreconditionFailure, PreconditionF
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -367,6 +373,7 @@ export const PreconditionFailure_Violation: MessageType<PreconditionFailure_Viol
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? PreconditionFailure_Violation.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -384,7 +391,7 @@ export const PreconditionFailure_Violation: MessageType<PreconditionFailure_Viol
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -421,6 +428,7 @@ export const BadRequest: MessageType<BadRequest, BadRequestInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? BadRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -434,7 +442,7 @@ export const BadRequest: MessageType<BadRequest, BadRequestInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -470,6 +478,7 @@ export const BadRequest_FieldViolation: MessageType<BadRequest_FieldViolation, B
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? BadRequest_FieldViolation.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -484,7 +493,7 @@ export const BadRequest_FieldViolation: MessageType<BadRequest_FieldViolation, B
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -520,6 +529,7 @@ export const RequestInfo: MessageType<RequestInfo, RequestInfoInput> = messageTy
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? RequestInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -534,7 +544,7 @@ export const RequestInfo: MessageType<RequestInfo, RequestInfoInput> = messageTy
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -582,6 +592,7 @@ export const ResourceInfo: MessageType<ResourceInfo, ResourceInfoInput> = messag
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ResourceInfo.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -602,7 +613,7 @@ export const ResourceInfo: MessageType<ResourceInfo, ResourceInfoInput> = messag
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -639,6 +650,7 @@ export const Help: MessageType<Help, HelpInput> = messageType<Help, HelpInput>({
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Help.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -652,7 +664,7 @@ export const Help: MessageType<Help, HelpInput> = messageType<Help, HelpInput>({
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -688,6 +700,7 @@ export const Help_Link: MessageType<Help_Link, Help_LinkInput> = messageType<Hel
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Help_Link.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -702,7 +715,7 @@ export const Help_Link: MessageType<Help_Link, Help_LinkInput> = messageType<Hel
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -738,6 +751,7 @@ export const LocalizedMessage: MessageType<LocalizedMessage, LocalizedMessageInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? LocalizedMessage.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -752,7 +766,7 @@ export const LocalizedMessage: MessageType<LocalizedMessage, LocalizedMessageInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -47,6 +47,7 @@ export const Status: MessageType<Status, StatusInput> = messageType<Status, Stat
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Status.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -66,7 +67,7 @@ export const Status: MessageType<Status, StatusInput> = messageType<Status, Stat
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

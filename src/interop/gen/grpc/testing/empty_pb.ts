@@ -19,6 +19,7 @@ export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Empty.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -27,7 +28,7 @@ export const Empty: MessageType<Empty, EmptyInput> = messageType<Empty, EmptyInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

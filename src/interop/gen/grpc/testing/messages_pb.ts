@@ -54,6 +54,7 @@ export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<Boo
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? BoolValue.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -65,7 +66,7 @@ export const BoolValue: MessageType<BoolValue, BoolValueInput> = messageType<Boo
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -95,6 +96,7 @@ export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Payload.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -109,7 +111,7 @@ export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -139,6 +141,7 @@ export const EchoStatus: MessageType<EchoStatus, EchoStatusInput> = messageType<
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? EchoStatus.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -153,7 +156,7 @@ export const EchoStatus: MessageType<EchoStatus, EchoStatusInput> = messageType<
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -238,6 +241,7 @@ export const SimpleRequest: MessageType<SimpleRequest, SimpleRequestInput> = mes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? SimpleRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -284,7 +288,7 @@ export const SimpleRequest: MessageType<SimpleRequest, SimpleRequestInput> = mes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -330,6 +334,7 @@ export const SimpleResponse: MessageType<SimpleResponse, SimpleResponseInput> = 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? SimpleResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -358,7 +363,7 @@ export const SimpleResponse: MessageType<SimpleResponse, SimpleResponseInput> = 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -399,6 +404,7 @@ export const StreamingInputCallRequest: MessageType<StreamingInputCallRequest, S
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? StreamingInputCallRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -417,7 +423,7 @@ export const StreamingInputCallRequest: MessageType<StreamingInputCallRequest, S
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -444,6 +450,7 @@ export const StreamingInputCallResponse: MessageType<StreamingInputCallResponse,
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? StreamingInputCallResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -455,7 +462,7 @@ export const StreamingInputCallResponse: MessageType<StreamingInputCallResponse,
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -501,6 +508,7 @@ export const ResponseParameters: MessageType<ResponseParameters, ResponseParamet
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? ResponseParameters.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -520,7 +528,7 @@ export const ResponseParameters: MessageType<ResponseParameters, ResponseParamet
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -578,6 +586,7 @@ export const StreamingOutputCallRequest: MessageType<StreamingOutputCallRequest,
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? StreamingOutputCallRequest.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -604,7 +613,7 @@ export const StreamingOutputCallRequest: MessageType<StreamingOutputCallRequest,
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -635,6 +644,7 @@ export const StreamingOutputCallResponse: MessageType<StreamingOutputCallRespons
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? StreamingOutputCallResponse.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -648,7 +658,7 @@ export const StreamingOutputCallResponse: MessageType<StreamingOutputCallRespons
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

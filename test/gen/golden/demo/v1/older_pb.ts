@@ -32,6 +32,7 @@ export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, Shap
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Shapes.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -52,7 +53,7 @@ export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, Shap
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });

@@ -85,6 +85,7 @@ export const Scalars: MessageType<Scalars, ScalarsInput> = messageType<Scalars, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Scalars.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -138,7 +139,7 @@ export const Scalars: MessageType<Scalars, ScalarsInput> = messageType<Scalars, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -330,6 +331,7 @@ export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, Shap
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Shapes.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -491,7 +493,7 @@ export const Shapes: MessageType<Shapes, ShapesInput> = messageType<Shapes, Shap
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -525,6 +527,7 @@ export const Shapes_Nested: MessageType<Shapes_Nested, Shapes_NestedInput> = mes
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Shapes_Nested.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -541,7 +544,7 @@ export const Shapes_Nested: MessageType<Shapes_Nested, Shapes_NestedInput> = mes
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -568,6 +571,7 @@ export const Shapes_Nested_Deep: MessageType<Shapes_Nested_Deep, Shapes_Nested_D
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Shapes_Nested_Deep.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -579,7 +583,7 @@ export const Shapes_Nested_Deep: MessageType<Shapes_Nested_Deep, Shapes_Nested_D
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -632,6 +636,7 @@ export const Object$: MessageType<Object$, Object$Input> = messageType<Object$, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Object$.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -655,7 +660,7 @@ export const Object$: MessageType<Object$, Object$Input> = messageType<Object$, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -696,6 +701,7 @@ export const Error$: MessageType<Error$, Error$Input> = messageType<Error$, Erro
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Error$.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -714,7 +720,7 @@ export const Error$: MessageType<Error$, Error$Input> = messageType<Error$, Erro
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -736,6 +742,7 @@ export const Nothing: MessageType<Nothing, NothingInput> = messageType<Nothing, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Nothing.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -744,7 +751,7 @@ export const Nothing: MessageType<Nothing, NothingInput> = messageType<Nothing, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
