@@ -51,6 +51,7 @@ export const Address: MessageType<Address, AddressInput> = messageType<Address, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Address.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -71,7 +72,7 @@ export const Address: MessageType<Address, AddressInput> = messageType<Address, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -107,6 +108,7 @@ export const LineItem: MessageType<LineItem, LineItemInput> = messageType<LineIt
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? LineItem.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -127,7 +129,7 @@ export const LineItem: MessageType<LineItem, LineItemInput> = messageType<LineIt
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -227,6 +229,7 @@ export const Order: MessageType<Order, OrderInput> = messageType<Order, OrderInp
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Order.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -295,7 +298,7 @@ export const Order: MessageType<Order, OrderInput> = messageType<Order, OrderInp
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
@@ -322,6 +325,7 @@ export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, 
     writeUnknownFields(w, v);
   },
   read(r, end, target) {
+    r.enter();
     const m = target ?? Payload.create();
     while (r.pos < end) {
       const tag = r.tag();
@@ -333,7 +337,7 @@ export const Payload: MessageType<Payload, PayloadInput> = messageType<Payload, 
           r.unknown(tag, m);
       }
     }
-    r.checkEnd(end);
+    r.leave(end);
     return m;
   },
 });
